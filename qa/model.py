@@ -1,0 +1,84 @@
+"""Typed answers: what every answerer (extractive or LLM) returns and the verifier checks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Language = Literal["zh", "en"]
+
+
+@dataclass
+class Citation:
+    """A cited unit: "¶3.115" → Citation("paragraph", "3.115", [a, b], quote)."""
+
+    kind: str  # BlockKind value: "paragraph", "table", "figure", "annex", …
+    ref: str
+    lines: list[int]
+    quote: str = ""  # the supporting text (sentence, or the table row rendered)
+    row: str | None = None  # row label for a table cell citation
+    column: str | None = None  # column header for a table cell citation
+
+    @property
+    def label(self) -> str:
+        """How the citation is printed: ¶3.115, 表 3.27, 图 3.十四, 附件三."""
+        if self.kind == "paragraph":
+            return f"¶{self.ref}"
+        if self.kind == "table":
+            return f"表 {self.ref}"
+        if self.kind == "figure":
+            return f"图 {self.ref}"
+        return self.ref
+
+    def to_json(self) -> dict[str, object]:
+        out: dict[str, object] = {"kind": self.kind, "ref": self.ref, "lines": self.lines, "quote": self.quote}
+        if self.row is not None:
+            out["row"] = self.row
+        if self.column is not None:
+            out["column"] = self.column
+        return out
+
+
+@dataclass
+class VerificationReport:
+    """What citation verification removed, and why."""
+
+    removed_citations: list[str] = field(default_factory=list)  # refs that do not exist
+    removed_figures: list[str] = field(default_factory=list)  # figures no cited unit contains
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def clean(self) -> bool:
+        return not self.removed_citations and not self.removed_figures
+
+
+@dataclass
+class Answer:
+    """A cited answer.  `abstained` answers say what the document does not say, with nearest passages."""
+
+    question: str
+    language: Language
+    text: str
+    citations: list[Citation]
+    confidence: float
+    abstained: bool
+    evidence: list[str] = field(default_factory=list)  # uids of the units the answer was drawn from
+    mode: str = "extractive"  # "extractive", "lookup", "llm:<model>"
+    verification: VerificationReport = field(default_factory=VerificationReport)
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "question": self.question,
+            "language": self.language,
+            "answer": self.text,
+            "citations": [c.to_json() for c in self.citations],
+            "confidence": round(self.confidence, 4),
+            "abstained": self.abstained,
+            "evidence": self.evidence,
+            "mode": self.mode,
+            "verification": {
+                "removed_citations": self.verification.removed_citations,
+                "removed_figures": self.verification.removed_figures,
+                "notes": self.verification.notes,
+            },
+        }
