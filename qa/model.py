@@ -82,3 +82,44 @@ class Answer:
                 "notes": self.verification.notes,
             },
         }
+
+
+@dataclass
+class UnitView:
+    """A unit shown to a user (side panel, `/show`, `GET /units/{ref}`); tables carry their parsed grid."""
+
+    kind: str
+    ref: str
+    label: str  # "¶3.115", "表 3.27"
+    title: str
+    text: str
+    lines: list[int]
+    section: list[str]
+    part: str
+    english_label: str = ""
+    columns: list[str] | None = None  # tables only
+    rows: list[dict[str, object]] | None = None  # tables only: {"label", "cells": [text…], "group", "part", "is_total"}
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "kind": self.kind,
+            "ref": self.ref,
+            "label": self.label,
+            "title": self.title,
+            "text": self.text,
+            "lines": self.lines,
+            "section": self.section,
+            "part": self.part,
+            "english_label": self.english_label,
+            "columns": self.columns,
+            "rows": self.rows,
+        }
+
+
+@dataclass
+class AnswerEvent:
+    """One event of a streamed answer: text as it is produced, then the final verified answer."""
+
+    type: Literal["token", "answer"]
+    text: str = ""
+    answer: Answer | None = None
