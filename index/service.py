@@ -1,0 +1,101 @@
+"""The search API mirrored by `budgetqa search`: citation lookup first, then hybrid search, per session."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from rich.console import Console
+
+from budgetqa.ingest.model import Document
+from budgetqa.ingest.parser import parse_document
+from budgetqa.ingest.refs import find_citations, parse_citation, resolve
+from budgetqa.settings import Settings
+
+from .batch import BatchError, read_batch
+from .language import Language
+from .model import IndexUnit, SearchHit
+from .searcher import HybridIndex, one_per_ref
+from .session import Conversation, ResolvedQuestion
+
+
+class SearchService:
+    """Search one document, in sessions.
+
+    >>> # service = SearchService.open(Settings.from_env())
+    >>> # service.search("表3.27")[0].unit.ref                    → "3.27" (citation lookup)
+    >>> # service.search("联非办 2024 年有多少员额？", session_id="s1")
+    >>> # service.search("那 2023 年呢？", session_id="s1")         (a follow-up of the same session)
+    """
+
+    def __init__(self, index: HybridIndex) -> None:
+        self.index = index
+        self.conversations: dict[str, Conversation] = {}
+
+    @classmethod
+    def open(
+        cls, settings: Settings, *, document_path: Path | None = None, console: Console | None = None
+    ) -> SearchService:
+        document = parse_document(document_path or settings.document_path())
+        return cls(HybridIndex.open(document, settings, console=console))
+
+    @property
+    def document(self) -> Document:
+        return self.index.document
+
+    def resolve(self, question: str, session_id: str | None) -> ResolvedQuestion:
+        """The standalone form of `question` in its session."""
+        if session_id is None:
+            return ResolvedQuestion(question, False)
+        return self.conversations.setdefault(session_id, Conversation()).resolve(question)
+
+    def record(self, session_id: str | None, question: str, resolved: ResolvedQuestion, evidence: list[str]) -> None:
+        if session_id is not None:
+            self.conversations.setdefault(session_id, Conversation()).record(question, resolved, evidence)
+
+    def search(
+        self, question: str, *, top_k: int = 10, session_id: str | None = None, lang: Language | None = None
+    ) -> list[SearchHit]:
+        """Hits for `question`; a reference ("3.115", "table 3.27") returns its unit first."""
+        if not question.strip():
+            raise ValueError("empty question: type a question, or a reference such as 3.115 or 表 3.27")
+        resolved = self.resolve(question, session_id)
+        hits = self.lookup_hits(question) + self.index.search(resolved, top_k=top_k, lang=lang)
+        hits = one_per_ref(hits)[:top_k]
+        self.record(session_id, question, resolved, [hit.unit.uid for hit in hits])
+        return hits
+
+    def lookup_hits(self, question: str) -> list[SearchHit]:
+        """Units a question names explicitly ("what does paragraph 3.115 say"), as top hits."""
+        citation = parse_citation(question)
+        citations = [citation] if citation is not None else find_citations(question)
+        hits = []
+        for found in citations:
+            try:
+                unit = resolve(self.document, found)
+            except KeyError:
+                continue
+            block = self.block_unit(unit.kind, unit.ref)
+            if block is not None:
+                hits.append(SearchHit(block, 1.0, {"citation": 0}))
+        return hits
+
+    def block_unit(self, kind: object, ref: str) -> IndexUnit | None:
+        for unit in self.index.units:
+            if unit.kind == kind and unit.ref == ref and unit.row is None:
+                return unit
+        return None
+
+    def run_batch(self, lines: Iterable[str], *, top_k: int = 10) -> Iterator[dict[str, object]]:
+        """One output record per input line (see :mod:`budgetqa.index.batch`)."""
+        for item in read_batch(lines):
+            if isinstance(item, BatchError):
+                yield item.to_json()
+                continue
+            try:
+                hits = self.search(item.question, top_k=top_k, session_id=f"batch:{item.session}")
+            except ValueError as error:
+                yield {"id": item.id, "error": str(error)}
+                continue
+            yield {"id": item.id, "results": [hit.to_json() for hit in hits]}
+

@@ -1,0 +1,150 @@
+"""Turn a parsed document into retrievable units, each with its context prefixed.
+
+Every citable block (paragraph, table, figure, foreword, mandate list, annex) is a unit, and so is
+every table row, so that "员额 2024" can land on one row of 表 3.24 rather than on the whole table.
+Each unit's `indexed_text` carries its context — part, subprogramme, table caption, column headers —
+and English labels from the glossary, so that "subprogramme 3", "UNOAU" or "posts" in a question can
+match Chinese text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from budgetqa.ingest.model import BlockKind, Document, LineSpan, Table, TableRow, Unit
+
+from .glossary import Glossary
+from .model import IndexUnit
+
+# Long blocks (annexes, mandate lists) are split into pieces of about this many characters for
+# retrieval, each piece still citing its block; dense encoders truncate long inputs anyway.
+PIECE_CHARS = 600
+
+
+def build_index_units(document: Document, glossary: Glossary) -> list[IndexUnit]:
+    """All retrievable units of `document`, in a stable order (blocks, then table rows)."""
+    part_titles = {part.number: f"{part.number}. {part.title} {part.title_en}" for part in document.parts}
+    units: list[IndexUnit] = []
+    for unit in document.units():
+        context = _context(part_titles.get(unit.part, ""), unit.section, glossary)
+        if unit.kind in (BlockKind.ANNEX, BlockKind.MANDATES) and len(unit.text) > PIECE_CHARS:
+            units.extend(_pieces(unit, context, glossary))
+            continue
+        units.append(_block_unit(unit, context, glossary))
+    for table in document.tables:
+        context = _context(part_titles.get(table.part, ""), table.section, glossary)
+        units.extend(_row_units(table, context, glossary))
+    return units
+
+
+def _context(part_title: str, section: list[str], glossary: Glossary) -> str:
+    """The heading path a unit sits under, in Chinese and English: "一. 政治… > 次级方案 3 …"."""
+    path = [part_title, *section[-3:]]
+    zh = " > ".join(item for item in path if item)
+    en = " > ".join(glossary.english_label(item) for item in section[-3:] if item)
+    return f"{zh} ({en})" if en and en != zh else zh
+
+
+def _block_unit(unit: Unit, context: str, glossary: Glossary) -> IndexUnit:
+    english = glossary.english_label(unit.title)
+    glossed = _glossed_terms(unit.text, glossary)
+    return IndexUnit(
+        uid=unit.id,
+        kind=unit.kind,
+        ref=unit.ref,
+        title=unit.title,
+        text=unit.text,
+        indexed_text=f"{context}\n{unit.title} {english}\n{unit.text}\n{glossed}".strip(),
+        lines=unit.lines,
+        section=tuple(unit.section),
+        part=unit.part,
+        english_label=english,
+    )
+
+
+def _pieces(unit: Unit, context: str, glossary: Glossary) -> Iterator[IndexUnit]:
+    """Split a long block at line boundaries into pieces that each cite the whole block."""
+    english = glossary.english_label(unit.title)
+    piece: list[str] = []
+    size = 0
+    number = 0
+    for line in unit.text.splitlines():
+        piece.append(line)
+        size += len(line)
+        if size >= PIECE_CHARS:
+            yield _piece_unit(unit, context, english, "\n".join(piece), number, glossary)
+            piece, size, number = [], 0, number + 1
+    if piece:
+        yield _piece_unit(unit, context, english, "\n".join(piece), number, glossary)
+
+
+def _piece_unit(unit: Unit, context: str, english: str, text: str, number: int, glossary: Glossary) -> IndexUnit:
+    return IndexUnit(
+        uid=f"{unit.id}#{number}",
+        kind=unit.kind,
+        ref=unit.ref,
+        title=unit.title,
+        text=text,
+        indexed_text=f"{context}\n{unit.title} {english}\n{text}\n{_glossed_terms(text, glossary)}".strip(),
+        lines=unit.lines,
+        section=tuple(unit.section),
+        part=unit.part,
+        english_label=english,
+    )
+
+
+def _row_units(table: Table, context: str, glossary: Glossary) -> Iterator[IndexUnit]:
+    caption_en = glossary.english_label(table.caption)
+    for index, row in enumerate(table.rows):
+        if not row.label and not row.cells:
+            continue
+        zh = row_text(table, row)
+        en = row_english(table, row, glossary)
+        yield IndexUnit(
+            uid=f"row:{table.ref}:{index}",
+            kind=BlockKind.TABLE,
+            ref=table.ref,
+            title=f"表 {table.ref} {table.caption}",
+            text=zh,
+            indexed_text=f"{context}\n表 {table.ref} {table.caption} ({caption_en})\n{zh}\n{en}",
+            lines=LineSpan(row.line, row.line),
+            section=tuple(table.section),
+            part=table.part,
+            english_label=f"Table {table.ref}: {en}",
+            row=index,
+            row_label=row.label,
+        )
+
+
+def row_text(table: Table, row: TableRow) -> str:
+    """A row as "[(1) 经常预算 / C. 工作方案] 员额: 2022 年支出 43 526.4; 2023 年批款 47 278.1; …"."""
+    scope = " / ".join(item for item in (row.part, row.group) if item)
+    cells = "; ".join(
+        f"{column} {cell.text}" for column, cell in zip(_columns(table, row), row.cells, strict=False)
+    )
+    prefix = f"[{scope}] " if scope else ""
+    unit = f" ({table.unit})" if table.unit else ""
+    return f"{prefix}{row.label}{unit}: {cells}" if cells else f"{prefix}{row.label}"
+
+
+def row_english(table: Table, row: TableRow, glossary: Glossary) -> str:
+    """The row with its labels and column headers in English (values unchanged)."""
+    scope = " / ".join(glossary.english_label(item) for item in (row.part, row.group) if item)
+    cells = "; ".join(
+        f"{glossary.english_label(column)} {cell.text}"
+        for column, cell in zip(_columns(table, row), row.cells, strict=False)
+    )
+    label = glossary.english_label(row.label)
+    prefix = f"[{scope}] " if scope else ""
+    return f"{prefix}{label}: {cells}" if cells else f"{prefix}{label}"
+
+
+def _columns(table: Table, row: TableRow) -> list[str]:
+    if len(table.columns) >= len(row.cells):
+        return table.columns
+    return table.columns + [f"列 {i + 1}" for i in range(len(table.columns), len(row.cells))]
+
+
+def _glossed_terms(text: str, glossary: Glossary) -> str:
+    """English equivalents of the glossary terms a Chinese text contains, for cross-lingual matching."""
+    return " ".join(sorted({en for _, en in glossary.gloss(text)}))
