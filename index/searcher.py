@@ -201,8 +201,10 @@ class HybridIndex:
         top_k: int = 10,
         lang: Language | None = None,
         weights: dict[str, float] | None = None,
+        per_ref: int = 1,
     ) -> list[SearchHit]:
-        """Fused hits for a question, one per citable ref (a table's best row stands for the table)."""
+        """Fused hits for a question, at most `per_ref` per citable ref (by default a table's best row
+        stands for the table; an answerer asks for several rows of a table to choose among)."""
         resolved = query if isinstance(query, ResolvedQuestion) else ResolvedQuestion(query, False)
         text = resolved.text.strip()
         if not text:
@@ -213,7 +215,7 @@ class HybridIndex:
             rankings["session"] = [self._by_uid[uid] for uid in resolved.boost if uid in self._by_uid]
         fused = reciprocal_rank_fusion(rankings, weights or FUSION_WEIGHTS[language])
         hits = self._with_cross_references(fused)
-        return one_per_ref(hits)[:top_k]
+        return one_per_ref(hits, per_ref)[:top_k]
 
     def rankings(self, text: str) -> dict[str, list[int]]:
         """Each retriever's ranking of unit rows for `text` (before fusion)."""
@@ -248,14 +250,14 @@ class HybridIndex:
         return self.units[self._by_uid[uid]]
 
 
-def one_per_ref(hits: list[SearchHit]) -> list[SearchHit]:
-    """Keep the first hit of each citable (kind, ref): a table's best row stands for the table."""
+def one_per_ref(hits: list[SearchHit], limit: int = 1) -> list[SearchHit]:
+    """Keep the first `limit` hits of each citable (kind, ref): a table's best row stands for the table."""
     out: list[SearchHit] = []
-    seen: set[tuple[BlockKind, str]] = set()
+    seen: dict[tuple[BlockKind, str], int] = {}
     for hit in hits:
         key = (hit.unit.kind, hit.unit.ref)
-        if key not in seen:
-            seen.add(key)
+        if seen.get(key, 0) < limit:
+            seen[key] = seen.get(key, 0) + 1
             out.append(hit)
     return out
 

@@ -73,7 +73,7 @@ class SearchService:
         for found in citations:
             try:
                 unit = resolve(self.document, found)
-            except KeyError:
+            except LookupError:  # UnknownReference: the question names a block that does not exist
                 continue
             block = self.block_unit(unit.kind, unit.ref)
             if block is not None:

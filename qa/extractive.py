@@ -1,0 +1,233 @@
+"""The offline answerer: quotes the sentence or table cell that answers, or abstains.
+
+- A figure question gets the figure with its unit and labels, from the best table cell or the best
+  sentence that holds a number.
+- A fact question gets the sentence or two that answer it, with the paragraph id.
+- A lookup shows the unit.
+- Weak evidence (little of the question found, or a year the evidence does not mention) abstains,
+  naming the nearest passages found.
+English questions get English framing and labels from the glossary; quotes stay Chinese, with their
+key terms glossed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from budgetqa.index.glossary import Glossary
+from budgetqa.index.model import IndexUnit, SearchHit
+from budgetqa.ingest.model import BlockKind, Document, Unit
+from budgetqa.ingest.numeric import find_numbers
+from budgetqa.ingest.refs import format_label
+
+from .evidence import Candidate, EvidenceScorer
+from .intent import Intent, QuestionKind
+from .model import Answer, Citation, Language
+from .table_answer import CellAnswer, answer_cell
+
+# Below this evidence score the answerer abstains (chosen on the dev set's answerable vs
+# unanswerable questions; see eval/ for the measurement).
+ABSTAIN_BELOW = 0.38
+# A second piece of evidence is added when it scores at least this share of the best one.
+SECOND_EVIDENCE_RATIO = 0.9
+EVIDENCE_UNITS = 8
+
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+_UNIT_EN = {"千美元": "USD {value} thousand", "美元": "USD {value}", "员额数目": "{value} posts"}
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """The chosen support of an answer: a sentence/unit candidate, or a table cell."""
+
+    candidate: Candidate
+    cell: CellAnswer | None = None
+
+    @property
+    def score(self) -> float:
+        bonus = 0.1 * self.cell.column_score if self.cell is not None else 0.0
+        return self.candidate.score + bonus
+
+
+class ExtractiveAnswerer:
+    """Answers from the evidence of one index, without a language model."""
+
+    def __init__(self, document: Document, scorer: EvidenceScorer, glossary: Glossary) -> None:
+        self.document = document
+        self.scorer = scorer
+        self.glossary = glossary
+        self._tables = {table.ref: table for table in document.tables}
+
+    def answer(
+        self, question: str, standalone: str, intent: Intent, hits: list[SearchHit], language: Language
+    ) -> Answer:
+        """Answer `question` (made standalone as `standalone`) from retrieval `hits`."""
+        units = [hit.unit for hit in hits[:EVIDENCE_UNITS]]
+        if intent.kind is QuestionKind.FIGURE:
+            evidence = self._figure_evidence(standalone, units)
+        else:
+            evidence = self._fact_evidence(standalone, units)
+        if not evidence or self._too_weak(standalone, intent, evidence[0]):
+            return self.abstain(question, language, hits)
+        text = "\n".join(self._render(item, language) for item in evidence)
+        citations = [self._citation(item) for item in evidence]
+        return Answer(
+            question=question,
+            language=language,
+            text=text,
+            citations=_unique(citations),
+            confidence=round(min(1.0, evidence[0].score), 4),
+            abstained=False,
+            evidence=[item.candidate.unit.uid for item in evidence],
+        )
+
+    # ------------------------------------------------------------------ evidence
+
+    def _fact_evidence(self, question: str, units: list[IndexUnit]) -> list[Evidence]:
+        ranked = sorted(self.scorer.candidates(question, units), key=lambda c: -c.score)
+        return _top_two([Evidence(candidate) for candidate in ranked])
+
+    def _figure_evidence(self, question: str, units: list[IndexUnit]) -> list[Evidence]:
+        candidates = self.scorer.candidates(question, units)
+        pool: list[Evidence] = []
+        for candidate in candidates:
+            unit = candidate.unit
+            if unit.row is not None:
+                cell = answer_cell(self._tables[unit.ref], unit.row, question)
+                if cell is not None and cell.cell.is_numeric:
+                    pool.append(Evidence(candidate, cell))
+            elif _has_figure(candidate.text):
+                pool.append(Evidence(candidate))
+        if not pool:
+            return self._fact_evidence(question, units)
+        pool.sort(key=lambda item: -item.score)
+        return _top_two(pool)
+
+    def _too_weak(self, question: str, intent: Intent, best: Evidence) -> bool:
+        if best.score < ABSTAIN_BELOW:
+            return True
+        if intent.kind is QuestionKind.FIGURE and intent.years:
+            seen = best.candidate.text + best.candidate.unit.text
+            if best.cell is not None:
+                seen += best.cell.column + " ".join(best.cell.table.columns)
+            if not any(year in seen for year in intent.years):
+                return True
+        return False
+
+    # ------------------------------------------------------------------ rendering
+
+    def _render(self, item: Evidence, language: Language) -> str:
+        unit = item.candidate.unit
+        label = format_label(unit.kind, unit.ref, language)
+        if item.cell is not None:
+            return self._render_cell(item.cell, label, language)
+        quote = item.candidate.text.strip()
+        if language == "zh":
+            return f"{quote} [{label}]"
+        glossed = "; ".join(f"{zh} = {en}" for zh, en in self.glossary.gloss(quote)[:6])
+        gloss = f" (key terms: {glossed})" if glossed else ""
+        return f"{label.capitalize()} states: “{quote}”{gloss} [{label}]"
+
+    def _render_cell(self, cell: CellAnswer, label: str, language: Language) -> str:
+        table, row = cell.table, cell.row
+        scope = [item for item in (row.part, row.group) if item]
+        if language == "zh":
+            where = f"（{' / '.join(scope)}）" if scope else ""
+            unit = f" {table.unit}" if table.unit else ""
+            return f"{row.label}{where}，{cell.column}：{cell.cell.text}{unit} [{label}]"
+        english = self.glossary.english_label
+        where = f" ({' / '.join(english(item) for item in scope)})" if scope else ""
+        value = _english_value(cell.cell.text, cell.cell.value, table.unit)
+        return f"{english(row.label)}{where}, {english(cell.column)}: {value} [{label}]"
+
+    def _citation(self, item: Evidence) -> Citation:
+        unit = item.candidate.unit
+        if item.cell is not None:
+            return Citation(
+                kind=BlockKind.TABLE.value,
+                ref=unit.ref,
+                lines=[item.cell.row.line, item.cell.row.line],
+                quote=unit.text,
+                row=item.cell.row.label,
+                column=item.cell.column,
+            )
+        return Citation(kind=unit.kind.value, ref=unit.ref, lines=unit.lines.as_list(), quote=item.candidate.text)
+
+    # ------------------------------------------------------------------ abstain and lookup
+
+    def abstain(self, question: str, language: Language, hits: list[SearchHit]) -> Answer:
+        """"The document does not say …", with the nearest passages it did find."""
+        nearest = [hit.unit for hit in hits[:3]]
+        labels = "、".join(format_label(u.kind, u.ref, "zh") for u in nearest)
+        if language == "zh":
+            text = f"这份文件没有提到这一点（{question.strip()}）。" + (f"最接近的段落：{labels}。" if nearest else "")
+        else:
+            labels = ", ".join(format_label(u.kind, u.ref, "en") for u in nearest)
+            text = f"The document does not say this ({question.strip()})." + (
+                f" The nearest passages are {labels}." if nearest else ""
+            )
+        return Answer(
+            question=question,
+            language=language,
+            text=text,
+            citations=[],
+            confidence=0.0,
+            abstained=True,
+            evidence=[unit.uid for unit in nearest],
+        )
+
+    def lookup(self, question: str, unit: Unit, language: Language) -> Answer:
+        """Show a unit the question names."""
+        label = format_label(unit.kind, unit.ref, language)
+        heading = f"{label} — {unit.title}" if unit.title and unit.title != label else label
+        english = self.glossary.english_label(unit.title)
+        if language == "en" and english and english != unit.title:
+            heading = f"{heading} ({english})"
+        return Answer(
+            question=question,
+            language=language,
+            text=f"{heading}\n{unit.text}",
+            citations=[Citation(unit.kind.value, unit.ref, unit.lines.as_list(), unit.text[:300])],
+            confidence=1.0,
+            abstained=False,
+            evidence=[unit.id],
+            mode="lookup",
+        )
+
+
+def _top_two(ranked: list[Evidence]) -> list[Evidence]:
+    if not ranked:
+        return []
+    best = ranked[0]
+    for other in ranked[1:]:
+        if other.candidate.unit.uid == best.candidate.unit.uid and other.cell is None and best.cell is None:
+            continue
+        if other.score >= SECOND_EVIDENCE_RATIO * best.score:
+            return [best, other]
+        break
+    return [best]
+
+
+def _has_figure(text: str) -> bool:
+    """A sentence states a figure: a number that is not only a year."""
+    return any(not _YEAR.fullmatch(m.text.strip()) for m in find_numbers(text))
+
+
+def _english_value(text: str, value: float | None, unit: str | None) -> str:
+    if value is None:
+        return "nil (—)" if text.strip() in ("—", "-") else text
+    number = f"{value:,.1f}" if "." in text else f"{value:,.0f}"
+    template = _UNIT_EN.get(unit or "", "{value}" + (f" ({unit})" if unit else ""))
+    return template.format(value=number)
+
+
+def _unique(citations: list[Citation]) -> list[Citation]:
+    out: list[Citation] = []
+    seen: set[tuple[str, str, str | None]] = set()
+    for citation in citations:
+        key = (citation.kind, citation.ref, citation.row)
+        if key not in seen:
+            seen.add(key)
+            out.append(citation)
+    return out

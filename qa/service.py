@@ -1,0 +1,179 @@
+"""The answer service: questions in, cited and verified answers out (CLI, chat, HTTP API, web UI).
+
+>>> # service = QAService.open(Settings.from_env())
+>>> # service.ask("政治建和部 2024 年的员额资源是多少？").text
+>>> # '员额，2024 年估计(重计费用前)：47 270.9 千美元 [表 3.24]'
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rich.console import Console
+
+from budgetqa.index.language import detect_language
+from budgetqa.index.model import SearchHit
+from budgetqa.index.service import SearchService
+from budgetqa.ingest.model import BlockKind
+from budgetqa.ingest.refs import Citation as RefCitation
+from budgetqa.ingest.refs import UnknownReference, format_label, parse_citation, resolve
+from budgetqa.settings import Settings
+
+from .evidence import EvidenceScorer
+from .extractive import ExtractiveAnswerer
+from .intent import QuestionKind, classify
+from .model import Answer, AnswerEvent, Language, UnitView
+from .verify import verify
+
+if TYPE_CHECKING:
+    from .llm import GenerativeAnswerer
+
+MAX_QUESTION_CHARS = 2000
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
+
+
+class QuestionError(ValueError):
+    """A question that cannot be answered as given (empty, too long, binary)."""
+
+
+def check_question(question: str) -> str:
+    """The question stripped, or a :class:`QuestionError` saying what is wrong with it."""
+    if not isinstance(question, str):
+        raise QuestionError("the question must be text")
+    text = question.strip()
+    if not text:
+        raise QuestionError("empty question: ask something, e.g. 政治建和部 2024 年的员额资源是多少？")
+    if len(text) > MAX_QUESTION_CHARS:
+        raise QuestionError(f"question too long ({len(text)} characters; the limit is {MAX_QUESTION_CHARS})")
+    if len(_CONTROL.findall(text)) > max(2, len(text) // 20):
+        raise QuestionError("the question looks like binary data, not text")
+    if not re.search(r"[\w\u4e00-\u9fff]", text):
+        raise QuestionError("the question has no words in it")
+    return _CONTROL.sub("", text)
+
+
+class QAService:
+    """Answers questions about one document (implements ``AnswerService``)."""
+
+    def __init__(self, search: SearchService, generator: GenerativeAnswerer | None = None) -> None:
+        self.searcher = search
+        index = search.index
+        self.scorer = EvidenceScorer(index)
+        self.extractive = ExtractiveAnswerer(index.document, self.scorer, index.glossary)
+        self.generator = generator
+
+    @classmethod
+    def open(
+        cls,
+        settings: Settings | None = None,
+        *,
+        document_path: Path | None = None,
+        console: Console | None = None,
+        generator: GenerativeAnswerer | None = None,
+    ) -> QAService:
+        """Open (or build) the index for the configured document; an LLM only if one is configured."""
+        settings = settings or Settings.from_env()
+        search = SearchService.open(settings, document_path=document_path, console=console)
+        if generator is None and settings.llm != "none":
+            from .llm import GenerativeAnswerer, chat_model_from_settings
+
+            generator = GenerativeAnswerer(chat_model_from_settings(settings))
+        return cls(search, generator)
+
+    @property
+    def document(self):  # noqa: ANN201 - the ingest Document
+        return self.searcher.document
+
+    # ------------------------------------------------------------------ AnswerService
+
+    def ask(self, question: str, *, session_id: str | None = None, lang: Language | None = None) -> Answer:
+        """A cited, verified answer to `question` (in its own language unless `lang` is given)."""
+        events = list(self.stream(question, session_id=session_id, lang=lang))
+        final = events[-1].answer
+        assert final is not None
+        return final
+
+    def stream(
+        self, question: str, *, session_id: str | None = None, lang: Language | None = None
+    ) -> Iterator[AnswerEvent]:
+        """Stream an answer: text events as produced (LLM mode), then the verified answer."""
+        text = check_question(question)
+        language: Language = lang or detect_language(text)
+        resolved = self.searcher.resolve(text, session_id)
+        intent = classify(text)
+        if intent.kind is QuestionKind.LOOKUP and intent.citations:
+            answer = self._lookup_answer(text, intent.citations[0], language)
+            self.searcher.record(session_id, text, resolved, answer.evidence)
+            yield AnswerEvent("token", answer.text)
+            yield AnswerEvent("answer", answer=answer)
+            return
+        hits = self.searcher.lookup_hits(text) + self.searcher.index.search(resolved, top_k=12, lang=language, per_ref=3)
+        hits = _dedupe(hits)
+        answer: Answer
+        if self.generator is not None:
+            answer = yield from self.generator.stream(text, hits, language)
+        else:
+            answer = self.extractive.answer(text, resolved.text, classify(resolved.text), hits, language)
+            yield AnswerEvent("token", answer.text)
+        answer = verify(answer, self.document)
+        self.searcher.record(session_id, text, resolved, answer.evidence or [hit.unit.uid for hit in hits[:3]])
+        yield AnswerEvent("answer", answer=answer)
+
+    def search(self, query: str, *, top_k: int = 10, session_id: str | None = None) -> list[SearchHit]:
+        return self.searcher.search(check_question(query), top_k=top_k, session_id=session_id)
+
+    def lookup(self, ref: str) -> UnitView:
+        """The unit `ref` names ("3.115", "表3.27", "table 3.27"), for display."""
+        citation = parse_citation(ref)
+        if citation is None:
+            raise ValueError(f"{ref!r} is not a reference; try 3.115, 表 3.27, table 3.27, 图 3.十四 or 附件三")
+        unit = resolve(self.document, citation)
+        view = UnitView(
+            kind=unit.kind.value,
+            ref=unit.ref,
+            label=format_label(unit.kind, unit.ref, "zh"),
+            title=unit.title,
+            text=unit.text,
+            lines=unit.lines.as_list(),
+            section=list(unit.section),
+            part=unit.part,
+            english_label=self.searcher.index.glossary.english_label(unit.title),
+        )
+        if unit.kind is BlockKind.TABLE:
+            table = self.document.table(unit.ref)
+            view.columns = list(table.columns)
+            view.rows = [
+                {
+                    "label": row.label,
+                    "cells": [cell.text for cell in row.cells],
+                    "group": row.group,
+                    "part": row.part,
+                    "is_total": row.is_total,
+                }
+                for row in table.rows
+            ]
+        return view
+
+    # ------------------------------------------------------------------ helpers
+
+    def _lookup_answer(self, question: str, citation: RefCitation, language: Language) -> Answer:
+        try:
+            unit = resolve(self.document, citation)
+        except UnknownReference as error:
+            answer = self.extractive.abstain(question, language, [])
+            answer.text = str(error)
+            return answer
+        return self.extractive.lookup(question, unit, language)
+
+
+def _dedupe(hits: list[SearchHit]) -> list[SearchHit]:
+    """Drop repeated units (a looked-up unit also found by search), keeping table rows distinct."""
+    out, seen = [], set()
+    for hit in hits:
+        if hit.unit.uid not in seen:
+            seen.add(hit.unit.uid)
+            out.append(hit)
+    return out

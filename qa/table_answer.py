@@ -1,0 +1,82 @@
+"""Find the table cell that answers a figure question: the best row, then the column the question names.
+
+Column headers say what a column holds ("2022 年支出", "2023 年批款", "变动: 共计", "2024 年估计(重计费用前)",
+"2022 年计划", "2022 年实际" …).  A question names a column by year and by a budget word (proposed,
+appropriation, expenditure, actual, planned, change, percentage); without one, the latest year's
+figure is what a delegate asks for.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from budgetqa.ingest.model import Cell, Table, TableRow
+
+# (cue pattern in the question, substrings of the header it points to)
+_COLUMN_CUES: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = tuple(
+    (re.compile(pattern, re.IGNORECASE), headers)
+    for pattern, headers in (
+        (r"估计|拟议|提议|打算|要多少|proposed|propos|estimate|request|foreseen|planned for 2024", ("估计", "拟议")),
+        (r"批款|核定|appropriat|approved|authori[sz]ed", ("批款", "核定")),
+        (r"支出|花了|用了|expenditure|spent|spending", ("支出",)),
+        (r"实际|actual|achieved|实现", ("实际",)),
+        (r"计划|目标|planned|plan|target", ("计划",)),
+        (r"百分比|百分之|percentage|per cent|percent|%", ("百分比",)),
+        (r"技术调整|technical adjust", ("技术调整",)),
+        (r"新的|扩大的任务|new|expanded mandate", ("新的",)),
+        (r"变动|变化|增加|减少|增长|下降|change|increase|decrease|differ", ("共计", "变动")),
+    )
+)
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+
+
+@dataclass(frozen=True)
+class CellAnswer:
+    """A chosen cell: its table, row, column header and cell."""
+
+    table: Table
+    row: TableRow
+    row_index: int
+    column: str
+    cell: Cell
+    column_score: float
+
+
+def choose_column(table: Table, row: TableRow, question: str) -> tuple[int, float] | None:
+    """Index of the column of `row` that `question` asks about, and how sure (0–1); None if no cell."""
+    years = set(_YEAR.findall(question))
+    cues = [headers for pattern, headers in _COLUMN_CUES if pattern.search(question)]
+    best: tuple[float, int] | None = None
+    for index, cell in enumerate(row.cells):
+        if not cell.text.strip():
+            continue
+        header = table.columns[index] if index < len(table.columns) else ""
+        compact = "".join(header.split())
+        header_years = set(_YEAR.findall(compact))
+        score = 0.0
+        if years and header_years:
+            score += 2.0 if years & header_years else -2.0
+        for headers in cues:
+            if any(fragment in compact for fragment in headers):
+                score += 1.0
+        if compact.startswith("变动") and ("共计", "变动") not in cues:
+            score -= 0.5  # change columns answer only questions about a change
+        score += 0.01 * index  # at equal merit the later (more recent) column
+        if best is None or score > best[0]:
+            best = (score, index)
+    if best is None:
+        return None
+    confidence = 1.0 if best[0] >= 1.0 else 0.6 if best[0] >= 0 else 0.2
+    return best[1], confidence
+
+
+def answer_cell(table: Table, row_index: int, question: str) -> CellAnswer | None:
+    """The cell of row `row_index` that the question asks for."""
+    row = table.rows[row_index]
+    chosen = choose_column(table, row, question)
+    if chosen is None:
+        return None
+    column_index, confidence = chosen
+    column = table.columns[column_index] if column_index < len(table.columns) else f"列 {column_index + 1}"
+    return CellAnswer(table, row, row_index, column, row.cells[column_index], confidence)

@@ -1,0 +1,107 @@
+"""Citation verification, applied to every answer whatever produced it (extractive or an LLM).
+
+1. Every cited id must exist in the document; a citation that does not is removed.
+2. Every figure stated in the answer must occur, after number normalisation, in a unit the answer
+   cites ("51.2 million" matches "51 212 800 美元" and "51 212.8" 千美元); a figure that does not is
+   replaced by "[?]".
+The answer then says what was removed, in its own language.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from budgetqa.ingest.model import BlockKind, Document
+from budgetqa.ingest.numeric import find_numbers, same_figure
+from budgetqa.ingest.refs import Citation as RefCitation
+from budgetqa.ingest.refs import resolve
+
+from .model import Answer, Citation, VerificationReport
+
+# Text that contains digits but states no figure: citation labels, resolution symbols, grades,
+# numbered headings, years.
+_NOT_FIGURES = re.compile(
+    r"\[[^\]]*\]"  # [¶3.115] [表 3.24]
+    r"|(?:¶|§|para\.?|paragraph|第|表|table|图|figure|fig\.)\s*\d+\.[\d一二三四五六七八九十]+(?:\s*\(\d\))?\s*段?"
+    r"|(?:\w+/)*\d+/\d+(?:\s?[A-Z]\b)?"  # 72/262 C, S/PRST/2021/2, A/77/83
+    r"|\b\d{3,4}\s?\(\d{4}\)"  # 1267(1999)
+    r"|\b(?:P|D|GS|NPO|FS)-\d(?:/\d)?"  # grades
+    r"|(?:次级方案|成果|构成部分|subprogramme|component|result|part)\s*\d+"
+    r"|\b\(?[a-z]\)"  # (a) list markers
+    r"|(?<!\d)(?:19|20)\d{2}(?:\s*[-–]\s*(?:19|20)?\d{2})?\s*(?:年|year)?(?![\d.,]\d)",  # years, 2022-2024
+    re.IGNORECASE,
+)
+
+
+def stated_figures(text: str) -> list[tuple[str, float]]:
+    """The figures an answer states: (as written, value), citations/symbols/years excluded.
+
+    >>> stated_figures("员额：47 270.9 千美元 [表 3.24]；2024 年 P-4 为 53 个")
+    [('47 270.9', 47270.9), ('53', 53.0)]
+    """
+    masked = _NOT_FIGURES.sub(lambda m: " " * len(m.group(0)), text)
+    figures = []
+    for mention in find_numbers(masked):
+        figures.append((mention.text.strip(), mention.value))
+        if mention.scaled != mention.value:
+            figures[-1] = (mention.text.strip(), mention.scaled)
+    return figures
+
+
+def supported(value: float, texts: list[str]) -> bool:
+    """True when `value` occurs, after normalisation, in one of `texts`."""
+    for text in texts:
+        for mention in find_numbers(text):
+            if same_figure(value, mention.value) or same_figure(value, mention.scaled):
+                return True
+    return False
+
+
+def verify(answer: Answer, document: Document) -> Answer:
+    """Check `answer` against `document`; returns the answer with unsupported parts removed."""
+    report = VerificationReport()
+    kept: list[Citation] = []
+    texts: list[str] = []
+    for citation in answer.citations:
+        try:
+            unit = resolve(document, RefCitation(BlockKind.from_str(citation.kind), citation.ref))
+        except (LookupError, ValueError):
+            report.removed_citations.append(citation.label)
+            continue
+        kept.append(citation if citation.lines else replace(citation, lines=unit.lines.as_list()))
+        texts.append(unit.text)
+        if citation.quote:
+            texts.append(citation.quote)
+    text = answer.text
+    if not answer.abstained:
+        for written, value in stated_figures(text):
+            if not supported(value, texts):
+                report.removed_figures.append(written)
+                text = _remove_figure(text, written)
+    for label in report.removed_citations:
+        text = text.replace(f"[{label}]", "")
+    if not report.clean:
+        text = f"{text.rstrip()}\n{_notice(report, answer.language)}"
+        report.notes.append(_notice(report, answer.language))
+    confidence = answer.confidence if report.clean else min(answer.confidence, 0.3)
+    return replace(answer, text=text, citations=kept, confidence=confidence, verification=report)
+
+
+def _remove_figure(text: str, written: str) -> str:
+    return re.sub(rf"(?<![\d.]){re.escape(written)}(?![\d])", "[?]", text, count=0)
+
+
+def _notice(report: VerificationReport, language: str) -> str:
+    parts = []
+    if language == "zh":
+        if report.removed_figures:
+            parts.append(f"已删除所引内容中找不到的数字：{'、'.join(report.removed_figures)}")
+        if report.removed_citations:
+            parts.append(f"已删除文件中不存在的引文：{'、'.join(report.removed_citations)}")
+        return "（核查：" + "；".join(parts) + "。）"
+    if report.removed_figures:
+        parts.append(f"removed figures the cited text does not contain: {', '.join(report.removed_figures)}")
+    if report.removed_citations:
+        parts.append(f"removed citations of blocks the document does not have: {', '.join(report.removed_citations)}")
+    return "(Verification: " + "; ".join(parts) + ".)"
