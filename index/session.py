@@ -23,9 +23,12 @@ _SLOT_GROUPS: tuple[tuple[str, ...], ...] = (
     ("non-post resources", "non-post", "post resources", "posts"),
 )
 
-_ZH_FOLLOW_UP = re.compile(r"^(那|那么|还有|另外|它|其|这|该|此|同期|相比之下)|呢[？?]?\s*$|(它|他们|其中|这个|该)")
+_ZH_FOLLOW_UP = re.compile(
+    r"^(那|那么|还有|另外|它|其|此|同期|相比之下)|呢[？?]?\s*$|它|他们|前一年|上一年|前年|去年|同比"
+)
 _EN_FOLLOW_UP = re.compile(
-    r"^(and|what about|how about|and what|same for|compared|what of|for)\b|\b(it|its|that|those|they|them|this|these)\b",
+    r"^(and|what about|how about|and what|same for|compared|what of|for)\b|\b(it|its|those|they|them|these)\b"
+    r"|\b(previous|prior|preceding) year\b|\bthe year before\b|\bthat (review|figure|amount|office|one)\b",
     re.IGNORECASE,
 )
 

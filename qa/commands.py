@@ -1,9 +1,132 @@
-"""Command-line commands of the qa stage."""
+"""Command-line commands of the answer stage: ``ask``, ``chat``, ``serve``."""
 
 from __future__ import annotations
 
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
 import typer
+from rich.console import Console
+from rich.panel import Panel
+
+from budgetqa.settings import Settings
+
+if TYPE_CHECKING:
+    from .model import Answer
+    from .service import QAService
+
+console = Console()
+err = Console(stderr=True)
 
 
 def register(app: typer.Typer) -> None:
     """Add this stage's commands to the `budgetqa` app."""
+    app.command("ask")(ask_command)
+    app.command("chat")(chat_command)
+    app.command("serve")(serve_command)
+
+
+def open_service(document: Path | None = None) -> QAService:
+    """The answer service for the configured document, or a clear error and exit code 2."""
+    from budgetqa.index.encoders import EncoderUnavailable
+    from budgetqa.ingest.parser import DocumentError
+
+    from .service import QAService
+
+    try:
+        return QAService.open(Settings.from_env(), document_path=document, console=err)
+    except (DocumentError, EncoderUnavailable, OSError, ValueError) as error:
+        err.print(f"[red]error:[/] {error}")
+        raise typer.Exit(code=2) from None
+
+
+def ask_command(
+    question: Annotated[str | None, typer.Argument(help="Question in Chinese or English.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the answer as one JSON object.")] = False,
+    lang: Annotated[str | None, typer.Option(help="Answer language: zh or en (default: the question's).")] = None,
+    batch: Annotated[Path | None, typer.Option(help="JSON-lines file of {id, question, follow_up_of?}.")] = None,
+    document: Annotated[Path | None, typer.Option(help="Document (default: the bundled one).")] = None,
+) -> None:
+    """Answer a question with citations (¶3.115, 表 3.27), or every question of a batch file."""
+    from .service import QuestionError
+
+    if (question is None) == (batch is None):
+        err.print("[red]error:[/] give either a QUESTION or --batch FILE")
+        raise typer.Exit(code=2)
+    if lang not in (None, "zh", "en"):
+        err.print(f"[red]error:[/] --lang must be zh or en, not {lang!r}")
+        raise typer.Exit(code=2)
+    service = open_service(document)
+    if batch is not None:
+        _ask_batch(service, batch)
+        return
+    assert question is not None
+    try:
+        answer = service.ask(question, lang=lang)  # type: ignore[arg-type]
+    except QuestionError as error:
+        err.print(f"[red]error:[/] {error}")
+        raise typer.Exit(code=2) from None
+    if as_json:
+        sys.stdout.write(json.dumps(answer.to_json(), ensure_ascii=False) + "\n")
+    else:
+        print_answer(answer, console)
+
+
+def _ask_batch(service: QAService, path: Path) -> None:
+    from budgetqa.index.batch import BatchError, read_batch
+
+    from .service import QuestionError
+
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as error:
+        err.print(f"[red]error:[/] cannot read {path}: {error}")
+        raise typer.Exit(code=2) from None
+    for item in read_batch(lines):
+        if isinstance(item, BatchError):
+            record: dict[str, object] = item.to_json()
+        else:
+            try:
+                answer = service.ask(item.question, session_id=f"batch:{item.session}", lang=item.lang)  # type: ignore[arg-type]
+                record = {
+                    "id": item.id,
+                    "answer": answer.text,
+                    "citations": [c.to_json() for c in answer.citations],
+                    "abstained": answer.abstained,
+                    "confidence": answer.confidence,
+                }
+            except QuestionError as error:
+                record = {"id": item.id, "error": str(error)}
+        sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+def print_answer(answer: Answer, out: Console) -> None:
+    """Render an answer: the text, then its citations with their source lines."""
+    style = "yellow" if answer.abstained else "green"
+    title = ("abstained" if answer.abstained else f"confidence {answer.confidence:.2f}") + f" · {answer.mode}"
+    out.print(Panel(answer.text, title=answer.question, subtitle=title, border_style=style))
+    for citation in answer.citations:
+        where = f" · {citation.row}" if citation.row else ""
+        out.print(f"  [bold]{citation.label}[/]{where}  lines {citation.lines[0]}–{citation.lines[-1]}" if citation.lines else f"  {citation.label}")
+
+
+def chat_command(
+    lang: Annotated[str | None, typer.Option(help="Answer language: zh or en (default: each question's).")] = None,
+    document: Annotated[Path | None, typer.Option(help="Document (default: the bundled one).")] = None,
+) -> None:
+    """Chat in the terminal: follow-up questions, /show 3.115, /lang en, /quit."""
+    from .chat import run_chat
+
+    run_chat(open_service(document), console=console, lang=lang)  # type: ignore[arg-type]
+
+
+def serve_command(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+) -> None:
+    """Serve the web chat and the HTTP API (OpenAPI docs at /docs)."""
+    from .server import serve
+
+    serve(host=host, port=port, settings=Settings.from_env())
