@@ -2,8 +2,132 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+from typing import Annotated
+
 import typer
+from rich.console import Console
+from rich.table import Table as RichTable
+
+from .model import BlockKind, Document
+from .parser import DocumentError, NotABudgetSection, parse_document
+from .render import render_unit
+from .tables import TableParseError
+
+
+def _document_path(path: Path | None) -> Path:
+    if path is not None:
+        return path
+    from budgetqa.settings import Settings
+
+    return Settings.from_env().document_path()
+
+
+def load_document(path: Path | None, console: Console) -> Document:
+    """Parse `path` (default: the configured or bundled document); exit with code 2 and a message on failure."""
+    source = _document_path(path)
+    try:
+        return parse_document(source)
+    except (DocumentError, NotABudgetSection, TableParseError) as error:
+        console.print(f"[red]error:[/red] {error}")
+        raise typer.Exit(code=2) from None
+
+
+def summary_table(document: Document) -> RichTable:
+    """Counts per kind of block."""
+    counts = RichTable(title=f"{document.symbol} — 第 {document.section_number} 款 {document.title}")
+    counts.add_column("kind")
+    counts.add_column("count", justify="right")
+    for name, value in [
+        ("parts", len(document.parts)),
+        ("headings", len(document.headings)),
+        ("paragraphs", len(document.paragraphs)),
+        ("tables", len(document.tables)),
+        ("figures", len(document.figures)),
+        ("forewords", len(document.forewords)),
+        ("mandate lists", len(document.mandates)),
+        ("annexes", len(document.annexes)),
+        ("footnotes", len(document.footnotes)),
+    ]:
+        counts.add_row(name, str(value))
+    return counts
 
 
 def register(app: typer.Typer) -> None:
     """Add this stage's commands to the `budgetqa` app."""
+
+    @app.command("ingest")
+    def ingest(
+        path: Annotated[
+            Path | None, typer.Argument(help="Budget section text (default: the bundled document).")
+        ] = None,
+    ) -> None:
+        """Parse a budget section and print what was found and corrected."""
+        console = Console()
+        document = load_document(path, console)
+        console.print(summary_table(document))
+        console.print(f"source sha256: {document.source_sha256}")
+        if document.report.misprints:
+            for misprint in document.report.misprints:
+                console.print(
+                    f"misprint corrected: ¶{misprint.printed} → ¶{misprint.corrected} (line {misprint.line})"
+                )
+        else:
+            console.print("misprints corrected: none")
+        debris = ", ".join(f"{kind} {count}" for kind, count in document.report.debris_removed.items())
+        console.print(f"debris removed: {debris or 'none'}")
+        ambiguous = document.report.ambiguous_rows
+        console.print(f"table rows left ambiguous: {len(ambiguous)}")
+        for ref, line in ambiguous:
+            console.print(f"  表 {ref} line {line}")
+
+    @app.command("units")
+    def units(
+        as_json: Annotated[
+            bool, typer.Option("--json", help="One JSON object per line (the units contract).")
+        ] = False,
+    ) -> None:
+        """List every citable unit of the document."""
+        console = Console()
+        document = load_document(None, console)
+        if as_json:
+            for unit in document.units():
+                typer.echo(json.dumps(unit.to_json(), ensure_ascii=False))
+            return
+        listing = RichTable(title=document.symbol)
+        for column in ("kind", "ref", "part", "lines", "title"):
+            listing.add_column(column, overflow="fold")
+        for unit in document.units():
+            listing.add_row(
+                unit.kind.value, unit.ref, unit.part, f"{unit.lines.first}–{unit.lines.last}", unit.title
+            )
+        console.print(listing)
+
+    @app.command("show")
+    def show(
+        ref: Annotated[
+            str, typer.Argument(help='A reference: "3.115", "表3.27", "table 3.27", "图 3.十四", "附件三".')
+        ],
+    ) -> None:
+        """Print one unit; tables as a grid of their parsed cells."""
+        from .refs import UnknownReference, nearest, parse_citation, resolve
+
+        console = Console()
+        document = load_document(None, console)
+        citation = parse_citation(ref)
+        if citation is None:
+            console.print(
+                f"[red]error:[/red] {ref!r} is not a reference; try '3.115', '表 3.27', '图 3.十四' or '附件三'"
+            )
+            raise typer.Exit(code=2)
+        try:
+            unit = resolve(document, citation)
+        except UnknownReference:
+            near = ", ".join(nearest(document, citation)) or "none"
+            console.print(f"[red]error:[/red] the document has no {citation.label()}; nearest: {near}")
+            raise typer.Exit(code=2) from None
+        console.print(render_unit(document, unit))
+
+
+__all__ = ["BlockKind", "load_document", "register", "summary_table"]

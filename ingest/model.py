@@ -215,7 +215,8 @@ class Foreword:
 
     @property
     def ref(self) -> str:
-        return f"前言 {self.part}"
+        """The part's numeral ("一"): forewords are cited as "前言 一" (see ``refs.format_label``)."""
+        return self.part
 
 
 @dataclass(frozen=True)
@@ -233,7 +234,7 @@ class MandateEntry:
 class MandateList:
     """A "立法授权" list of a part: entries grouped by subprogramme."""
 
-    ref: str  # "授权 一"
+    ref: str  # the part's numeral: "一" (cited as "授权 一")
     part: str
     entries: list[MandateEntry]
     lines: LineSpan
@@ -252,7 +253,8 @@ class Annex:
 
     @property
     def ref(self) -> str:
-        return f"附件{self.number}"
+        """The annex numeral ("三"), cited as "附件三" / "Annex III" (see ``refs.format_label``)."""
+        return self.number
 
 
 @dataclass(frozen=True)

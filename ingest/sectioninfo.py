@@ -1,0 +1,52 @@
+"""Identity of a budget section, read from its own text: number, title and document symbol."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from .lines import SECTION_HEADER_RE
+
+
+class NotABudgetSection(ValueError):
+    """The text is not a section of a UN programme budget (A/NN/6 (Sect. N))."""
+
+
+@dataclass(frozen=True)
+class SectionInfo:
+    """Section number ("第 3 款"), its title ("政治事务") and symbol ("A/78/6 (Sect. 3)")."""
+
+    number: int
+    title: str
+    symbol: str
+
+
+def _symbol(text: str, number: int) -> str:
+    """The section's symbol as the text cites it ("A/78/6 (Sect. 3)/Add.1" or a link to it)."""
+    for match in re.finditer(r"A/(?P<session>\d+)/6\s*\(Sect\.\s*(?P<number>\d+)\)", text):
+        if int(match.group("number")) == number:
+            return f"A/{match.group('session')}/6 (Sect. {number})"
+    sessions = Counter(re.findall(r"A/(\d{2})/6\b", text))
+    if sessions:
+        return f"A/{sessions.most_common(1)[0][0]}/6 (Sect. {number})"
+    return f"Sect. {number}"
+
+
+def detect_section(raw_lines: list[str], text: str) -> SectionInfo:
+    """Section number and title from the running heads ("第 3 款 政治事务").
+
+    Raises :class:`NotABudgetSection` when no running head names a section.
+    """
+    heads: Counter[tuple[int, str]] = Counter()
+    for line in raw_lines:
+        match = SECTION_HEADER_RE.match(line)
+        if match and len(line.strip()) <= 40:
+            heads[(int(match.group("number")), match.group("title"))] += 1
+    if not heads:
+        raise NotABudgetSection(
+            "no running head such as '第 3 款 政治事务' was found; this does not look like a section of "
+            "a UN programme budget (A/NN/6 (Sect. N)) in Chinese"
+        )
+    (number, title), _ = heads.most_common(1)[0]
+    return SectionInfo(number=number, title=title, symbol=_symbol(text, number))
