@@ -108,6 +108,10 @@ class HybridIndex:
         self._by_uid = {unit.uid: i for i, unit in enumerate(units)}
         self._block_row = {(unit.kind, unit.ref): i for i, unit in reversed(list(enumerate(units))) if unit.row is None}
         self._references = {p.ref: p.references for p in document.paragraphs}
+        self._rows: dict[str, list[IndexUnit]] = {}
+        for unit in units:
+            if unit.row is not None:
+                self._rows.setdefault(unit.ref, []).append(unit)
 
     # ---------------------------------------------------------------- open / build
 
@@ -245,6 +249,10 @@ class HybridIndex:
                     seen.add(target)
                     hits.append(SearchHit(self.units[target], score * 0.999, {"cross-reference": position}))
         return hits
+
+    def rows_of(self, table_ref: str) -> list[IndexUnit]:
+        """The row units of table `table_ref`, in table order."""
+        return self._rows.get(table_ref, [])
 
     def unit_by_uid(self, uid: str) -> IndexUnit:
         return self.units[self._by_uid[uid]]

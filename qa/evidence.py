@@ -22,6 +22,7 @@ import numpy as np
 from budgetqa.index.model import IndexUnit
 from budgetqa.index.searcher import HybridIndex
 from budgetqa.index.tokenize import tokenize, tokenize_query
+from budgetqa.ingest.model import BlockKind
 
 # Sentence ends of the document's Chinese prose; semicolons end the items of enumerations
 # ("(a) …；(b) …") which answer questions on their own.
@@ -113,14 +114,15 @@ class EvidenceScorer:
     def candidates(
         self, question: str, units: Sequence[IndexUnit], *, sentences: bool = True
     ) -> list[Candidate]:
-        """Score every sentence (or, for rows and figures, the whole unit) of `units`."""
+        """Score every sentence of `units` (a table row is one candidate; whole tables are skipped:
+        their rows stand for them)."""
         terms = self.question_terms(question)
         pool: list[tuple[IndexUnit, str, int]] = []
         for rank, unit in enumerate(units):
-            if sentences and unit.row is None and unit.kind.value in ("paragraph", "foreword", "annex"):
-                pool.extend((unit, sentence, rank) for sentence in split_sentences(unit.text))
-            else:
+            if unit.row is not None or not sentences:
                 pool.append((unit, unit.text, rank))
+            elif unit.kind is not BlockKind.TABLE:
+                pool.extend((unit, sentence, rank) for sentence in split_sentences(unit.text))
         if not pool:
             return []
         semantic = self._similarities(question, [text for _, text, _ in pool])

@@ -18,13 +18,14 @@ from dataclasses import dataclass
 from budgetqa.index.glossary import Glossary
 from budgetqa.index.model import IndexUnit, SearchHit
 from budgetqa.ingest.model import BlockKind, Document, Unit
-from budgetqa.ingest.numeric import find_numbers
 from budgetqa.ingest.refs import format_label
 
 from .evidence import Candidate, EvidenceScorer
 from .intent import Intent, QuestionKind
+from .measure import Measure, cell_measure, question_measure, sentence_measure
 from .model import Answer, Citation, Language
 from .table_answer import CellAnswer, answer_cell
+from .verify import stated_figures
 
 # Below this evidence score the answerer abstains (chosen on the dev set's answerable vs
 # unanswerable questions; see eval/ for the measurement).
@@ -32,9 +33,15 @@ ABSTAIN_BELOW = 0.38
 # A second piece of evidence is added when it scores at least this share of the best one.
 SECOND_EVIDENCE_RATIO = 0.9
 EVIDENCE_UNITS = 8
+# Tables among the evidence units whose rows are all candidates.
+ROW_TABLES = 3
+# Score adjustments for a figure of the kind asked (money, posts, percentage, count) or not, and for
+# a table row whose label the question names.
+MEASURE_MATCH = 0.12
+MEASURE_MISMATCH = -0.15
+ROW_LABEL_NAMED = 0.15
 
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
-_UNIT_EN = {"千美元": "USD {value} thousand", "美元": "USD {value}", "员额数目": "{value} posts"}
 
 
 @dataclass(frozen=True)
@@ -44,10 +51,12 @@ class Evidence:
     candidate: Candidate
     cell: CellAnswer | None = None
 
+    adjustment: float = 0.0
+
     @property
     def score(self) -> float:
         bonus = 0.1 * self.cell.column_score if self.cell is not None else 0.0
-        return self.candidate.score + bonus
+        return self.candidate.score + bonus + self.adjustment
 
 
 class ExtractiveAnswerer:
@@ -57,13 +66,14 @@ class ExtractiveAnswerer:
         self.document = document
         self.scorer = scorer
         self.glossary = glossary
+        self.rows_of = scorer.index.rows_of
         self._tables = {table.ref: table for table in document.tables}
 
     def answer(
         self, question: str, standalone: str, intent: Intent, hits: list[SearchHit], language: Language
     ) -> Answer:
         """Answer `question` (made standalone as `standalone`) from retrieval `hits`."""
-        units = [hit.unit for hit in hits[:EVIDENCE_UNITS]]
+        units = self._evidence_units(hits)
         if intent.kind is QuestionKind.FIGURE:
             evidence = self._figure_evidence(standalone, units)
         else:
@@ -84,21 +94,46 @@ class ExtractiveAnswerer:
 
     # ------------------------------------------------------------------ evidence
 
+    def _evidence_units(self, hits: list[SearchHit]) -> list[IndexUnit]:
+        """The top units, with every row of the top tables (any row may hold the asked cell)."""
+        units: list[IndexUnit] = []
+        seen: set[str] = set()
+        tables = 0
+        for hit in hits[:EVIDENCE_UNITS]:
+            unit = hit.unit
+            if unit.kind is BlockKind.TABLE and tables < ROW_TABLES and unit.ref not in seen:
+                seen.add(unit.ref)
+                tables += 1
+                units.extend(row for row in self.rows_of(unit.ref) if row.uid not in seen)
+                seen.update(row.uid for row in self.rows_of(unit.ref))
+            elif unit.uid not in seen:
+                units.append(unit)
+            seen.add(unit.uid)
+        return units
+
     def _fact_evidence(self, question: str, units: list[IndexUnit]) -> list[Evidence]:
         ranked = sorted(self.scorer.candidates(question, units), key=lambda c: -c.score)
         return _top_two([Evidence(candidate) for candidate in ranked])
 
     def _figure_evidence(self, question: str, units: list[IndexUnit]) -> list[Evidence]:
         candidates = self.scorer.candidates(question, units)
+        asked = question_measure(question)
+        compact_question = "".join(question.split())
         pool: list[Evidence] = []
         for candidate in candidates:
             unit = candidate.unit
             if unit.row is not None:
                 cell = answer_cell(self._tables[unit.ref], unit.row, question)
-                if cell is not None and cell.cell.is_numeric:
-                    pool.append(Evidence(candidate, cell))
+                if cell is None or not cell.cell.is_numeric:
+                    continue
+                stated = cell_measure(cell.table, cell.row, cell.cell.text)
+                adjustment = _measure_adjustment(asked, stated)
+                label = "".join(cell.row.label.split()).lstrip("0123456789.、 ")
+                if len(label) >= 2 and label in compact_question:
+                    adjustment += ROW_LABEL_NAMED
+                pool.append(Evidence(candidate, cell, adjustment))
             elif _has_figure(candidate.text):
-                pool.append(Evidence(candidate))
+                pool.append(Evidence(candidate, None, _measure_adjustment(asked, sentence_measure(candidate.text))))
         if not pool:
             return self._fact_evidence(question, units)
         pool.sort(key=lambda item: -item.score)
@@ -108,11 +143,10 @@ class ExtractiveAnswerer:
         if best.score < ABSTAIN_BELOW:
             return True
         if intent.kind is QuestionKind.FIGURE and intent.years:
-            seen = best.candidate.text + best.candidate.unit.text
             if best.cell is not None:
-                seen += best.cell.column + " ".join(best.cell.table.columns)
-            if not any(year in seen for year in intent.years):
-                return True
+                return not any(year in best.cell.column for year in intent.years)
+            context = " ".join(best.candidate.unit.section)
+            return not any(_figure_for_year(best.candidate.text, year, context) for year in intent.years)
         return False
 
     # ------------------------------------------------------------------ rendering
@@ -130,15 +164,14 @@ class ExtractiveAnswerer:
         return f"{label.capitalize()} states: “{quote}”{gloss} [{label}]"
 
     def _render_cell(self, cell: CellAnswer, label: str, language: Language) -> str:
-        table, row = cell.table, cell.row
+        row = cell.row
         scope = [item for item in (row.part, row.group) if item]
         if language == "zh":
             where = f"（{' / '.join(scope)}）" if scope else ""
-            unit = f" {table.unit}" if table.unit else ""
-            return f"{row.label}{where}，{cell.column}：{cell.cell.text}{unit} [{label}]"
+            return f"{row.label}{where}，{cell.column}：{_zh_value(cell)} [{label}]"
         english = self.glossary.english_label
         where = f" ({' / '.join(english(item) for item in scope)})" if scope else ""
-        value = _english_value(cell.cell.text, cell.cell.value, table.unit)
+        value = _english_value(cell)
         return f"{english(row.label)}{where}, {english(cell.column)}: {value} [{label}]"
 
     def _citation(self, item: Evidence) -> Citation:
@@ -210,16 +243,65 @@ def _top_two(ranked: list[Evidence]) -> list[Evidence]:
 
 
 def _has_figure(text: str) -> bool:
-    """A sentence states a figure: a number that is not only a year."""
-    return any(not _YEAR.fullmatch(m.text.strip()) for m in find_numbers(text))
+    """A sentence states a figure: a number that is not a year, a symbol or a paragraph number."""
+    return bool(stated_figures(text))
 
 
-def _english_value(text: str, value: float | None, unit: str | None) -> str:
+def _figure_for_year(sentence: str, year: str, context: str = "") -> bool:
+    """The sentence states a figure for `year`: the year is followed, within its clause, by a figure,
+    or the sentence has no year but sits under a heading of that year ("2022 年方案执行情况").
+
+    >>> _figure_for_year("2022 年在 37 个国家投资 2.315 亿美元，比 2019 年减少。", "2022")
+    True
+    >>> _figure_for_year("2022 年在 37 个国家投资 2.315 亿美元，比 2019 年减少。", "2019")
+    False
+    """
+    for match in re.finditer(rf"(?<!\d){year}(?!\d)", sentence):
+        clause = re.split(r"[。；;]", sentence[match.end() :], maxsplit=1)[0][:60]
+        if stated_figures(clause):
+            return True
+    if year not in sentence:
+        return year in context and bool(stated_figures(sentence))
+    return False
+
+
+def _measure_adjustment(asked: Measure, stated: Measure) -> float:
+    if asked is stated:
+        return MEASURE_MATCH
+    if Measure.COUNT in (asked, stated):
+        return 0.0
+    return MEASURE_MISMATCH
+
+
+def _zh_value(cell: CellAnswer) -> str:
+    """"47 270.9 千美元", "53 个员额", "89%": the value with the unit its table prints."""
+    text = cell.cell.text
+    measure = cell_measure(cell.table, cell.row, text)
+    if cell.cell.value is None:
+        return text
+    if measure is Measure.MONEY:
+        return f"{text} 千美元" if "千美元" in (cell.table.unit or "") else f"{text} 美元"
+    if measure is Measure.POSTS:
+        return f"{text} 个员额"
+    if measure is Measure.PERCENT:
+        return f"{text}%"
+    return text
+
+
+def _english_value(cell: CellAnswer) -> str:
+    """"USD 47,270.9 thousand", "53 posts", "89%"."""
+    text, value = cell.cell.text, cell.cell.value
     if value is None:
         return "nil (—)" if text.strip() in ("—", "-") else text
     number = f"{value:,.1f}" if "." in text else f"{value:,.0f}"
-    template = _UNIT_EN.get(unit or "", "{value}" + (f" ({unit})" if unit else ""))
-    return template.format(value=number)
+    measure = cell_measure(cell.table, cell.row, text)
+    if measure is Measure.MONEY:
+        return f"USD {number} thousand" if "千美元" in (cell.table.unit or "") else f"USD {number}"
+    if measure is Measure.POSTS:
+        return f"{number} posts"
+    if measure is Measure.PERCENT:
+        return f"{number}%"
+    return number
 
 
 def _unique(citations: list[Citation]) -> list[Citation]:

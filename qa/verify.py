@@ -15,7 +15,7 @@ from dataclasses import replace
 from budgetqa.ingest.model import BlockKind, Document
 from budgetqa.ingest.numeric import find_numbers, same_figure
 from budgetqa.ingest.refs import Citation as RefCitation
-from budgetqa.ingest.refs import resolve
+from budgetqa.ingest.refs import format_label, resolve
 
 from .model import Answer, Citation, VerificationReport
 
@@ -63,11 +63,16 @@ def verify(answer: Answer, document: Document) -> Answer:
     report = VerificationReport()
     kept: list[Citation] = []
     texts: list[str] = []
+    removed_labels: list[str] = []
     for citation in answer.citations:
         try:
-            unit = resolve(document, RefCitation(BlockKind.from_str(citation.kind), citation.ref))
+            kind = BlockKind.from_str(citation.kind)
+            unit = resolve(document, RefCitation(kind, citation.ref))
         except (LookupError, ValueError):
             report.removed_citations.append(citation.label)
+            removed_labels.append(citation.label)
+            if citation.kind in {k.value for k in BlockKind}:
+                removed_labels.append(format_label(BlockKind(citation.kind), citation.ref, "en"))
             continue
         kept.append(citation if citation.lines else replace(citation, lines=unit.lines.as_list()))
         texts.append(unit.text)
@@ -79,7 +84,7 @@ def verify(answer: Answer, document: Document) -> Answer:
             if not supported(value, texts):
                 report.removed_figures.append(written)
                 text = _remove_figure(text, written)
-    for label in report.removed_citations:
+    for label in removed_labels:
         text = text.replace(f"[{label}]", "")
     if not report.clean:
         text = f"{text.rstrip()}\n{_notice(report, answer.language)}"
