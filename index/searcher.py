@@ -21,7 +21,7 @@ from budgetqa.settings import Settings
 
 from .dense import DenseStore
 from .embedding_cache import EmbeddingCache
-from .encoders import Encoder, load_encoder
+from .encoders import Encoder, open_encoder
 from .fusion import reciprocal_rank_fusion
 from .glossary import Glossary, load_glossary
 from .language import Language, detect_language
@@ -134,7 +134,7 @@ class HybridIndex:
         started = time.perf_counter()
         glossary = load_glossary()
         units = build_index_units(document, glossary)
-        load = encoder_loader or (lambda name: load_encoder(name, models_dir=settings.models_dir))
+        load = encoder_loader or (lambda name: open_encoder(name, models_dir=settings.models_dir, console=console))
         encoders = [load(name) for name in settings.encoders]
         path = settings.indexes_dir / document.source_sha256[:16]
         expected = _expected_manifest(document, units, encoders)

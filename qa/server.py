@@ -1,0 +1,639 @@
+"""The HTTP API and the web chat: `budgetqa serve` at http://127.0.0.1:8000.
+
+Endpoints (all documented in the OpenAPI schema at ``/docs`` and ``/openapi.json``):
+
+- ``POST /ask``: one question → a cited, verified answer;
+- ``POST /ask/stream``, ``GET /ask/stream``: the same answer streamed as server-sent events;
+- ``POST /chat``, ``POST /chat/stream``: a turn of a conversation (a ``session_id`` groups the turns,
+  so that follow-up questions are understood);
+- ``POST /search``: ranked units for a query;
+- ``GET /units/{ref}``: a paragraph, table or figure, tables with their parsed grid;
+- ``GET /healthz``; ``GET /`` the web chat, ``/static/…`` its assets (all served locally: it works offline).
+
+The server speaks to an :class:`~budgetqa.qa.protocols.AnswerService` only, so it can be tested with any
+implementation of that contract.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import unicodedata
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+
+from fastapi import FastAPI, HTTPException, Query, Request
+from fastapi import Path as PathParam
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
+from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic_core import PydanticCustomError
+from starlette.concurrency import run_in_threadpool
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from budgetqa.ingest.model import BlockKind
+from budgetqa.ingest.refs import AmbiguousReference, UnknownReference, format_label, parse_citation
+
+from .model import Answer, AnswerEvent
+from .protocols import AnswerService
+
+if TYPE_CHECKING:
+    from budgetqa.settings import Settings
+
+log = logging.getLogger(__name__)
+
+WEB_DIR = Path(__file__).resolve().parent / "web"
+MAX_QUESTION_CHARS = 2000
+MAX_REF_CHARS = 100
+MAX_BODY_BYTES = 64 * 1024
+SESSION_ID_PATTERN = r"^[A-Za-z0-9_.:-]{1,128}$"
+
+ServiceSource = AnswerService | Callable[[], AnswerService]
+
+CitableKind = Literal["paragraph", "table", "figure", "annex", "foreword", "mandates"]
+
+
+# --------------------------------------------------------------------------- input checks
+
+
+def clean_text(value: str, *, field: str) -> str:
+    """The question or query as the service should see it: trimmed, non-empty, not too long, readable.
+
+    Raises a pydantic custom error (reported as HTTP 422 with a message) for an empty text, a text over
+    :data:`MAX_QUESTION_CHARS` characters, control characters (binary data) or a text with no letter or
+    digit at all.
+    """
+    text = value.strip()
+    if not text:
+        raise PydanticCustomError("empty", f"the {field} is empty; type a question about the budget document")
+    if len(text) > MAX_QUESTION_CHARS:
+        raise PydanticCustomError(
+            "too_long",
+            f"the {field} is {len(text)} characters long; the limit is {MAX_QUESTION_CHARS}: "
+            "ask about one figure or topic at a time",
+        )
+    if any(unicodedata.category(ch) in ("Cc", "Cs") and ch not in "\t\n\r" for ch in text):
+        raise PydanticCustomError(
+            "control_characters", f"the {field} contains control characters (binary data?); send plain text"
+        )
+    if not any(unicodedata.category(ch)[0] in ("L", "N") for ch in text):
+        raise PydanticCustomError(
+            "no_words", f"the {field} has no letters or digits; type a question in words"
+        )
+    return text
+
+
+# --------------------------------------------------------------------------- request models
+
+LangField = Field(
+    default=None,
+    description="Language of the answer: `zh` or `en`. Omitted: the language of the question.",
+    examples=["en"],
+)
+SessionField = Field(
+    default=None,
+    pattern=SESSION_ID_PATTERN,
+    description="Groups the turns of one conversation, so that follow-up questions are understood.",
+    examples=["c0ffee-42"],
+)
+
+
+class AskRequest(BaseModel):
+    """One question about the document."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"question": "How much is proposed for special political missions in 2024?", "lang": "en"},
+                {"question": "政治建和部 2024 年的员额资源是多少？"},
+            ]
+        },
+    )
+
+    question: str = Field(
+        description=f"The question, in Chinese or English (at most {MAX_QUESTION_CHARS} characters).",
+        examples=["政治建和部 2024 年的员额资源是多少？"],
+    )
+    lang: Literal["zh", "en"] | None = LangField
+    session_id: str | None = SessionField
+
+    @field_validator("question", mode="after")
+    @classmethod
+    def _question(cls, value: str) -> str:
+        return clean_text(value, field="question")
+
+
+class ChatRequest(BaseModel):
+    """A turn of a conversation: the session id keeps the context of the earlier turns."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"session_id": "c0ffee-42", "message": "建设和平基金 2022 年一共投了多少钱？"},
+                {"session_id": "c0ffee-42", "message": "那 2023 年呢？"},
+            ]
+        },
+    )
+
+    session_id: str = Field(
+        pattern=SESSION_ID_PATTERN,
+        description="Any id the client chooses (letters, digits, `_.:-`); reuse it for follow-up questions.",
+        examples=["c0ffee-42"],
+    )
+    message: str = Field(
+        description=f"The question or follow-up, in Chinese or English (at most {MAX_QUESTION_CHARS} characters).",
+        examples=["What about 2023?"],
+    )
+    lang: Literal["zh", "en"] | None = LangField
+
+    @field_validator("message", mode="after")
+    @classmethod
+    def _message(cls, value: str) -> str:
+        return clean_text(value, field="message")
+
+
+class SearchRequest(BaseModel):
+    """A retrieval query: ranked units, no answer."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"query": "special political missions 2024", "top_k": 5}]},
+    )
+
+    query: str = Field(description="Words or a question, in Chinese or English.", examples=["特别政治任务"])
+    top_k: int = Field(default=10, ge=1, le=100, description="How many units to return (1 to 100).")
+    session_id: str | None = SessionField
+
+    @field_validator("query", mode="after")
+    @classmethod
+    def _query(cls, value: str) -> str:
+        return clean_text(value, field="query")
+
+
+# --------------------------------------------------------------------------- response models (documentation)
+
+
+class CitationOut(BaseModel):
+    """A cited unit; a table-cell citation also names its row and column."""
+
+    kind: str = Field(
+        description="Block kind: `paragraph`, `table`, `figure`, `annex`, …", examples=["table"]
+    )
+    ref: str = Field(description="The document's own reference.", examples=["3.24"])
+    lines: list[int] = Field(
+        description="First and last source line of the cited text.", examples=[[2101, 2130]]
+    )
+    quote: str = Field(default="", description="The supporting sentence, or the table row rendered.")
+    row: str | None = Field(default=None, description="Row label of a cited table cell.", examples=["员额"])
+    column: str | None = Field(default=None, description="Column header of a cited table cell.")
+
+
+class VerificationOut(BaseModel):
+    """What citation verification removed from the answer, and why."""
+
+    removed_citations: list[str] = Field(description="Cited refs that do not exist in the document.")
+    removed_figures: list[str] = Field(description="Figures that no cited unit contains.")
+    notes: list[str]
+
+
+class AnswerOut(BaseModel):
+    """A cited, verified answer (`Answer.to_json()`)."""
+
+    model_config = ConfigDict(
+        extra="allow",
+        json_schema_extra={
+            "examples": [
+                {
+                    "question": "政治建和部 2024 年的员额资源是多少？",
+                    "language": "zh",
+                    "answer": "员额，2024 年估计数(重计费用前)：47 270.9 千美元 [表 3.24]",
+                    "citations": [
+                        {
+                            "kind": "table",
+                            "ref": "3.24",
+                            "lines": [2101, 2130],
+                            "quote": "员额 …",
+                            "row": "员额",
+                        }
+                    ],
+                    "confidence": 0.87,
+                    "abstained": False,
+                    "evidence": ["row:3.24:0"],
+                    "mode": "extractive",
+                    "verification": {"removed_citations": [], "removed_figures": [], "notes": []},
+                }
+            ]
+        },
+    )
+
+    question: str
+    language: Literal["zh", "en"]
+    answer: str = Field(description="The answer text, with its citations in brackets.")
+    citations: list[CitationOut]
+    confidence: float = Field(ge=0.0, le=1.0)
+    abstained: bool = Field(
+        description="True when the document does not say; the citations are then the nearest passages."
+    )
+    evidence: list[str] = Field(description="Ids of the units the answer was drawn from.")
+    mode: str = Field(description="`extractive`, `lookup` or `llm:<model>`.")
+    verification: VerificationOut
+
+
+class ChatAnswerOut(AnswerOut):
+    """An answer in a conversation, with the session id to send with the next turn."""
+
+    session_id: str
+
+
+class SearchHitOut(BaseModel):
+    """A ranked unit; a table-row hit is reported as its table, with the row label."""
+
+    model_config = ConfigDict(extra="allow")
+
+    kind: str
+    ref: str
+    score: float
+    lines: list[int]
+    title: str
+    row: str | None = None
+    row_index: int | None = None
+
+
+class SearchOut(BaseModel):
+    """Ranked units, best first."""
+
+    results: list[SearchHitOut]
+
+
+class UnitOut(BaseModel):
+    """A unit as shown in the side panel; tables carry their parsed grid."""
+
+    model_config = ConfigDict(extra="allow")
+
+    kind: str
+    ref: str
+    label: str = Field(examples=["表 3.27"])
+    title: str
+    text: str
+    lines: list[int]
+    section: list[str]
+    part: str
+    english_label: str = ""
+    columns: list[str] | None = Field(default=None, description="Column headers (tables only).")
+    rows: list[dict[str, Any]] | None = Field(
+        default=None, description='Tables only: `{"label", "cells": [text…], "group", "part", "is_total"}`.'
+    )
+
+
+class HealthOut(BaseModel):
+    status: Literal["ok"]
+    service: Literal["ready", "loading"] = Field(description="`loading` while the index is being opened.")
+
+
+class ErrorOut(BaseModel):
+    """A client error: `detail` says what was wrong and what to do."""
+
+    detail: str
+    errors: list[dict[str, Any]] | None = Field(default=None, description="Per-field validation errors.")
+
+
+SSE_DESCRIPTION = (
+    'Server-sent events (`text/event-stream`): `event: token` with `data: {"text": …}` as the answer is '
+    "produced, then one `event: answer` whose data is the full verified answer JSON (as `POST /ask` "
+    'returns). If answering fails part-way, an `event: error` with `data: {"detail": …}` ends the stream.'
+)
+ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorOut, "description": "Request body that is not UTF-8 text."},
+    413: {"model": ErrorOut, "description": f"Request body over {MAX_BODY_BYTES} bytes."},
+    422: {"model": ErrorOut, "description": "Invalid input: empty, too long, not text, unknown language."},
+}
+SSE_RESPONSE: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"text/event-stream": {"schema": {"type": "string"}}}, "description": SSE_DESCRIPTION},
+    **ERRORS,
+}
+
+
+# --------------------------------------------------------------------------- service holder
+
+
+class _ServiceHolder:
+    """The answer service, or the factory that opens it on first use (at start-up under uvicorn)."""
+
+    def __init__(self, source: ServiceSource) -> None:
+        self._lock = threading.Lock()
+        self._service: AnswerService | None = None
+        self._factory: Callable[[], AnswerService] | None = None
+        if hasattr(source, "ask") and hasattr(source, "lookup"):
+            self._service = source  # type: ignore[assignment]
+        elif callable(source):
+            self._factory = source
+        else:
+            raise TypeError(
+                f"expected an AnswerService or a callable that returns one, got {type(source).__name__}"
+            )
+
+    @property
+    def ready(self) -> bool:
+        return self._service is not None
+
+    def get(self) -> AnswerService:
+        if self._service is None:
+            with self._lock:
+                if self._service is None:
+                    assert self._factory is not None
+                    log.info("opening the answer service")
+                    self._service = self._factory()
+        return self._service
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _sse(event: str, data: dict[str, object]) -> str:
+    """One server-sent event; the JSON payload is a single `data:` line."""
+    return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
+
+
+def _answer_json(answer: Answer, session_id: str | None, *, with_session: bool) -> dict[str, object]:
+    out = answer.to_json()
+    if with_session:
+        out["session_id"] = session_id
+    return out
+
+
+def _event_stream(
+    events: Iterator[AnswerEvent], session_id: str | None, *, with_session: bool
+) -> Iterator[str]:
+    """Frame the service's answer events as SSE; an error part-way becomes an `error` event."""
+    try:
+        for event in events:
+            if event.type == "token":
+                yield _sse("token", {"text": event.text})
+            elif event.type == "answer" and event.answer is not None:
+                yield _sse("answer", _answer_json(event.answer, session_id, with_session=with_session))
+    except Exception as exc:  # the response has started: report the failure in-band
+        log.exception("answering failed while streaming")
+        yield _sse("error", {"detail": f"answering failed: {exc}"})
+
+
+def _streaming(body: Iterator[str]) -> StreamingResponse:
+    return StreamingResponse(
+        body,
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )
+
+
+def qualified_ref(ref: str, kind: str | None) -> str:
+    """The ref to look up, made unambiguous by its kind: ("3.27", "table") → "表 3.27".
+
+    Tables and paragraphs share numbers, so a citation's bare ref needs its kind.  A ref that already
+    names its kind ("表3.27"), or one given without a kind, is looked up as written; a ref equal to the
+    kind's name ("foreword") stands for the kind's only block ("前言").
+    """
+    ref = ref.strip()
+    if not kind:
+        return ref
+    block_kind = BlockKind.from_str(kind)
+    bare = "" if ref.lower() == block_kind.value else ref
+    label = format_label(block_kind, bare, "zh")
+    return label if parse_citation(label) is not None else ref
+
+
+def _validation_message(errors: list[dict[str, Any]]) -> str:
+    """One readable sentence from pydantic's errors: "question: the question is empty; …"."""
+    parts = []
+    for err in errors:
+        if err.get("type") == "json_invalid":
+            parts.append('the request body is not valid JSON; send an object such as {"question": "…"}')
+            continue
+        loc = [str(p) for p in err.get("loc", ())]
+        if loc and loc[0] in ("body", "query", "path"):
+            loc = loc[1:]
+        where = ".".join(loc) or "request body"
+        parts.append(f"{where}: {err.get('msg', 'invalid')}")
+    return "; ".join(dict.fromkeys(parts)) or "invalid request"
+
+
+# --------------------------------------------------------------------------- request body guard
+
+
+class BodyGuard:
+    """ASGI middleware: request bodies over `limit` bytes get 413, bodies that are not UTF-8 text get 400.
+
+    The body (at most `limit` bytes, since requests here carry one question) is read before any handler
+    runs and replayed to the app, so a chunked upload cannot get past the limit either.
+    """
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
+            await self._reject(scope, receive, send, 413, self._too_large())
+            return
+        body = bytearray()
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            body.extend(message.get("body", b""))
+            if len(body) > self.limit:
+                await self._reject(scope, receive, send, 413, self._too_large())
+                return
+            if not message.get("more_body", False):
+                break
+        try:
+            bytes(body).decode("utf-8")
+        except UnicodeDecodeError as exc:
+            detail = f"the request body is not UTF-8 text (byte {exc.start}); send JSON encoded as UTF-8"
+            await self._reject(scope, receive, send, 400, detail)
+            return
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": bytes(body), "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+    def _too_large(self) -> str:
+        return f"request body too large (limit {self.limit} bytes); send one short question"
+
+    @staticmethod
+    async def _reject(scope: Scope, receive: Receive, send: Send, status: int, detail: str) -> None:
+        await JSONResponse(status_code=status, content={"detail": detail})(scope, receive, send)
+
+
+# --------------------------------------------------------------------------- the app
+
+
+def create_app(service: ServiceSource) -> FastAPI:
+    """The FastAPI app over an answer service, or over a factory that opens one at start-up."""
+    holder = _ServiceHolder(service)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        await run_in_threadpool(holder.get)
+        yield
+
+    app = FastAPI(
+        title="budgetqa",
+        version="0.1.0",
+        summary="Cited, verified answers about UN programme-budget documents, in Chinese and English.",
+        description=(
+            "Every answer cites the document's own paragraphs (¶3.144) and tables (表 3.24); each figure "
+            "in an answer is checked against the units it cites. When the document does not say, the "
+            "answer abstains (`abstained: true`) and lists the nearest passages."
+        ),
+        lifespan=lifespan,
+    )
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [
+            {
+                "loc": [str(p) for p in e.get("loc", ())],
+                "msg": str(e.get("msg", "")),
+                "type": str(e.get("type", "")),
+            }
+            for e in exc.errors()
+        ]
+        return JSONResponse(
+            status_code=422, content={"detail": _validation_message(errors), "errors": errors}
+        )
+
+    @app.get("/healthz", response_model=HealthOut, tags=["meta"], summary="Liveness and readiness")
+    def healthz() -> dict[str, str]:
+        return {"status": "ok", "service": "ready" if holder.ready else "loading"}
+
+    @app.post(
+        "/ask", response_model=AnswerOut, responses=ERRORS, tags=["answers"], summary="Answer one question"
+    )
+    def ask(request: AskRequest) -> JSONResponse:
+        answer = holder.get().ask(request.question, session_id=request.session_id, lang=request.lang)
+        return JSONResponse(answer.to_json())
+
+    @app.post(
+        "/ask/stream",
+        response_class=StreamingResponse,
+        responses=SSE_RESPONSE,
+        tags=["answers"],
+        summary="Answer one question, streamed (server-sent events)",
+    )
+    def ask_stream(request: AskRequest) -> StreamingResponse:
+        events = holder.get().stream(request.question, session_id=request.session_id, lang=request.lang)
+        return _streaming(_event_stream(events, request.session_id, with_session=False))
+
+    @app.get(
+        "/ask/stream",
+        response_class=StreamingResponse,
+        responses=SSE_RESPONSE,
+        tags=["answers"],
+        summary="Answer one question, streamed (server-sent events, for EventSource)",
+    )
+    def ask_stream_get(request: Annotated[AskRequest, Query()]) -> StreamingResponse:
+        events = holder.get().stream(request.question, session_id=request.session_id, lang=request.lang)
+        return _streaming(_event_stream(events, request.session_id, with_session=False))
+
+    @app.post(
+        "/chat",
+        response_model=ChatAnswerOut,
+        responses=ERRORS,
+        tags=["answers"],
+        summary="A turn of a conversation (follow-up questions keep their context)",
+    )
+    def chat(request: ChatRequest) -> JSONResponse:
+        answer = holder.get().ask(request.message, session_id=request.session_id, lang=request.lang)
+        return JSONResponse(_answer_json(answer, request.session_id, with_session=True))
+
+    @app.post(
+        "/chat/stream",
+        response_class=StreamingResponse,
+        responses=SSE_RESPONSE,
+        tags=["answers"],
+        summary="A turn of a conversation, streamed (server-sent events)",
+    )
+    def chat_stream(request: ChatRequest) -> StreamingResponse:
+        events = holder.get().stream(request.message, session_id=request.session_id, lang=request.lang)
+        return _streaming(_event_stream(events, request.session_id, with_session=True))
+
+    @app.post(
+        "/search", response_model=SearchOut, responses=ERRORS, tags=["retrieval"], summary="Ranked units"
+    )
+    def search(request: SearchRequest) -> JSONResponse:
+        hits = holder.get().search(request.query, top_k=request.top_k, session_id=request.session_id)
+        return JSONResponse({"results": [hit.to_json() for hit in hits]})
+
+    @app.get(
+        "/units/{ref}",
+        response_model=UnitOut,
+        responses={
+            400: {"model": ErrorOut, "description": "Not a reference, or one that fits several units."},
+            404: {"model": ErrorOut, "description": "No such unit; the message lists the nearest refs."},
+        },
+        tags=["retrieval"],
+        summary="A paragraph, table or figure by its reference",
+    )
+    def unit(
+        ref: Annotated[
+            str,
+            PathParam(
+                description='"3.115", "¶3.115", "表3.27", "table 3.27", "图 3.十四" (URL-encoded).',
+                examples=["表3.27"],
+            ),
+        ],
+        kind: Annotated[
+            CitableKind | None,
+            Query(description="Kind of a bare ref, as citations carry it: `table` makes 3.27 mean 表 3.27."),
+        ] = None,
+    ) -> JSONResponse:
+        if not ref.strip() or len(ref) > MAX_REF_CHARS:
+            raise HTTPException(400, f"{ref[:40]!r} is not a reference; try 3.115, 表3.27 or table 3.27")
+        try:
+            view = holder.get().lookup(qualified_ref(ref, kind))
+        except AmbiguousReference as exc:
+            raise HTTPException(400, str(exc)) from exc
+        except UnknownReference as exc:
+            raise HTTPException(404, str(exc)) from exc
+        except ValueError as exc:
+            raise HTTPException(400, f"{exc}; try 3.115, 表3.27 or table 3.27") from exc
+        return JSONResponse(view.to_json())
+
+    @app.get("/", include_in_schema=False)
+    def index() -> FileResponse:
+        return FileResponse(WEB_DIR / "index.html", headers={"Cache-Control": "no-cache"})
+
+    app.mount("/static", StaticFiles(directory=WEB_DIR), name="static")
+    app.add_middleware(BodyGuard, limit=MAX_BODY_BYTES)
+    return app
+
+
+def serve(host: str = "127.0.0.1", port: int = 8000, settings: Settings | None = None) -> None:
+    """Run the web chat and HTTP API with the real answer service (opened at start-up)."""
+    import uvicorn
+
+    from budgetqa.settings import Settings as _Settings
+
+    resolved = settings or _Settings.from_env()
+
+    def open_service() -> AnswerService:
+        from budgetqa.qa.service import QAService
+
+        return QAService.open(resolved)
+
+    uvicorn.run(create_app(open_service), host=host, port=port, log_level="info")
