@@ -24,9 +24,9 @@ def register(app: typer.Typer) -> None:
 
 
 def _open_service(document: Path | None):  # -> SearchService (imported lazily: heavy dependencies)
-    from budgetqa.ingest.parser import DocumentError
     from budgetqa.index.encoders import EncoderUnavailable
     from budgetqa.index.service import SearchService
+    from budgetqa.ingest.parser import DocumentError
 
     try:
         return SearchService.open(Settings.from_env(), document_path=document, console=err)

@@ -16,13 +16,16 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
-from budgetqa.index.model import IndexUnit
-from budgetqa.index.searcher import HybridIndex
-from budgetqa.index.tokenize import tokenize, tokenize_query
 from budgetqa.ingest.model import BlockKind
+
+from .embedding_cache import EmbeddingCache
+from .model import IndexUnit, SearchHit
+from .searcher import HybridIndex
+from .tokenize import tokenize, tokenize_query
 
 # Sentence ends of the document's Chinese prose; semicolons end the items of enumerations
 # ("(a) …；(b) …") which answer questions on their own.
@@ -32,6 +35,7 @@ MIN_SENTENCE_CHARS = 6
 LEXICAL_WEIGHT = 0.55
 SEMANTIC_WEIGHT = 0.45
 RANK_PRIOR_WEIGHT = 0.15
+RERANK_PRIOR_WEIGHT = 0.5
 
 
 @dataclass(frozen=True)
@@ -70,9 +74,14 @@ def split_sentences(text: str) -> list[str]:
 
 
 class EvidenceScorer:
-    """Scores candidates for one index; document frequencies are computed once per index."""
+    """Scores candidates for one index.
 
-    def __init__(self, index: HybridIndex) -> None:
+    Document frequencies, candidate tokens and candidate embeddings are computed once: sentence
+    embeddings go through the index's content-addressed embedding cache, so after the first run a
+    question costs one query embedding and dot products.
+    """
+
+    def __init__(self, index: HybridIndex, *, cache_dir: Path | None = None) -> None:
         self.index = index
         frequencies: Counter[str] = Counter()
         blocks = [unit for unit in index.units if unit.row is None]
@@ -80,9 +89,23 @@ class EvidenceScorer:
             frequencies.update(set(tokenize(unit.text)))
         self._idf = {token: math.log(1 + len(blocks) / count) for token, count in frequencies.items()}
         self._max_idf = math.log(1 + len(blocks))
+        self._tokens: dict[str, frozenset[str]] = {}
         self._semantic = next((encoder for name, (encoder, _, _) in index.dense.items() if name == "usem3"), None)
         if self._semantic is None and index.dense:
             self._semantic = next(iter(index.dense.values()))[0]
+        self._vectors: dict[str, np.ndarray] = {}
+        if self._semantic is not None:
+            self._embed_candidates(cache_dir or index.info.path.parent.parent / "embeddings")
+
+    def _embed_candidates(self, cache_dir: Path) -> None:
+        assert self._semantic is not None
+        texts = list(dict.fromkeys(text for unit in self.index.units for text in candidate_texts(unit)))
+        cache = EmbeddingCache(
+            cache_dir / f"{self._semantic.name}-sentences.npz", self._semantic.fingerprint, self._semantic.dimension
+        )
+        vectors, _ = cache.embed(texts, lambda todo: self._semantic.encode_passages(todo, show_progress=True))  # type: ignore[union-attr]
+        cache.save()
+        self._vectors = dict(zip(texts, vectors, strict=True))
 
     def idf(self, token: str) -> float:
         """IDF of a token over the document's blocks; unseen tokens get the maximum."""
@@ -92,37 +115,23 @@ class EvidenceScorer:
         """The question's content tokens, expanded into Chinese for an English question."""
         return list(dict.fromkeys(tokenize_query(question, self.index.glossary)))
 
-    def unknown_terms(self, question: str) -> list[str]:
-        """Chinese content words of the question that the document never uses (e.g. an entity it
-        does not mention)."""
-        return [
-            token
-            for token in dict.fromkeys(tokenize(question))
-            if token not in self._idf and re.search(r"[\u4e00-\u9fff]", token) and len(token) >= 2
-        ]
-
     def coverage(self, terms: Sequence[str], text: str) -> float:
         """IDF-weighted share of `terms` found in `text` (only terms the document knows count)."""
         known = [term for term in terms if term in self._idf]
         if not known:
             return 0.0
-        present = set(tokenize(text))
+        present = self._tokens.get(text)
+        if present is None:
+            present = self._tokens[text] = frozenset(tokenize(text))
         total = sum(self.idf(term) for term in known)
         found = sum(self.idf(term) for term in known if term in present)
         return found / total
 
-    def candidates(
-        self, question: str, units: Sequence[IndexUnit], *, sentences: bool = True
-    ) -> list[Candidate]:
+    def candidates(self, question: str, units: Sequence[IndexUnit]) -> list[Candidate]:
         """Score every sentence of `units` (a table row is one candidate; whole tables are skipped:
         their rows stand for them)."""
         terms = self.question_terms(question)
-        pool: list[tuple[IndexUnit, str, int]] = []
-        for rank, unit in enumerate(units):
-            if unit.row is not None or not sentences:
-                pool.append((unit, unit.text, rank))
-            elif unit.kind is not BlockKind.TABLE:
-                pool.extend((unit, sentence, rank) for sentence in split_sentences(unit.text))
+        pool = [(unit, text, rank) for rank, unit in enumerate(units) for text in candidate_texts(unit)]
         if not pool:
             return []
         semantic = self._similarities(question, [text for _, text, _ in pool])
@@ -134,9 +143,60 @@ class EvidenceScorer:
     def _similarities(self, question: str, texts: list[str]) -> np.ndarray:
         if self._semantic is None:
             return np.zeros(len(texts), dtype=np.float32)
+        missing = [text for text in dict.fromkeys(texts) if text not in self._vectors]
+        if missing:
+            self._vectors.update(zip(missing, self._semantic.encode_passages(missing), strict=True))
         query = self._semantic.encode_queries([question])[0]
-        passages = self._semantic.encode_passages(texts)
+        passages = np.stack([self._vectors[text] for text in texts])
         return np.clip(passages @ query, 0.0, 1.0)
+
+
+class Reranker:
+    """Reorders fused hits by their best sentence (or, for a table, best row) against the question.
+
+    Fusion ranks whole units; a question is usually answered by one sentence, which the unit-level
+    scores blur.  The rerank score is that sentence's lexical + semantic score plus a prior from the
+    fused score, so a unit keeps its place unless one of its sentences clearly answers better.
+    """
+
+    def __init__(self, scorer: EvidenceScorer, *, prior_weight: float = RERANK_PRIOR_WEIGHT) -> None:
+        self.scorer = scorer
+        self.prior_weight = prior_weight
+
+    def rerank(self, question: str, hits: Sequence[SearchHit]) -> list[SearchHit]:
+        """Hits reordered; a block linked to a hit (see ``HybridIndex.search``) stays right after it."""
+        groups: list[list[SearchHit]] = []
+        for hit in hits:
+            if "linked" in hit.ranks and groups:
+                groups[-1].append(hit)
+            else:
+                groups.append([hit])
+        if not groups:
+            return []
+        top = max(hit.score for hit in hits) or 1.0
+        scored = []
+        for position, group in enumerate(groups):
+            head = group[0]
+            unit = head.unit
+            pieces = self.scorer.index.rows_of(unit.ref) if unit.kind is BlockKind.TABLE and unit.row is None else [unit]
+            candidates = self.scorer.candidates(question, pieces)
+            best = max((c.lexical * LEXICAL_WEIGHT + c.semantic * SEMANTIC_WEIGHT for c in candidates), default=0.0)
+            scored.append((best + self.prior_weight * head.score / top, -position, group))
+        scored.sort(key=lambda item: (item[0], item[1]), reverse=True)
+        return [
+            SearchHit(hit.unit, score, {**hit.ranks, "rerank": rank})
+            for rank, (score, _, group) in enumerate(scored)
+            for hit in group
+        ]
+
+
+def candidate_texts(unit: IndexUnit) -> list[str]:
+    """The pieces of a unit an answer can quote: a row whole, prose by sentence, tables not at all."""
+    if unit.row is not None:
+        return [unit.text]
+    if unit.kind is BlockKind.TABLE:
+        return []
+    return split_sentences(unit.text)
 
 
 def _scored_text(unit: IndexUnit, text: str) -> str:

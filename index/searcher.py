@@ -33,6 +33,7 @@ from .units import build_index_units
 
 MANIFEST_VERSION = 1
 CANDIDATES = 100  # per-retriever candidates fed to fusion
+LINKED_WITHIN = 2  # the top hits bring the blocks linked to them right after themselves
 
 # Encoders too slow to embed every table row (e5 runs at ~13 passages/s on 2 cores) embed only the
 # block units; rows are still reached through BM25 and the fast encoders.
@@ -107,7 +108,7 @@ class HybridIndex:
         self.info = info
         self._by_uid = {unit.uid: i for i, unit in enumerate(units)}
         self._block_row = {(unit.kind, unit.ref): i for i, unit in reversed(list(enumerate(units))) if unit.row is None}
-        self._references = {p.ref: p.references for p in document.paragraphs}
+        self._links = _block_links(document)
         self._rows: dict[str, list[IndexUnit]] = {}
         for unit in units:
             if unit.row is not None:
@@ -218,7 +219,7 @@ class HybridIndex:
         if resolved.boost:
             rankings["session"] = [self._by_uid[uid] for uid in resolved.boost if uid in self._by_uid]
         fused = reciprocal_rank_fusion(rankings, weights or FUSION_WEIGHTS[language])
-        hits = self._with_cross_references(fused)
+        hits = self._with_links(fused)
         return one_per_ref(hits, per_ref)[:top_k]
 
     def rankings(self, text: str) -> dict[str, list[int]]:
@@ -231,8 +232,9 @@ class HybridIndex:
             rankings[f"dense:{name}"] = [rows[i] for i, _ in store.search(vector, CANDIDATES)]
         return rankings
 
-    def _with_cross_references(self, fused: Sequence[tuple[int, float, dict[str, int]]]) -> list[SearchHit]:
-        """Place each table a top paragraph cites ("见表 3.27") right after that paragraph."""
+    def _with_links(self, fused: Sequence[tuple[int, float, dict[str, int]]]) -> list[SearchHit]:
+        """Hits in fused order, each of the top ones followed by the blocks linked to it: the tables a
+        paragraph cites ("见表 3.27"), the paragraph that introduces a table, figure or mandate list."""
         hits: list[SearchHit] = []
         seen: set[int] = set()
         for position, (row, score, ranks) in enumerate(fused):
@@ -241,13 +243,13 @@ class HybridIndex:
             seen.add(row)
             unit = self.units[row]
             hits.append(SearchHit(unit, score, ranks))
-            if unit.kind != BlockKind.PARAGRAPH or position >= 10:
+            if position >= LINKED_WITHIN:
                 continue
-            for reference in self._references.get(unit.ref, []):
-                target = self._block_row.get((reference.kind, reference.ref))
-                if reference.kind == BlockKind.TABLE and target is not None and target not in seen:
+            for kind, ref in self._links.get((unit.kind, unit.ref), []):
+                target = self._block_row.get((kind, ref))
+                if target is not None and target not in seen:
                     seen.add(target)
-                    hits.append(SearchHit(self.units[target], score * 0.999, {"cross-reference": position}))
+                    hits.append(SearchHit(self.units[target], score, {"linked": position}))
         return hits
 
     def rows_of(self, table_ref: str) -> list[IndexUnit]:
@@ -268,6 +270,25 @@ def one_per_ref(hits: list[SearchHit], limit: int = 1) -> list[SearchHit]:
             seen[key] = seen.get(key, 0) + 1
             out.append(hit)
     return out
+
+
+def _block_links(document: Document) -> dict[tuple[BlockKind, str], list[tuple[BlockKind, str]]]:
+    """Links between blocks that a reader follows: a paragraph to the tables it cites, and a table,
+    figure or mandate list to the paragraph that introduces it."""
+    links: dict[tuple[BlockKind, str], list[tuple[BlockKind, str]]] = {}
+    for paragraph in document.paragraphs:
+        links[(BlockKind.PARAGRAPH, paragraph.ref)] = [
+            (reference.kind, reference.ref) for reference in paragraph.references if reference.kind is BlockKind.TABLE
+        ]
+    for table in document.tables:
+        links[(BlockKind.TABLE, table.ref)] = [(BlockKind.PARAGRAPH, ref) for ref in table.cited_by[:1]]
+    for figure in document.figures:
+        links[(BlockKind.FIGURE, figure.ref)] = [(BlockKind.PARAGRAPH, ref) for ref in figure.cited_by[:1]]
+    for mandates in document.mandates:
+        before = [p for p in document.paragraphs if p.lines.last < mandates.lines.first]
+        if before:
+            links[(BlockKind.MANDATES, mandates.ref)] = [(BlockKind.PARAGRAPH, before[-1].ref)]
+    return links
 
 
 def _encoder_rows(name: str, units: list[IndexUnit]) -> list[int]:

@@ -13,10 +13,13 @@ from budgetqa.ingest.refs import find_citations, parse_citation, resolve
 from budgetqa.settings import Settings
 
 from .batch import BatchError, read_batch
+from .evidence import EvidenceScorer, Reranker
 from .language import Language
 from .model import IndexUnit, SearchHit
 from .searcher import HybridIndex, one_per_ref
 from .session import Conversation, ResolvedQuestion
+
+RERANK_DEPTH = 10  # fused hits the reranker reorders
 
 
 class SearchService:
@@ -30,6 +33,8 @@ class SearchService:
 
     def __init__(self, index: HybridIndex) -> None:
         self.index = index
+        self.scorer = EvidenceScorer(index)
+        self.reranker = Reranker(self.scorer)
         self.conversations: dict[str, Conversation] = {}
 
     @classmethod
@@ -60,10 +65,16 @@ class SearchService:
         if not question.strip():
             raise ValueError("empty question: type a question, or a reference such as 3.115 or 表 3.27")
         resolved = self.resolve(question, session_id)
-        hits = self.lookup_hits(question) + self.index.search(resolved, top_k=top_k, lang=lang)
-        hits = one_per_ref(hits)[:top_k]
+        hits = one_per_ref(self.lookup_hits(question) + self.ranked(resolved, top_k=top_k, lang=lang))[:top_k]
         self.record(session_id, question, resolved, [hit.unit.uid for hit in hits])
         return hits
+
+    def ranked(
+        self, resolved: ResolvedQuestion, *, top_k: int = 10, lang: Language | None = None, per_ref: int = 1
+    ) -> list[SearchHit]:
+        """Fused hits reranked by their best sentence; `per_ref` rows of a table may appear."""
+        hits = self.index.search(resolved, top_k=max(top_k, RERANK_DEPTH), lang=lang, per_ref=per_ref)
+        return self.reranker.rerank(resolved.text, hits)[:top_k]
 
     def lookup_hits(self, question: str) -> list[SearchHit]:
         """Units a question names explicitly ("what does paragraph 3.115 say"), as top hits."""

@@ -45,6 +45,7 @@ from importlib import resources
 from pathlib import Path
 
 import jieba
+
 from budgetqa.index.glossary import Glossary, load_glossary, normalize_zh, singular
 from budgetqa.ingest.numeric import canonical_token, find_numbers
 

@@ -15,12 +15,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from budgetqa.index.evidence import Candidate, EvidenceScorer
 from budgetqa.index.glossary import Glossary
 from budgetqa.index.model import IndexUnit, SearchHit
 from budgetqa.ingest.model import BlockKind, Document, Unit
 from budgetqa.ingest.refs import format_label
 
-from .evidence import Candidate, EvidenceScorer
 from .intent import Intent, QuestionKind
 from .measure import Measure, cell_measure, question_measure, sentence_measure
 from .model import Answer, Citation, Language

@@ -22,7 +22,6 @@ from budgetqa.ingest.refs import Citation as RefCitation
 from budgetqa.ingest.refs import UnknownReference, format_label, parse_citation, resolve
 from budgetqa.settings import Settings
 
-from .evidence import EvidenceScorer
 from .extractive import ExtractiveAnswerer
 from .intent import QuestionKind, classify
 from .model import Answer, AnswerEvent, Language, UnitView
@@ -61,8 +60,7 @@ class QAService:
     def __init__(self, search: SearchService, generator: GenerativeAnswerer | None = None) -> None:
         self.searcher = search
         index = search.index
-        self.scorer = EvidenceScorer(index)
-        self.extractive = ExtractiveAnswerer(index.document, self.scorer, index.glossary)
+        self.extractive = ExtractiveAnswerer(index.document, search.scorer, index.glossary)
         self.generator = generator
 
     @classmethod
@@ -110,7 +108,7 @@ class QAService:
             yield AnswerEvent("token", answer.text)
             yield AnswerEvent("answer", answer=answer)
             return
-        hits = self.searcher.lookup_hits(text) + self.searcher.index.search(resolved, top_k=12, lang=language, per_ref=3)
+        hits = self.searcher.lookup_hits(text) + self.searcher.ranked(resolved, top_k=12, lang=language, per_ref=3)
         hits = _dedupe(hits)
         answer: Answer
         if self.generator is not None:

@@ -13,7 +13,7 @@ import re
 from dataclasses import replace
 
 from budgetqa.ingest.model import BlockKind, Document
-from budgetqa.ingest.numeric import find_numbers, same_figure
+from budgetqa.ingest.numeric import NumberMention, find_numbers, same_figure
 from budgetqa.ingest.refs import Citation as RefCitation
 from budgetqa.ingest.refs import format_label, resolve
 
@@ -34,27 +34,23 @@ _NOT_FIGURES = re.compile(
 )
 
 
-def stated_figures(text: str) -> list[tuple[str, float]]:
-    """The figures an answer states: (as written, value), citations/symbols/years excluded.
+def stated_figures(text: str) -> list[NumberMention]:
+    """The figures an answer states; citations, symbols, grades, headings and years excluded.
 
-    >>> stated_figures("员额：47 270.9 千美元 [表 3.24]；2024 年 P-4 为 53 个")
-    [('47 270.9', 47270.9), ('53', 53.0)]
+    >>> [m.value for m in stated_figures("员额：47 270.9 千美元 [表 3.24]；2024 年 P-4 为 53 个")]
+    [47270.9, 53.0]
     """
     masked = _NOT_FIGURES.sub(lambda m: " " * len(m.group(0)), text)
-    figures = []
-    for mention in find_numbers(masked):
-        figures.append((mention.text.strip(), mention.value))
-        if mention.scaled != mention.value:
-            figures[-1] = (mention.text.strip(), mention.scaled)
-    return figures
+    return find_numbers(masked)
 
 
-def supported(value: float, texts: list[str]) -> bool:
-    """True when `value` occurs, after normalisation, in one of `texts`."""
+def supported(figure: NumberMention, texts: list[str]) -> bool:
+    """True when `figure` (as written, or scaled by its magnitude word) occurs in one of `texts`."""
     for text in texts:
         for mention in find_numbers(text):
-            if same_figure(value, mention.value) or same_figure(value, mention.scaled):
-                return True
+            for value in (figure.value, figure.scaled):
+                if same_figure(value, mention.value) or same_figure(value, mention.scaled):
+                    return True
     return False
 
 
@@ -80,8 +76,9 @@ def verify(answer: Answer, document: Document) -> Answer:
             texts.append(citation.quote)
     text = answer.text
     if not answer.abstained:
-        for written, value in stated_figures(text):
-            if not supported(value, texts):
+        for figure in stated_figures(text):
+            if not supported(figure, texts):
+                written = figure.text.strip()
                 report.removed_figures.append(written)
                 text = _remove_figure(text, written)
     for label in removed_labels:
