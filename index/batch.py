@@ -43,7 +43,8 @@ def read_batch(lines: Iterable[str]) -> Iterator[BatchItem | BatchError]:
         if not isinstance(record, dict):
             yield BatchError(f"line {number}", "each line must be a JSON object with 'id' and 'question'")
             continue
-        item_id = str(record.get("id") or f"line {number}")
+        raw_id = record.get("id")
+        item_id = f"line {number}" if raw_id is None or raw_id == "" else str(raw_id)  # 0 is a valid id
         question = record.get("question")
         if not isinstance(question, str) or not question.strip():
             yield BatchError(item_id, "missing or empty 'question'")

@@ -40,16 +40,17 @@ def index_command(
     rebuild: Annotated[bool, typer.Option(help="Rebuild even if the index on disk is up to date.")] = False,
 ) -> None:
     """Build the search index (or reopen it when it is up to date) and print where it lives."""
+    from budgetqa.index.encoders import EncoderUnavailable
     from budgetqa.index.searcher import HybridIndex
     from budgetqa.ingest.parser import DocumentError, parse_document
 
     settings = Settings.from_env()
     try:
         parsed = parse_document(document or settings.document_path())
-    except (DocumentError, OSError) as error:
+        index = HybridIndex.open(parsed, settings, rebuild=rebuild, console=err)
+    except (DocumentError, EncoderUnavailable, OSError) as error:
         err.print(f"[red]error:[/] {error}")
         raise typer.Exit(code=2) from None
-    index = HybridIndex.open(parsed, settings, rebuild=rebuild, console=err)
     state = "built" if index.info.rebuilt else "reopened"
     console.print(
         f"{state} {len(index.units)} units in {index.info.seconds:.2f} s at {index.info.path}"

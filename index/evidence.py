@@ -107,6 +107,13 @@ class EvidenceScorer:
         cache.save()
         self._vectors = dict(zip(texts, vectors, strict=True))
 
+    def tokens(self, text: str) -> frozenset[str]:
+        """The tokens of `text` (memoised)."""
+        present = self._tokens.get(text)
+        if present is None:
+            present = self._tokens[text] = frozenset(tokenize(text))
+        return present
+
     def idf(self, token: str) -> float:
         """IDF of a token over the document's blocks; unseen tokens get the maximum."""
         return self._idf.get(token, self._max_idf)
@@ -120,9 +127,7 @@ class EvidenceScorer:
         known = [term for term in terms if term in self._idf]
         if not known:
             return 0.0
-        present = self._tokens.get(text)
-        if present is None:
-            present = self._tokens[text] = frozenset(tokenize(text))
+        present = self.tokens(text)
         total = sum(self.idf(term) for term in known)
         found = sum(self.idf(term) for term in known if term in present)
         return found / total

@@ -45,10 +45,10 @@ class LexicalStore:
     def search(self, query_tokens: list[str], k: int) -> list[tuple[int, float]]:
         """Top-k (unit row, BM25 score) for query tokens; tokens unseen in the corpus are ignored."""
         known = [token for token in query_tokens if token in self.bm25.vocab_dict]
-        if not known:
+        k = min(k, self.size)
+        if not known or k <= 0:
             return []
         scores = self.bm25.get_scores(known)
-        k = min(k, self.size)
         top = np.argpartition(-scores, k - 1)[:k]
         top = top[np.argsort(-scores[top], kind="stable")]
         return [(int(row), float(scores[row])) for row in top if scores[row] > 0]

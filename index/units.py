@@ -20,28 +20,56 @@ from .model import IndexUnit
 # retrieval, each piece still citing its block; dense encoders truncate long inputs anyway.
 PIECE_CHARS = 600
 
+# Heading level of subprogrammes and components (see ``budgetqa.ingest.model.Heading``): the context
+# of every unit keeps the headings down to this level, however deep the unit sits.
+SUBPROGRAMME_LEVEL = 3
+
 
 def build_index_units(document: Document, glossary: Glossary) -> list[IndexUnit]:
     """All retrievable units of `document`, in a stable order (blocks, then table rows)."""
     part_titles = {part.number: f"{part.number}. {part.title} {part.title_en}" for part in document.parts}
+    levels: dict[str, int] = {}
+    for heading in document.headings:
+        levels[heading.text] = min(heading.level, levels.get(heading.text, heading.level))
+
+    def context_of(part: str, section: list[str]) -> str:
+        return _context(part_titles.get(part, ""), _heading_path(section, levels), glossary)
+
     units: list[IndexUnit] = []
     for unit in document.units():
-        context = _context(part_titles.get(unit.part, ""), unit.section, glossary)
+        context = context_of(unit.part, unit.section)
         if unit.kind in (BlockKind.ANNEX, BlockKind.MANDATES) and len(unit.text) > PIECE_CHARS:
             units.extend(_pieces(unit, context, glossary))
             continue
         units.append(_block_unit(unit, context, glossary))
     for table in document.tables:
-        context = _context(part_titles.get(table.part, ""), table.section, glossary)
+        context = context_of(table.part, table.section)
         units.extend(_row_units(table, context, glossary))
     return units
 
 
+def _heading_path(section: list[str], levels: dict[str, int]) -> list[str]:
+    """The headings that place a unit: its sub-part and subprogramme (or component), whatever the
+    depth of the unit, then its three innermost headings.  The part heading itself is left out: the
+    part title (with its English name) is prefixed separately."""
+    wanted = {
+        index
+        for index, heading in enumerate(section)
+        if levels.get(heading, SUBPROGRAMME_LEVEL + 1) in range(2, SUBPROGRAMME_LEVEL + 1)
+    }
+    wanted.update(index for index in range(len(section)) if index >= len(section) - 3)
+    return [
+        heading
+        for index, heading in enumerate(section)
+        if index in wanted and heading and levels.get(heading) != 1
+    ]
+
+
 def _context(part_title: str, section: list[str], glossary: Glossary) -> str:
     """The heading path a unit sits under, in Chinese and English: "一. 政治… > 次级方案 3 …"."""
-    path = [part_title, *section[-3:]]
+    path = [part_title, *section]
     zh = " > ".join(item for item in path if item)
-    en = " > ".join(glossary.english_label(item) for item in section[-3:] if item)
+    en = " > ".join(glossary.english_label(item) for item in section if item)
     return f"{zh} ({en})" if en and en != zh else zh
 
 

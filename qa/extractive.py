@@ -16,9 +16,9 @@ import re
 from dataclasses import dataclass
 
 from budgetqa.index.evidence import Candidate, EvidenceScorer
-from budgetqa.index.glossary import Glossary
+from budgetqa.index.glossary import Glossary, GlossaryEntry, normalize_zh
 from budgetqa.index.model import IndexUnit, SearchHit
-from budgetqa.ingest.model import BlockKind, Document, Unit
+from budgetqa.ingest.model import BlockKind, Document, TableRow, Unit
 from budgetqa.ingest.refs import format_label
 
 from .intent import Intent, QuestionKind
@@ -30,6 +30,10 @@ from .verify import stated_figures
 # Below this evidence score the answerer abstains (chosen on the dev set's answerable vs
 # unanswerable questions; see eval/ for the measurement).
 ABSTAIN_BELOW = 0.38
+# A body, office or place the document names in at most this many blocks is specific enough that
+# evidence not mentioning it answers about something else.
+RARE_ENTITY_BLOCKS = 10
+ENTITY_CATEGORIES = frozenset({"org", "geo"})
 # A second piece of evidence is added when it scores at least this share of the best one.
 SECOND_EVIDENCE_RATIO = 0.9
 EVIDENCE_UNITS = 8
@@ -40,6 +44,10 @@ ROW_TABLES = 3
 MEASURE_MATCH = 0.12
 MEASURE_MISMATCH = -0.15
 ROW_LABEL_NAMED = 0.15
+MEASURE_UNSPECIFIC = -0.08  # a bare count where money, posts or a percentage was asked
+NIL_CELL = -0.1  # "—" answers a figure question only when nothing better is there
+# Rows of tables with at most this many columns are quoted whole (plan and actual, every year).
+WHOLE_ROW_COLUMNS = 6
 
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 
@@ -67,6 +75,8 @@ class ExtractiveAnswerer:
         self.scorer = scorer
         self.glossary = glossary
         self.rows_of = scorer.index.rows_of
+        self._block_texts = [normalize_zh(unit.text) for unit in document.units()]
+        self._frequency: dict[str, int] = {}
         self._tables = {table.ref: table for table in document.tables}
 
     def answer(
@@ -124,10 +134,15 @@ class ExtractiveAnswerer:
             unit = candidate.unit
             if unit.row is not None:
                 cell = answer_cell(self._tables[unit.ref], unit.row, question)
+                if _states_figures_in_text_cells(self._tables[unit.ref].rows[unit.row]):
+                    # "成员：31 个会员国": a figure inside a text cell answers as a quote of the row
+                    pool.append(Evidence(candidate, None, _measure_adjustment(asked, sentence_measure(candidate.text))))
                 if cell is None or not cell.cell.is_numeric:
                     continue
                 stated = cell_measure(cell.table, cell.row, cell.cell.text)
                 adjustment = _measure_adjustment(asked, stated)
+                if cell.cell.is_nil:
+                    adjustment += NIL_CELL
                 label = "".join(cell.row.label.split()).lstrip("0123456789.、 ")
                 if len(label) >= 2 and label in compact_question:
                     adjustment += ROW_LABEL_NAMED
@@ -142,12 +157,40 @@ class ExtractiveAnswerer:
     def _too_weak(self, question: str, intent: Intent, best: Evidence) -> bool:
         if best.score < ABSTAIN_BELOW:
             return True
+        if self._missing_rare_terms(question, best):
+            return True
         if intent.kind is QuestionKind.FIGURE and intent.years:
             if best.cell is not None:
                 return not any(year in best.cell.column for year in intent.years)
             context = " ".join(best.candidate.unit.section)
             return not any(_figure_for_year(best.candidate.text, year, context) for year in intent.years)
         return False
+
+    def _missing_rare_terms(self, question: str, best: Evidence) -> list[str]:
+        """Bodies, offices and places the question names (glossary entities the document mentions
+        only in a few blocks) that the evidence's unit never mentions: the evidence is about
+        something else ("联合国阿富汗援助团" answered from a paragraph on another office)."""
+        unit = best.candidate.unit
+        seen = normalize_zh(f"{unit.text} {unit.title} {' '.join(unit.section)}")
+        missing = []
+        for entry in self._named_entities(question):
+            forms = [normalize_zh(form) for form in entry.zh_forms]
+            if self._block_frequency(forms) <= RARE_ENTITY_BLOCKS and not any(form in seen for form in forms):
+                missing.append(entry.zh)
+        return missing
+
+    def _named_entities(self, question: str) -> list[GlossaryEntry]:
+        if re.search(r"[\u4e00-\u9fff]", question):
+            entries = [entry for _, entry in self.glossary.find_terms(question)]
+        else:
+            entries = self.glossary.match_english(question)
+        return [entry for entry in entries if entry.category in ENTITY_CATEGORIES]
+
+    def _block_frequency(self, forms: list[str]) -> int:
+        key = "|".join(forms)
+        if key not in self._frequency:
+            self._frequency[key] = sum(any(form in text for form in forms) for text in self._block_texts)
+        return self._frequency[key]
 
     # ------------------------------------------------------------------ rendering
 
@@ -164,15 +207,23 @@ class ExtractiveAnswerer:
         return f"{label.capitalize()} states: “{quote}”{gloss} [{label}]"
 
     def _render_cell(self, cell: CellAnswer, label: str, language: Language) -> str:
+        """The asked cell first, then — for narrow tables (plan/actual by year) — the whole row."""
         row = cell.row
         scope = [item for item in (row.part, row.group) if item]
+        others = [
+            (column, other)
+            for column, other in zip(cell.table.columns, row.cells, strict=False)
+            if other is not cell.cell and other.text.strip()
+        ]
+        show_row = len(cell.table.columns) <= WHOLE_ROW_COLUMNS and others
         if language == "zh":
             where = f"（{' / '.join(scope)}）" if scope else ""
-            return f"{row.label}{where}，{cell.column}：{_zh_value(cell)} [{label}]"
+            rest = f"（同行：{'；'.join(f'{column} {other.text}' for column, other in others)}）" if show_row else ""
+            return f"{row.label}{where}，{cell.column}：{_zh_value(cell)}{rest} [{label}]"
         english = self.glossary.english_label
         where = f" ({' / '.join(english(item) for item in scope)})" if scope else ""
-        value = _english_value(cell)
-        return f"{english(row.label)}{where}, {english(cell.column)}: {value} [{label}]"
+        rest = f" (same row: {'; '.join(f'{english(column)} {other.text}' for column, other in others)})" if show_row else ""
+        return f"{english(row.label)}{where}, {english(cell.column)}: {_english_value(cell)}{rest} [{label}]"
 
     def _citation(self, item: Evidence) -> Citation:
         unit = item.candidate.unit
@@ -268,9 +319,15 @@ def _figure_for_year(sentence: str, year: str, context: str = "") -> bool:
 def _measure_adjustment(asked: Measure, stated: Measure) -> float:
     if asked is stated:
         return MEASURE_MATCH
-    if Measure.COUNT in (asked, stated):
+    if asked is Measure.COUNT:
         return 0.0
+    if stated is Measure.COUNT:
+        return MEASURE_UNSPECIFIC
     return MEASURE_MISMATCH
+
+
+def _states_figures_in_text_cells(row: TableRow) -> bool:
+    return any(cell.value is None and not cell.is_nil and re.search(r"\d", cell.text) for cell in row.cells)
 
 
 def _zh_value(cell: CellAnswer) -> str:
