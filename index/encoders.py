@@ -17,7 +17,10 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Sequence
+import sys
+from collections import OrderedDict
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
@@ -326,6 +329,7 @@ class LazyEncoder:
         self.fingerprint = fingerprint
         self._load = load
         self._model: Encoder | None = None
+        self._recent: OrderedDict[str, np.ndarray] = OrderedDict()
 
     @property
     def loaded(self) -> bool:
@@ -337,10 +341,43 @@ class LazyEncoder:
         return self._model
 
     def encode_queries(self, texts: Sequence[str], *, show_progress: bool = False) -> np.ndarray:
-        return self.model().encode_queries(texts, show_progress=show_progress)
+        """Embed questions; one question is embedded once however many stages ask for it, on one
+        thread (for a single short text, thread start-up costs more than it saves)."""
+        if len(texts) != 1:
+            return self.model().encode_queries(texts, show_progress=show_progress)
+        text = texts[0]
+        vector = self._recent.get(text)
+        if vector is None:
+            with single_thread():
+                vector = self.model().encode_queries([text])[0]
+            self._recent[text] = vector
+            if len(self._recent) > RECENT_QUERIES:
+                self._recent.popitem(last=False)
+        self._recent.move_to_end(text)
+        return vector.reshape(1, -1)
 
     def encode_passages(self, texts: Sequence[str], *, show_progress: bool = False) -> np.ndarray:
         return self.model().encode_passages(texts, show_progress=show_progress)
+
+
+RECENT_QUERIES = 256
+
+
+@contextmanager
+def single_thread() -> Iterator[None]:
+    """Run numpy/BLAS and (when loaded) torch on one thread for the duration."""
+    from threadpoolctl import threadpool_limits
+
+    torch = sys.modules.get("torch")
+    previous = torch.get_num_threads() if torch is not None else None
+    try:
+        if torch is not None:
+            torch.set_num_threads(1)
+        with threadpool_limits(limits=1):
+            yield
+    finally:
+        if torch is not None and previous is not None:
+            torch.set_num_threads(previous)
 
 
 def open_encoder(name: str, *, models_dir: Path, console: Console | None = None) -> Encoder:

@@ -28,10 +28,10 @@ from .language import Language, detect_language
 from .lexical import LexicalStore
 from .model import IndexUnit, SearchHit
 from .session import ResolvedQuestion
-from .tokenize import tokenize_query
+from .tokenize import tokenize_query, tokenizer_fingerprint
 from .units import build_index_units
 
-MANIFEST_VERSION = 1
+MANIFEST_VERSION = 2
 CANDIDATES = 100  # per-retriever candidates fed to fusion
 LINKED_WITHIN = 2  # the top hits bring the blocks linked to them right after themselves
 
@@ -63,6 +63,7 @@ class IndexManifest:
     version: int
     document_sha256: str
     units_sha256: str
+    tokenizer: str  # fingerprint of the lexical tokenizer (code version, dictionary, stopwords)
     unit_ids: list[str]
     encoders: list[EncoderEntry]
     build_seconds: float = 0.0
@@ -137,13 +138,18 @@ class HybridIndex:
         units = build_index_units(document, glossary)
         load = encoder_loader or (lambda name: open_encoder(name, models_dir=settings.models_dir, console=console))
         encoders = [load(name) for name in settings.encoders]
-        path = settings.indexes_dir / document.source_sha256[:16]
+        path = settings.indexes_dir / index_directory_name(document, encoders)
         expected = _expected_manifest(document, units, encoders)
         current = _read_manifest(path)
         if not rebuild and current is not None and _same_build(current, expected):
-            index = cls._load(path, document, units, encoders, glossary, current)
-            index.info = BuildInfo(False, time.perf_counter() - started, {}, path)
-            return index
+            try:
+                index = cls._load(path, document, units, encoders, glossary, current)
+            except (OSError, RuntimeError, ValueError) as error:
+                # A store file missing or damaged behind a valid manifest: rebuild, never crash.
+                console.print(f"[yellow]index at {path} is damaged ({error}); rebuilding[/]")
+            else:
+                index.info = BuildInfo(False, time.perf_counter() - started, {}, path)
+                return index
         return cls._build(path, document, units, encoders, glossary, expected, console, started)
 
     @classmethod
@@ -306,6 +312,7 @@ def _expected_manifest(document: Document, units: list[IndexUnit], encoders: lis
         version=MANIFEST_VERSION,
         document_sha256=document.source_sha256,
         units_sha256=digest.hexdigest(),
+        tokenizer=tokenizer_fingerprint(),
         unit_ids=[unit.uid for unit in units],
         encoders=[
             EncoderEntry(e.name, e.fingerprint, e.dimension, "all" if e.name in ROW_LEVEL_ENCODERS else "blocks")
@@ -319,6 +326,7 @@ def _same_build(current: IndexManifest, expected: IndexManifest) -> bool:
         current.version == expected.version
         and current.document_sha256 == expected.document_sha256
         and current.units_sha256 == expected.units_sha256
+        and current.tokenizer == expected.tokenizer
         and [asdict(e) for e in current.encoders] == [asdict(e) for e in expected.encoders]
     )
 
@@ -328,6 +336,13 @@ def _read_manifest(path: Path) -> IndexManifest | None:
         return IndexManifest.from_json((path / "manifest.json").read_text(encoding="utf-8"))
     except (OSError, ValueError, TypeError, KeyError):
         return None
+
+
+def index_directory_name(document: Document, encoders: list[Encoder]) -> str:
+    """One directory per document and encoder set, so that indexes built with different encoders
+    (BUDGETQA_ENCODERS) live side by side instead of overwriting each other."""
+    names = hashlib.sha256(",".join(encoder.name for encoder in encoders).encode()).hexdigest()[:8]
+    return f"{document.source_sha256[:16]}-{names}"
 
 
 def _safe(name: str) -> str:

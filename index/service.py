@@ -65,7 +65,12 @@ class SearchService:
         if not question.strip():
             raise ValueError("empty question: type a question, or a reference such as 3.115 or 表 3.27")
         resolved = self.resolve(question, session_id)
-        hits = one_per_ref(self.lookup_hits(question) + self.ranked(resolved, top_k=top_k, lang=lang))[:top_k]
+        looked_up = self.lookup_hits(question)
+        if looked_up and parse_citation(question) is not None:
+            # The whole input is a reference ("表3.27", "para 3.115"): its unit is the answer.
+            self.record(session_id, question, resolved, [hit.unit.uid for hit in looked_up])
+            return looked_up
+        hits = one_per_ref(looked_up + self.ranked(resolved, top_k=top_k, lang=lang))[:top_k]
         self.record(session_id, question, resolved, [hit.unit.uid for hit in hits])
         return hits
 
@@ -104,7 +109,7 @@ class SearchService:
                 yield item.to_json()
                 continue
             try:
-                hits = self.search(item.question, top_k=top_k, session_id=f"batch:{item.session}")
+                hits = self.search(item.question, top_k=top_k, session_id=f"batch:{item.session}", lang=item.lang)  # type: ignore[arg-type]
             except ValueError as error:
                 yield {"id": item.id, "error": str(error)}
                 continue

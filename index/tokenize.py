@@ -34,6 +34,7 @@ their Chinese glossary terms, so that an English question can match the Chinese 
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import re
@@ -140,6 +141,19 @@ def _lexicon() -> _Lexicon:
             stop_en=frozenset(_word_list(_resource_text(STOPWORDS_EN_RESOURCE))),
             aliases=aliases,
         )
+
+
+# Bump when the tokenizer's code changes what it emits, so that persisted BM25 indexes rebuild.
+TOKENIZER_VERSION = 1
+
+
+@cache
+def tokenizer_fingerprint() -> str:
+    """Changes when the tokenizer's version, user dictionary, stopwords or glossary change."""
+    digest = hashlib.sha256(f"{TOKENIZER_VERSION}|{jieba.__version__}".encode())
+    for name in (USERDICT_RESOURCE, STOPWORDS_ZH_RESOURCE, STOPWORDS_EN_RESOURCE, "glossary.tsv"):
+        digest.update(_resource_text(name).encode())
+    return digest.hexdigest()[:16]
 
 
 def warm_up() -> None:

@@ -21,7 +21,7 @@ from budgetqa.index.model import IndexUnit, SearchHit
 from budgetqa.ingest.model import BlockKind, Document, TableRow, Unit
 from budgetqa.ingest.refs import format_label
 
-from .intent import Intent, QuestionKind
+from .intent import Intent, QuestionKind, classify
 from .measure import Measure, cell_measure, question_measure, sentence_measure
 from .model import Answer, Citation, Language
 from .table_answer import CellAnswer, answer_cell
@@ -37,6 +37,8 @@ ENTITY_CATEGORIES = frozenset({"org", "geo"})
 # A second piece of evidence is added when it scores at least this share of the best one.
 SECOND_EVIDENCE_RATIO = 0.9
 EVIDENCE_UNITS = 8
+MAX_EVIDENCE = 3  # pieces of evidence quoted in one answer
+MIN_PART_CHARS = 4  # shorter pieces of a split question are not questions of their own
 # Tables among the evidence units whose rows are all candidates.
 ROW_TABLES = 3
 # Score adjustments for a figure of the kind asked (money, posts, percentage, count) or not, and for
@@ -80,15 +82,23 @@ class ExtractiveAnswerer:
         self._tables = {table.ref: table for table in document.tables}
 
     def answer(
-        self, question: str, standalone: str, intent: Intent, hits: list[SearchHit], language: Language
+        self, question: str, standalone: str, hits: list[SearchHit], language: Language, *, split: bool = True
     ) -> Answer:
-        """Answer `question` (made standalone as `standalone`) from retrieval `hits`."""
+        """Answer `question` (made standalone as `standalone`) from retrieval `hits`.
+
+        A question that asks several things ("多少钱？覆盖了几个国家？") is answered part by part, from
+        the units retrieved for the whole; `split=False` keeps it whole (a follow-up joined to the
+        question it follows must not be split apart again).
+        """
         units = self._evidence_units(hits)
-        if intent.kind is QuestionKind.FIGURE:
-            evidence = self._figure_evidence(standalone, units)
-        else:
-            evidence = self._fact_evidence(standalone, units)
-        if not evidence or self._too_weak(standalone, intent, evidence[0]):
+        parts = split_question(standalone) if split else [standalone]
+        evidence: list[Evidence] = []
+        for part in parts:
+            found = self._evidence_for(part, units)
+            if found and not self._too_weak(part, classify(part), found[0]):
+                evidence.extend(found if len(parts) == 1 else found[:1])
+        evidence = _distinct(evidence)[:MAX_EVIDENCE]
+        if not evidence:
             return self.abstain(question, language, hits)
         text = "\n".join(self._render(item, language) for item in evidence)
         citations = [self._citation(item) for item in evidence]
@@ -120,6 +130,11 @@ class ExtractiveAnswerer:
                 units.append(unit)
             seen.add(unit.uid)
         return units
+
+    def _evidence_for(self, question: str, units: list[IndexUnit]) -> list[Evidence]:
+        if classify(question).kind is QuestionKind.FIGURE:
+            return self._figure_evidence(question, units)
+        return self._fact_evidence(question, units)
 
     def _fact_evidence(self, question: str, units: list[IndexUnit]) -> list[Evidence]:
         ranked = sorted(self.scorer.candidates(question, units), key=lambda c: -c.score)
@@ -278,6 +293,30 @@ class ExtractiveAnswerer:
             evidence=[unit.id],
             mode="lookup",
         )
+
+
+def split_question(question: str) -> list[str]:
+    """The parts of a question that asks several things, each a question of its own.
+
+    >>> split_question("建设和平基金2022年一共投了多少钱？覆盖了几个国家？")
+    ['建设和平基金2022年一共投了多少钱？', '覆盖了几个国家？']
+    >>> split_question("How much is being requested for that review, and what does the money cover?")
+    ['How much is being requested for that review', 'what does the money cover?']
+    """
+    pieces = re.split(r"(?<=[？?；;])\s*|,?\s+and\s+(?=(?:what|how|which|who|when|where|why|is|are|does|did)\b)", question.strip())
+    parts = [piece.strip() for piece in pieces if piece and len(piece.strip()) >= MIN_PART_CHARS]
+    return parts or [question]
+
+
+def _distinct(evidence: list[Evidence]) -> list[Evidence]:
+    out: list[Evidence] = []
+    seen: set[tuple[str, str]] = set()
+    for item in evidence:
+        key = (item.candidate.unit.uid, item.candidate.text)
+        if key not in seen:
+            seen.add(key)
+            out.append(item)
+    return out
 
 
 def _top_two(ranked: list[Evidence]) -> list[Evidence]:

@@ -20,14 +20,18 @@ class Measure(StrEnum):
 
 
 _POSTS = re.compile(
-    r"(几|多少)个?(员额|职位)|员额(数|数目|总数|有多少个)|有几个|how many (\w+ )?posts|number of (\w+ )?posts|posts? (are|does|do|will)",
+    r"(几|多少)个?(员额|职位)|员额(数|数目|总数|有多少个)|有几个|\bhow many (\w+ )?posts\b|\bnumber of (\w+ )?posts\b"
+    r"|\bposts? (are|does|do|will)\b",
     re.IGNORECASE,
 )
 _MONEY = re.compile(
-    r"钱|经费|资金|美元|资源|预算|拨款|批款|支出|费用|how much|fund|budget|dollar|usd|resources|cost|appropriat|expenditure|spend",
+    r"钱|经费|资金|美元|资源|预算|拨款|批款|支出|费用|\bhow much\b|\bfund(s|ing|ed)?\b|\bbudget|\bdollars?\b|\busd\b"
+    r"|\bresources\b|\bcosts?\b|\bappropriat|\bexpenditure|\bspen[dt]",
     re.IGNORECASE,
 )
-_PERCENT = re.compile(r"百分|比例|比率|率|几成|占|%|share|proportion|percent|rate", re.IGNORECASE)
+_PERCENT = re.compile(
+    r"百分|比例|比率|率|几成|占|%|\bshare\b|\bproportion\b|\bper ?cent|\bpercentage\b|\brates?\b", re.IGNORECASE
+)
 
 
 def question_measure(question: str) -> Measure:

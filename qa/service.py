@@ -114,7 +114,7 @@ class QAService:
         if self.generator is not None:
             answer = yield from self.generator.stream(text, hits, language)
         else:
-            answer = self.extractive.answer(text, resolved.text, classify(resolved.text), hits, language)
+            answer = self.extractive.answer(text, resolved.text, hits, language, split=not resolved.is_follow_up)
             yield AnswerEvent("token", answer.text)
         answer = verify(answer, self.document)
         self.searcher.record(session_id, text, resolved, answer.evidence or [hit.unit.uid for hit in hits[:3]])

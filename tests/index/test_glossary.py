@@ -8,6 +8,7 @@ from collections import Counter
 from functools import cache
 
 import pytest
+
 from budgetqa.data import bundled_document_path
 from budgetqa.index.glossary import (
     CATEGORIES,

