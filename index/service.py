@@ -75,10 +75,16 @@ class SearchService:
         return hits
 
     def ranked(
-        self, resolved: ResolvedQuestion, *, top_k: int = 10, lang: Language | None = None, per_ref: int = 1
+        self,
+        resolved: ResolvedQuestion,
+        *,
+        top_k: int = 10,
+        lang: Language | None = None,
+        per_ref: int = 1,
+        weights: dict[str, float] | None = None,
     ) -> list[SearchHit]:
         """Fused hits reranked by their best sentence; `per_ref` rows of a table may appear."""
-        hits = self.index.search(resolved, top_k=max(top_k, RERANK_DEPTH), lang=lang, per_ref=per_ref)
+        hits = self.index.search(resolved, top_k=max(top_k, RERANK_DEPTH), lang=lang, per_ref=per_ref, weights=weights)
         return self.reranker.rerank(resolved.text, hits)[:top_k]
 
     def lookup_hits(self, question: str) -> list[SearchHit]:

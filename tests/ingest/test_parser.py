@@ -6,6 +6,7 @@ import re
 import time
 
 import pytest
+
 from budgetqa.data import bundled_document_path
 from budgetqa.ingest.model import BlockKind, Reference
 from budgetqa.ingest.numerals import chinese_to_int, int_to_chinese, int_to_roman, roman_to_int

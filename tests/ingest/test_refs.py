@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 
 import pytest
+
 from budgetqa.ingest.model import (
     Annex,
     BlockKind,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from budgetqa.ingest.model import BlockKind
 from budgetqa.ingest.parser import parse_document
 

@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
+
 from budgetqa.ingest.model import Cell, Table
 from budgetqa.ingest.table_cells import enumerate_splits, tokenize
 from budgetqa.ingest.table_header import TableKind, build_header, header_fragments, is_header_line

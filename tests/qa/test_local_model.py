@@ -139,5 +139,5 @@ def test_the_local_qwen_model_answers_a_chinese_question_and_the_verifier_checks
     for citation in answer.citations:  # every remaining citation exists …
         texts.append(resolve(service.document, parse_citation(citation.label)).text)
     if not answer.abstained:  # … and every remaining figure occurs in a cited unit
-        for _, value in stated_figures(answer.text.split("\n（核查")[0]):
-            assert supported(value, texts)
+        for figure in stated_figures(answer.text.split("\n（核查")[0]):
+            assert supported(figure, texts)

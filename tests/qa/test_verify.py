@@ -13,7 +13,7 @@ def _answer(text: str, citations: list[Citation], language: str = "zh") -> Answe
 
 def test_stated_figures_skip_citations_symbols_grades_and_years() -> None:
     figures = stated_figures("第 72/262 C 号决议；2024 年 P-4 员额 53 个，共 47 270.9 千美元 [表 3.24] (¶3.113)")
-    assert [value for _, value in figures] == [53.0, 47270.9]
+    assert [figure.value for figure in figures] == [53.0, 47270.9]
 
 
 def test_a_figure_the_cited_paragraph_holds_passes(document: Document) -> None:
