@@ -13,12 +13,13 @@ key terms glossed.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from budgetqa.index.evidence import Candidate, EvidenceScorer
 from budgetqa.index.glossary import Glossary, GlossaryEntry, normalize_zh
 from budgetqa.index.model import IndexUnit, SearchHit
 from budgetqa.ingest.model import BlockKind, Document, TableRow, Unit
+from budgetqa.ingest.numerals import int_to_chinese
 from budgetqa.ingest.refs import format_label
 
 from .intent import Intent, QuestionKind, classify
@@ -35,23 +36,37 @@ ABSTAIN_BELOW = 0.38
 RARE_ENTITY_BLOCKS = 10
 ENTITY_CATEGORIES = frozenset({"org", "geo"})
 # A second piece of evidence is added when it scores at least this share of the best one.
-SECOND_EVIDENCE_RATIO = 0.9
+SECOND_EVIDENCE_RATIO = 0.85
 EVIDENCE_UNITS = 8
 MAX_EVIDENCE = 3  # pieces of evidence quoted in one answer
 MIN_PART_CHARS = 4  # shorter pieces of a split question are not questions of their own
-# Tables among the evidence units whose rows are all candidates.
+# Tables among the top evidence units whose rows are all candidates (other tables offer only the
+# rows retrieval found).
 ROW_TABLES = 3
+ROW_TABLE_POSITIONS = 4
 # Score adjustments for a figure of the kind asked (money, posts, percentage, count) or not, and for
 # a table row whose label the question names.
 MEASURE_MATCH = 0.12
 MEASURE_MISMATCH = -0.15
 ROW_LABEL_NAMED = 0.15
-MEASURE_UNSPECIFIC = -0.08  # a bare count where money, posts or a percentage was asked
+MEASURE_UNSPECIFIC = -0.12  # a bare count where money, posts or a percentage was asked
+COUNTED_NOUN = 0.12  # "几个代表团": evidence that counts 代表团
+SHORT_TEXT_CELL = 12  # a text cell this short ("不适用 a") can answer as a cell
 NIL_CELL = -0.1  # "—" answers a figure question only when nothing better is there
+TOTAL_ROW_ASKED = 0.1  # "一共/in total" asks for a 共计 row (more so for a table's grand total)
 # Rows of tables with at most this many columns are quoted whole (plan and actual, every year).
 WHOLE_ROW_COLUMNS = 6
 
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+_TOTAL = re.compile(r"一共|总共|共计|合计|总额|加在一起|合起来|\bin total\b|\baltogether\b|\bcombined\b|\btotal\b", re.IGNORECASE)
+_ORDINAL_EN = {
+    word: int_to_chinese(number)
+    for number, word in enumerate(
+        ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"), start=1
+    )
+}
+_ORDINAL_ZH = re.compile(r"第([一二三四五六七八九十]+)(?:次|届|轮)")
+_ASKS_COUNTRY = re.compile(r"哪个国家|哪国|which (country|member state)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -119,9 +134,10 @@ class ExtractiveAnswerer:
         units: list[IndexUnit] = []
         seen: set[str] = set()
         tables = 0
-        for hit in hits[:EVIDENCE_UNITS]:
+        for position, hit in enumerate(hits[:EVIDENCE_UNITS]):
             unit = hit.unit
-            if unit.kind is BlockKind.TABLE and tables < ROW_TABLES and unit.ref not in seen:
+            expand = position < ROW_TABLE_POSITIONS and tables < ROW_TABLES
+            if unit.kind is BlockKind.TABLE and expand and unit.ref not in seen:
                 seen.add(unit.ref)
                 tables += 1
                 units.extend(row for row in self.rows_of(unit.ref) if row.uid not in seen)
@@ -144,6 +160,7 @@ class ExtractiveAnswerer:
         candidates = self.scorer.candidates(question, units)
         asked = question_measure(question)
         compact_question = "".join(question.split())
+        counted = counted_noun(question)
         pool: list[Evidence] = []
         for candidate in candidates:
             unit = candidate.unit
@@ -152,8 +169,8 @@ class ExtractiveAnswerer:
                 if _states_figures_in_text_cells(self._tables[unit.ref].rows[unit.row]):
                     # "成员：31 个会员国": a figure inside a text cell answers as a quote of the row
                     pool.append(Evidence(candidate, None, _measure_adjustment(asked, sentence_measure(candidate.text))))
-                if cell is None or not cell.cell.is_numeric:
-                    continue
+                if cell is None or not (cell.cell.is_numeric or len(cell.cell.text) <= SHORT_TEXT_CELL):
+                    continue  # a long text cell is quoted through the row, above
                 stated = cell_measure(cell.table, cell.row, cell.cell.text)
                 adjustment = _measure_adjustment(asked, stated)
                 if cell.cell.is_nil:
@@ -161,9 +178,16 @@ class ExtractiveAnswerer:
                 label = "".join(cell.row.label.split()).lstrip("0123456789.、 ")
                 if len(label) >= 2 and label in compact_question:
                     adjustment += ROW_LABEL_NAMED
+                if cell.row.is_total and _TOTAL.search(question):
+                    adjustment += TOTAL_ROW_ASKED + (TOTAL_ROW_ASKED if cell.row.part is None else 0.0)
                 pool.append(Evidence(candidate, cell, adjustment))
             elif _has_figure(candidate.text):
                 pool.append(Evidence(candidate, None, _measure_adjustment(asked, sentence_measure(candidate.text))))
+        if counted:
+            pool = [
+                replace(item, adjustment=item.adjustment + COUNTED_NOUN) if counted in item.candidate.text else item
+                for item in pool
+            ]
         if not pool:
             return self._fact_evidence(question, units)
         pool.sort(key=lambda item: -item.score)
@@ -172,11 +196,15 @@ class ExtractiveAnswerer:
     def _too_weak(self, question: str, intent: Intent, best: Evidence) -> bool:
         if best.score < ABSTAIN_BELOW:
             return True
-        if self._missing_rare_terms(question, best):
+        if self._missing_rare_terms(question, best) or self._misses_asked_ordinal(question, best):
+            return True
+        if _ASKS_COUNTRY.search(question) and not self._names_a_place(best.candidate.text):
             return True
         if intent.kind is QuestionKind.FIGURE and intent.years:
             if best.cell is not None:
-                return not any(year in best.cell.column for year in intent.years)
+                # A column without a year (a change column) is about the budget year itself.
+                header_years = _YEAR.findall(best.cell.column)
+                return bool(header_years) and not any(year in header_years for year in intent.years)
             context = " ".join(best.candidate.unit.section)
             return not any(_figure_for_year(best.candidate.text, year, context) for year in intent.years)
         return False
@@ -193,6 +221,19 @@ class ExtractiveAnswerer:
             if self._block_frequency(forms) <= RARE_ENTITY_BLOCKS and not any(form in seen for form in forms):
                 missing.append(entry.zh)
         return missing
+
+    def _misses_asked_ordinal(self, question: str, best: Evidence) -> bool:
+        """"第八次审查" / "the eighth review": evidence must speak of that occurrence, not another."""
+        wanted = set(_ORDINAL_ZH.findall(question))
+        wanted |= {zh for word, zh in _ORDINAL_EN.items() if re.search(rf"\b{word}\b", question, re.IGNORECASE)}
+        if not wanted:
+            return False
+        text = best.candidate.text + best.candidate.unit.text
+        return not any(f"第{numeral}" in text for numeral in wanted)
+
+    def _names_a_place(self, text: str) -> bool:
+        """The text names a country, territory or region (a glossary place)."""
+        return any(entry.category == "geo" for _, entry in self.glossary.find_terms(text))
 
     def _named_entities(self, question: str) -> list[GlossaryEntry]:
         if re.search(r"[\u4e00-\u9fff]", question):
@@ -225,12 +266,15 @@ class ExtractiveAnswerer:
         """The asked cell first, then — for narrow tables (plan/actual by year) — the whole row."""
         row = cell.row
         scope = [item for item in (row.part, row.group) if item]
-        others = [
-            (column, other)
-            for column, other in zip(cell.table.columns, row.cells, strict=False)
-            if other is not cell.cell and other.text.strip()
-        ]
-        show_row = len(cell.table.columns) <= WHOLE_ROW_COLUMNS and others
+        if len(cell.table.columns) <= WHOLE_ROW_COLUMNS:
+            others = [
+                (column, other)
+                for column, other in zip(cell.table.columns, row.cells, strict=False)
+                if other is not cell.cell and other.text.strip()
+            ]
+        else:
+            others = list(cell.also)
+        show_row = bool(others)
         if language == "zh":
             where = f"（{' / '.join(scope)}）" if scope else ""
             rest = f"（同行：{'；'.join(f'{column} {other.text}' for column, other in others)}）" if show_row else ""
@@ -335,6 +379,16 @@ def _top_two(ranked: list[Evidence]) -> list[Evidence]:
 def _has_figure(text: str) -> bool:
     """A sentence states a figure: a number that is not a year, a symbol or a paragraph number."""
     return bool(stated_figures(text))
+
+
+def counted_noun(question: str) -> str | None:
+    """What a Chinese count question counts: "派了几个代表团" → "代表团".
+
+    >>> counted_noun("巴勒斯坦人民权利委员会2022年派了几个代表团出访？")
+    '代表团'
+    """
+    match = re.search(r"(?:几|多少)(?:个|名|次|份|项|辆|家|场|起)([\u4e00-\u9fff]{2,3}?)(?:出访|[？?，,。]|$|是|有|的)", question)
+    return match.group(1) if match else None
 
 
 def _figure_for_year(sentence: str, year: str, context: str = "") -> bool:

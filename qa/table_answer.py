@@ -24,11 +24,14 @@ _COLUMN_CUES: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = tuple(
         (r"计划|目标|planned|plan|target", ("计划",)),
         (r"百分比|百分之|percentage|per cent|percent|%", ("百分比",)),
         (r"技术调整|technical adjust", ("技术调整",)),
-        (r"新的|扩大的任务|new|expanded mandate", ("新的",)),
+        (r"新的|扩大的任务|新增|\bnew\b|expanded mandate", ("新的",)),
+        (r"其他变动|其他因素|other changes", ("变动:其他",)),
         (r"变动|变化|增加|减少|增长|下降|change|increase|decrease|differ", ("共计", "变动")),
     )
 )
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+YEAR_MATCH = 1.0
+CUE_MATCH = 1.5
 
 
 @dataclass(frozen=True)
@@ -41,13 +44,18 @@ class CellAnswer:
     column: str
     cell: Cell
     column_score: float
+    also: tuple[tuple[str, Cell], ...] = ()  # other columns the question names: (header, cell)
 
 
-def choose_column(table: Table, row: TableRow, question: str) -> tuple[int, float] | None:
-    """Index of the column of `row` that `question` asks about, and how sure (0–1); None if no cell."""
+def score_columns(table: Table, row: TableRow, question: str) -> list[tuple[float, int]]:
+    """(score, column index) of every non-empty cell of `row`, best first.
+
+    A budget word the question uses ("拟议", "appropriation", "新的/扩大的任务") counts more than a
+    year, since change columns carry no year but answer "2024 年……其中因新增任务引起的是多少".
+    """
     years = set(_YEAR.findall(question))
     cues = [headers for pattern, headers in _COLUMN_CUES if pattern.search(question)]
-    best: tuple[float, int] | None = None
+    scored: list[tuple[float, int]] = []
     for index, cell in enumerate(row.cells):
         if not cell.text.strip():
             continue
@@ -56,27 +64,32 @@ def choose_column(table: Table, row: TableRow, question: str) -> tuple[int, floa
         header_years = set(_YEAR.findall(compact))
         score = 0.0
         if years and header_years:
-            score += 2.0 if years & header_years else -2.0
+            score += YEAR_MATCH if years & header_years else -2.0
         for headers in cues:
             if any(fragment in compact for fragment in headers):
-                score += 1.0
-        if compact.startswith("变动") and ("共计", "变动") not in cues:
+                score += CUE_MATCH
+        if compact.startswith("变动") and ("共计", "变动") not in cues and not any(
+            fragment in compact for headers in cues for fragment in headers
+        ):
             score -= 0.5  # change columns answer only questions about a change
         score += 0.01 * index  # at equal merit the later (more recent) column
-        if best is None or score > best[0]:
-            best = (score, index)
-    if best is None:
-        return None
-    confidence = 1.0 if best[0] >= 1.0 else 0.6 if best[0] >= 0 else 0.2
-    return best[1], confidence
+        scored.append((score, index))
+    return sorted(scored, reverse=True)
 
 
 def answer_cell(table: Table, row_index: int, question: str) -> CellAnswer | None:
-    """The cell of row `row_index` that the question asks for."""
+    """The cell of row `row_index` that the question asks for, with the other cells it names."""
     row = table.rows[row_index]
-    chosen = choose_column(table, row, question)
-    if chosen is None:
+    scored = score_columns(table, row, question)
+    if not scored:
         return None
-    column_index, confidence = chosen
-    column = table.columns[column_index] if column_index < len(table.columns) else f"列 {column_index + 1}"
-    return CellAnswer(table, row, row_index, column, row.cells[column_index], confidence)
+    best, index = scored[0]
+    confidence = 1.0 if best >= 1.0 else 0.6 if best >= 0 else 0.2
+    also = tuple(
+        (_header(table, other), row.cells[other]) for score, other in scored[1:] if score >= CUE_MATCH
+    )
+    return CellAnswer(table, row, row_index, _header(table, index), row.cells[index], confidence, also)
+
+
+def _header(table: Table, index: int) -> str:
+    return table.columns[index] if index < len(table.columns) else f"列 {index + 1}"
