@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
+from budgetqa.ingest.numerals import chinese_to_int, int_to_roman
+
 GLOSSARY_RESOURCE = "glossary.tsv"
 COLUMNS = ("zh", "en", "abbr_en", "abbr_zh", "category", "variants", "en_variants")
 CATEGORIES = frozenset(
@@ -42,22 +44,6 @@ _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 _GRADE_RE = re.compile(
     r"(?<![A-Za-z0-9])(?:(?P<pd>[PD])\s?-?\s?(?P<level>[1-5](?:\s?/\s?1)?)|GS\s?[-(]?\s?(?P<gs>PL|OL)\s?\)?)(?![A-Za-z0-9/])",
     re.IGNORECASE,
-)
-_CHINESE_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
-_ROMAN = (
-    (1000, "M"),
-    (900, "CM"),
-    (500, "D"),
-    (400, "CD"),
-    (100, "C"),
-    (90, "XC"),
-    (50, "L"),
-    (40, "XL"),
-    (10, "X"),
-    (9, "IX"),
-    (5, "V"),
-    (4, "IV"),
-    (1, "I"),
 )
 _PUNCT_EN = {
     "《": "",
@@ -164,36 +150,16 @@ def _plain_words(text: str) -> list[str]:
     return words
 
 
-def _roman(number: int) -> str:
-    out = []
-    for value, numeral in _ROMAN:
-        while number >= value:
-            out.append(numeral)
-            number -= value
-    return "".join(out)
-
-
-def _chinese_number(text: str) -> int | None:
-    """一 … 九十九 as an integer ("十四" → 14, "二十" → 20); None if not a Chinese numeral."""
-    if not text or any(ch not in _CHINESE_DIGITS for ch in text):
-        return None
-    if "十" not in text:
-        return _CHINESE_DIGITS[text] if len(text) == 1 else None
-    tens, _, units = text.partition("十")
-    value = (_CHINESE_DIGITS[tens] if tens else 1) * 10
-    return value + (_CHINESE_DIGITS[units] if units else 0)
-
-
 # Reference patterns rendered in English by `english_label` before glossary substitution.
 _LABEL_PATTERNS: tuple[tuple[re.Pattern[str], object], ...] = (
     (re.compile(r"表(\d+\.\d+)"), lambda m: f"Table {m.group(1)}"),
     (
         re.compile(r"图(\d+)\.([一二三四五六七八九十]+)"),
-        lambda m: f"Figure {m.group(1)}.{_roman(_chinese_number(m.group(2)) or 0)}",
+        lambda m: f"Figure {m.group(1)}.{int_to_roman(chinese_to_int(m.group(2)))}",
     ),
     (
         re.compile(r"附件([一二三四五六七八九十]+)"),
-        lambda m: f"Annex {_roman(_chinese_number(m.group(1)) or 0)}",
+        lambda m: f"Annex {int_to_roman(chinese_to_int(m.group(1)))}",
     ),
     (re.compile(r"第(\d+)款"), lambda m: f"Section {m.group(1)}"),
     (re.compile(r"第(\d+(?:\.\d+)?)段"), lambda m: f"paragraph {m.group(1)}"),
