@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,6 +18,7 @@ from rich.console import Console
 from budgetqa.index.language import detect_language
 from budgetqa.index.model import SearchHit
 from budgetqa.index.service import SearchService
+from budgetqa.index.session import ResolvedQuestion
 from budgetqa.ingest.model import BlockKind
 from budgetqa.ingest.refs import Citation as RefCitation
 from budgetqa.ingest.refs import UnknownReference, format_label, parse_citation, resolve
@@ -62,6 +64,7 @@ class QAService:
         index = search.index
         self.extractive = ExtractiveAnswerer(index.document, search.scorer, index.glossary)
         self.generator = generator
+        self._lock = threading.RLock()
 
     @classmethod
     def open(
@@ -97,31 +100,45 @@ class QAService:
     def stream(
         self, question: str, *, session_id: str | None = None, lang: Language | None = None
     ) -> Iterator[AnswerEvent]:
-        """Stream an answer: text events as produced (LLM mode), then the verified answer."""
+        """Stream an answer: text events as produced (LLM mode), then the verified answer.
+
+        Retrieval, extraction and verification run under a lock (the index, the encoders and the
+        sessions are shared by the server's worker threads); an LLM streams outside it.
+        """
         text = check_question(question)
         language: Language = lang or detect_language(text)
-        resolved = self.searcher.resolve(text, session_id)
-        intent = classify(text)
-        if intent.kind is QuestionKind.LOOKUP and intent.citations:
-            answer = self._lookup_answer(text, intent.citations[0], language)
-            self.searcher.record(session_id, text, resolved, answer.evidence)
-            yield AnswerEvent("token", answer.text)
-            yield AnswerEvent("answer", answer=answer)
-            return
-        hits = self.searcher.lookup_hits(text) + self.searcher.ranked(resolved, top_k=12, lang=language, per_ref=3)
-        hits = _dedupe(hits)
-        answer: Answer
-        if self.generator is not None:
-            answer = yield from self.generator.stream(text, hits, language)
+        with self._lock:
+            resolved = self.searcher.resolve(text, session_id)
+            intent = classify(text)
+            if intent.kind is QuestionKind.LOOKUP and intent.citations:
+                answer = verify(self._lookup_answer(text, intent.citations[0], language), self.document)
+                self.searcher.record(session_id, text, resolved, answer.evidence)
+                hits: list[SearchHit] = []
+            else:
+                hits = self.searcher.lookup_hits(text) + self.searcher.ranked(resolved, top_k=12, lang=language, per_ref=3)
+                hits = _dedupe(hits)
+                if self.generator is None or not hits:
+                    answer = self.extractive.answer(text, resolved.text, hits, language, split=not resolved.is_follow_up)
+                    answer = self._finish(answer, session_id, text, resolved, hits)
+        if self.generator is not None and hits:
+            generated = yield from self.generator.stream(text, hits, language)
+            with self._lock:
+                answer = self._finish(generated, session_id, text, resolved, hits)
         else:
-            answer = self.extractive.answer(text, resolved.text, hits, language, split=not resolved.is_follow_up)
             yield AnswerEvent("token", answer.text)
-        answer = verify(answer, self.document)
-        self.searcher.record(session_id, text, resolved, answer.evidence or [hit.unit.uid for hit in hits[:3]])
         yield AnswerEvent("answer", answer=answer)
 
+    def _finish(
+        self, answer: Answer, session_id: str | None, question: str, resolved: ResolvedQuestion, hits: list[SearchHit]
+    ) -> Answer:
+        """Verify an answer and remember its evidence in the session."""
+        verified = verify(answer, self.document)
+        self.searcher.record(session_id, question, resolved, verified.evidence or [hit.unit.uid for hit in hits[:3]])
+        return verified
+
     def search(self, query: str, *, top_k: int = 10, session_id: str | None = None) -> list[SearchHit]:
-        return self.searcher.search(check_question(query), top_k=top_k, session_id=session_id)
+        with self._lock:
+            return self.searcher.search(check_question(query), top_k=top_k, session_id=session_id)
 
     def lookup(self, ref: str) -> UnitView:
         """The unit `ref` names ("3.115", "表3.27", "table 3.27"), for display."""
