@@ -227,6 +227,9 @@ def _load_e5_small(models_dir: Path, console: Console | None) -> SentenceTransfo
 def _sentence_transformer(path: str, name: str, *, remedy: str) -> SentenceTransformer:
     from safetensors import SafetensorError
     from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.disable_progress_bar()  # a per-tensor "Loading weights" bar helps nobody
 
     try:
         return SentenceTransformer(path, local_files_only=True)
