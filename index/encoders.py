@@ -338,6 +338,10 @@ class LazyEncoder:
     def loaded(self) -> bool:
         return self._model is not None
 
+    def forget_queries(self) -> None:
+        """Drop the remembered question vectors (a benchmark times questions as if new)."""
+        self._recent.clear()
+
     def model(self) -> Encoder:
         if self._model is None:
             self._model = self._load()
