@@ -19,6 +19,7 @@ import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from langchain_core.documents import Document as LCDocument
@@ -31,6 +32,9 @@ from budgetqa.index.encoders import Encoder
 from budgetqa.ingest.model import LineSpan, Unit
 
 from .gold import GoldQuestion, normalise_unit_id
+
+if TYPE_CHECKING:
+    from langchain_community.vectorstores import FAISS
 
 CHUNK_SIZE = 500
 CHUNK_OVERLAP = 50
@@ -188,7 +192,7 @@ class LangChainBaseline:
         self.chunks: list[Chunk] = []
         self.units_per_chunk: list[list[str]] = []
         self.build_seconds: float | None = None
-        self._store = None
+        self._store: FAISS | None = None
         self._embeddings: EncoderEmbeddings | None = None
 
     def build(self, document_text: str, units: Iterable[Unit | UnitSpan], encoder: Encoder) -> float:

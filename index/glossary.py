@@ -22,6 +22,7 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -151,7 +152,7 @@ def _plain_words(text: str) -> list[str]:
 
 
 # Reference patterns rendered in English by `english_label` before glossary substitution.
-_LABEL_PATTERNS: tuple[tuple[re.Pattern[str], object], ...] = (
+_LABEL_PATTERNS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
     (re.compile(r"表(\d+\.\d+)"), lambda m: f"Table {m.group(1)}"),
     (
         re.compile(r"图(\d+)\.([一二三四五六七八九十]+)"),
@@ -260,7 +261,7 @@ class Glossary:
         """
         text = normalize_zh(zh).strip()
         for pattern, render in _LABEL_PATTERNS:
-            text = pattern.sub(render, text)  # type: ignore[arg-type]
+            text = pattern.sub(render, text)
         pieces: list[str] = []
         i = 0
         raw_start = 0

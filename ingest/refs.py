@@ -66,22 +66,22 @@ def format_label(kind: BlockKind, ref: str, lang: str = "zh") -> str:
         major, number = key
         return f"Figure {major}.{number}" if english else f"图 {major}.{int_to_chinese(number)}"
     if kind in (BlockKind.ANNEX, BlockKind.FOREWORD, BlockKind.MANDATES):
-        number = _ordinal_value(_strip_prefix(kind, ref))
+        ordinal = _ordinal_value(_strip_prefix(kind, ref))
         if english:
             name = {BlockKind.ANNEX: "Annex", BlockKind.FOREWORD: "Foreword", BlockKind.MANDATES: "Mandates"}[
                 kind
             ]
-            if number is None:
+            if ordinal is None:
                 return name if not ref else f"{name} {ref}"
             return (
-                f"Annex {int_to_roman(number)}"
+                f"Annex {int_to_roman(ordinal)}"
                 if kind is BlockKind.ANNEX
-                else f"{name}, part {int_to_roman(number)}"
+                else f"{name}, part {int_to_roman(ordinal)}"
             )
         prefix = _ZH_PREFIX[kind]
-        if number is None:
+        if ordinal is None:
             return prefix.strip() if not ref else f"{prefix}{ref}"
-        return f"{prefix}{int_to_chinese(number)}"
+        return f"{prefix}{int_to_chinese(ordinal)}"
     return f"{kind.value} {ref}"
 
 
@@ -464,7 +464,7 @@ class RefIndex:
             return  # the parser recorded no sub-parts: nothing to check the part against
         printed = [_PART_DIGIT.search(part) for part in table.sub_parts]
         digits = [match.group(0) for match in printed if match]
-        if citation.table_part.strip("()") not in digits:
+        if (citation.table_part or "").strip("()") not in digits:
             labels = [f"{format_label(BlockKind.TABLE, table.ref)} ({digit})" for digit in digits]
             raise UnknownReference(citation, labels, self.document.symbol)
 

@@ -89,8 +89,8 @@ def score_cells(cells: list[Cell], roles: Roles) -> Score:
             violations += 1
 
     values = [_num(c) for c in cells]
-    if roles.change_total is not None and values[roles.change_total] is not None:
-        total = values[roles.change_total]
+    total = values[roles.change_total] if roles.change_total is not None else None
+    if total is not None:
         parts = [values[i] for i in roles.parts]
         if parts and all(p is not None for p in parts):
             check(abs(sum(p for p in parts if p is not None) - total) <= TOLERANCE)

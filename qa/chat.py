@@ -233,7 +233,8 @@ def render_unit(unit: UnitView) -> Panel | Group:
         for column in unit.columns:
             table.add_column(escape(column), justify="right")
         for row in unit.rows:
-            cells = [str(cell) for cell in row.get("cells", [])]  # type: ignore[union-attr]
+            raw = row.get("cells")
+            cells = [str(cell) for cell in raw] if isinstance(raw, list) else []
             cells = (cells + [""] * len(unit.columns))[: len(unit.columns)]
             style = "bold" if row.get("is_total") else None
             table.add_row(escape(str(row.get("label") or "")), *map(escape, cells), style=style)

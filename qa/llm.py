@@ -21,6 +21,7 @@ from typing import TypeVar
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage
 from langchain_core.prompts import ChatPromptTemplate
+from pydantic import SecretStr
 
 from budgetqa.index.model import IndexUnit, SearchHit
 from budgetqa.ingest.model import BlockKind
@@ -333,7 +334,7 @@ def chat_model_from_settings(settings: Settings) -> BaseChatModel:
             )
         return ChatOpenAI(
             base_url=settings.llm_base_url,
-            api_key=settings.llm_api_key or "not-needed",
+            api_key=SecretStr(settings.llm_api_key or "not-needed"),
             model=settings.llm_model,
             timeout=60,
             max_retries=1,
