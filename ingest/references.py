@@ -7,6 +7,7 @@ Lists and ranges are expanded: "表 3.27 (1)和 3.28 (1)" → tables 3.27 and 3.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from .model import BlockKind, Reference
 from .numerals import CHINESE_NUMERAL_CHARS, chinese_to_int, int_to_chinese
@@ -21,7 +22,9 @@ def _list_pattern(keyword: str, number: str) -> re.Pattern[str]:
     return re.compile(rf"{keyword}\s*(?P<items>{number}{_SUB}(?:{_SEP}{item})*)")
 
 
-def _expand(items: str, number: str, as_int, as_ref) -> list[str]:  # noqa: ANN001 - small local helper
+def _expand(
+    items: str, number: str, as_int: Callable[[str], tuple[int, int]], as_ref: Callable[[int, int], str]
+) -> list[str]:
     """Expand "3.27 至 3.29 和 3.31" into refs, with ranges filled in."""
     refs: list[str] = []
     tokens = re.findall(rf"({number})|(至|到)", items)

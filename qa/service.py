@@ -19,7 +19,7 @@ from budgetqa.index.language import detect_language
 from budgetqa.index.model import SearchHit
 from budgetqa.index.service import SearchService
 from budgetqa.index.session import ResolvedQuestion
-from budgetqa.ingest.model import BlockKind
+from budgetqa.ingest.model import BlockKind, Document
 from budgetqa.ingest.refs import Citation as RefCitation
 from budgetqa.ingest.refs import UnknownReference, format_label, parse_citation, resolve
 from budgetqa.settings import Settings
@@ -85,7 +85,7 @@ class QAService:
         return cls(search, generator)
 
     @property
-    def document(self):  # noqa: ANN201 - the ingest Document
+    def document(self) -> Document:
         return self.searcher.document
 
     # ------------------------------------------------------------------ AnswerService
