@@ -44,6 +44,7 @@ MIN_PART_CHARS = 4  # shorter pieces of a split question are not questions of th
 # rows retrieval found).
 ROW_TABLES = 3
 ROW_TABLE_POSITIONS = 4
+SMALL_TABLE_ROWS = 12  # a table this small offers all its rows wherever it ranks
 # Score adjustments for a figure of the kind asked (money, posts, percentage, count) or not, and for
 # a table row whose label the question names.
 MEASURE_MATCH = 0.12
@@ -53,6 +54,7 @@ MEASURE_UNSPECIFIC = -0.12  # a bare count where money, posts or a percentage wa
 COUNTED_NOUN = 0.12  # "几个代表团": evidence that counts 代表团
 SHORT_TEXT_CELL = 12  # a text cell this short ("不适用 a") can answer as a cell
 NIL_CELL = -0.1  # "—" answers a figure question only when nothing better is there
+ROW_YEAR = 0.15  # a row labelled with a year ("2024 年拟议") answers for that year only
 TOTAL_ROW_ASKED = 0.1  # "一共/in total" asks for a 共计 row (more so for a table's grand total)
 # Rows of tables with at most this many columns are quoted whole (plan and actual, every year).
 WHOLE_ROW_COLUMNS = 6
@@ -137,7 +139,8 @@ class ExtractiveAnswerer:
         for position, hit in enumerate(hits[:EVIDENCE_UNITS]):
             unit = hit.unit
             expand = position < ROW_TABLE_POSITIONS and tables < ROW_TABLES
-            if unit.kind is BlockKind.TABLE and expand and unit.ref not in seen:
+            small = len(self.rows_of(unit.ref)) <= SMALL_TABLE_ROWS
+            if unit.kind is BlockKind.TABLE and (expand or small) and unit.ref not in seen:
                 seen.add(unit.ref)
                 tables += 1
                 units.extend(row for row in self.rows_of(unit.ref) if row.uid not in seen)
@@ -161,6 +164,7 @@ class ExtractiveAnswerer:
         asked = question_measure(question)
         compact_question = "".join(question.split())
         counted = counted_noun(question)
+        intent_years = set(_YEAR.findall(question))
         pool: list[Evidence] = []
         for candidate in candidates:
             unit = candidate.unit
@@ -178,6 +182,9 @@ class ExtractiveAnswerer:
                 label = "".join(cell.row.label.split()).lstrip("0123456789.、 ")
                 if len(label) >= 2 and label in compact_question:
                     adjustment += ROW_LABEL_NAMED
+                row_years = set(_YEAR.findall(cell.row.label))
+                if row_years and intent_years:
+                    adjustment += ROW_YEAR if row_years & intent_years else -ROW_YEAR
                 if cell.row.is_total and _TOTAL.search(question):
                     adjustment += TOTAL_ROW_ASKED + (TOTAL_ROW_ASKED if cell.row.part is None else 0.0)
                 pool.append(Evidence(candidate, cell, adjustment))
