@@ -45,13 +45,14 @@ MIN_PART_CHARS = 4  # shorter pieces of a split question are not questions of th
 ROW_TABLES = 3
 ROW_TABLE_POSITIONS = 4
 SMALL_TABLE_ROWS = 12  # a table this small offers all its rows wherever it ranks
+DEEPER_ROWS = 6  # table rows taken from below the top evidence units
 # Score adjustments for a figure of the kind asked (money, posts, percentage, count) or not, and for
 # a table row whose label the question names.
 MEASURE_MATCH = 0.12
 MEASURE_MISMATCH = -0.15
 ROW_LABEL_NAMED = 0.15
 MEASURE_UNSPECIFIC = -0.12  # a bare count where money, posts or a percentage was asked
-COUNTED_NOUN = 0.12  # "几个代表团": evidence that counts 代表团
+COUNTED_NOUN = 0.12  # "几个代表团": evidence that counts 代表团 gains, evidence that never names it loses
 SHORT_TEXT_CELL = 12  # a text cell this short ("不适用 a") can answer as a cell
 NIL_CELL = -0.1  # "—" answers a figure question only when nothing better is there
 ROW_YEAR = 0.15  # a row labelled with a year ("2024 年拟议") answers for that year only
@@ -148,6 +149,9 @@ class ExtractiveAnswerer:
             elif unit.uid not in seen:
                 units.append(unit)
             seen.add(unit.uid)
+        # Figures live in tables: rows ranked below the top units still get their chance.
+        deeper = [hit.unit for hit in hits[EVIDENCE_UNITS:] if hit.unit.row is not None and hit.unit.uid not in seen]
+        units.extend(deeper[:DEEPER_ROWS])
         return units
 
     def _evidence_for(self, question: str, units: list[IndexUnit]) -> list[Evidence]:
@@ -192,7 +196,7 @@ class ExtractiveAnswerer:
                 pool.append(Evidence(candidate, None, _measure_adjustment(asked, sentence_measure(candidate.text))))
         if counted:
             pool = [
-                replace(item, adjustment=item.adjustment + COUNTED_NOUN) if counted in item.candidate.text else item
+                replace(item, adjustment=item.adjustment + (COUNTED_NOUN if counted in item.candidate.text else -COUNTED_NOUN))
                 for item in pool
             ]
         if not pool:
@@ -207,6 +211,9 @@ class ExtractiveAnswerer:
             return True
         if _ASKS_COUNTRY.search(question) and not self._names_a_place(best.candidate.text):
             return True
+        counted = counted_noun(question)
+        if counted and counted not in best.candidate.text:
+            return True  # "多少份索赔申请表" answered by evidence that never mentions them
         if intent.kind is QuestionKind.FIGURE and intent.years:
             if best.cell is not None:
                 # A column without a year (a change column) is about the budget year itself.
@@ -394,7 +401,7 @@ def counted_noun(question: str) -> str | None:
     >>> counted_noun("巴勒斯坦人民权利委员会2022年派了几个代表团出访？")
     '代表团'
     """
-    match = re.search(r"(?:几|多少)(?:个|名|次|份|项|辆|家|场|起)([\u4e00-\u9fff]{2,3}?)(?:出访|[？?，,。]|$|是|有|的)", question)
+    match = re.search(r"(?:几|多少)(?:个|名|次|份|项|辆|家|场|起)([\u4e00-\u9fff]{2,6}?)(?:出访|[？?，,。]|$|是|有|的)", question)
     return match.group(1) if match else None
 
 

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from .llm import GenerativeAnswerer
 
 MAX_QUESTION_CHARS = 2000
+EVIDENCE_HITS = 20  # reranked hits an answer is drawn from
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
 
 
@@ -115,7 +116,7 @@ class QAService:
                 self.searcher.record(session_id, text, resolved, answer.evidence)
                 hits: list[SearchHit] = []
             else:
-                hits = self.searcher.lookup_hits(text) + self.searcher.ranked(resolved, top_k=12, lang=language, per_ref=3)
+                hits = self.searcher.lookup_hits(text) + self.searcher.ranked(resolved, top_k=EVIDENCE_HITS, lang=language, per_ref=3)
                 hits = _dedupe(hits)
                 if self.generator is None or not hits:
                     answer = self.extractive.answer(text, resolved.text, hits, language, split=not resolved.is_follow_up)

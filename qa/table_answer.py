@@ -32,6 +32,7 @@ _COLUMN_CUES: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = tuple(
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 YEAR_MATCH = 1.0
 CUE_MATCH = 1.5
+NUMERIC_CELL = 0.5
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,8 @@ def score_columns(table: Table, row: TableRow, question: str) -> list[tuple[floa
             fragment in compact for headers in cues for fragment in headers
         ):
             score -= 0.5  # change columns answer only questions about a change
+        if cell.is_numeric:
+            score += NUMERIC_CELL  # a figure question is answered by a figure, not a text column
         score += 0.01 * index  # at equal merit the later (more recent) column
         scored.append((score, index))
     return sorted(scored, reverse=True)
