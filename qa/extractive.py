@@ -378,11 +378,15 @@ def _distinct(evidence: list[Evidence]) -> list[Evidence]:
 
 
 def _top_two(ranked: list[Evidence]) -> list[Evidence]:
+    """The best evidence, and a second piece nearly as good about the same part of the budget (the
+    same table row of another office answers a different question)."""
     if not ranked:
         return []
     best = ranked[0]
     for other in ranked[1:]:
         if other.candidate.unit.uid == best.candidate.unit.uid and other.cell is None and best.cell is None:
+            continue
+        if other.candidate.unit.part != best.candidate.unit.part:
             continue
         if other.score >= SECOND_EVIDENCE_RATIO * best.score:
             return [best, other]

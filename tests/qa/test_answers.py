@@ -1,0 +1,90 @@
+"""Answers of the real service to questions a delegate asks (facts of A/78/6 (Sect. 3))."""
+
+from __future__ import annotations
+
+import pytest
+
+from budgetqa.qa.extractive import counted_noun, split_question
+from budgetqa.qa.service import QAService
+from budgetqa.settings import Settings
+
+
+def test_split_question_answers_each_part_of_a_question_that_asks_several_things() -> None:
+    assert split_question("建设和平基金2022年一共投了多少钱？覆盖了几个国家？") == [
+        "建设和平基金2022年一共投了多少钱？",
+        "覆盖了几个国家？",
+    ]
+    assert split_question("How much is being requested for that review, and what does the money cover?") == [
+        "How much is being requested for that review",
+        "what does the money cover?",
+    ]
+    assert split_question("联非办有几个员额？") == ["联非办有几个员额？"]
+
+
+@pytest.mark.parametrize(
+    ("question", "noun"),
+    [("巴勒斯坦人民权利委员会2022年派了几个代表团出访？", "代表团"), ("截至2023年底一共收到了多少份索赔申请表？", "索赔申请表"), ("政治建和部有多少钱？", None)],
+)
+def test_counted_noun_is_what_a_count_question_counts(question: str, noun: str | None) -> None:
+    assert counted_noun(question) == noun
+
+
+@pytest.fixture(scope="module")
+def service() -> QAService:
+    return QAService.open(Settings.from_env())
+
+
+def _refs(answer) -> list[tuple[str, str]]:
+    return [(citation.kind, citation.ref) for citation in answer.citations]
+
+
+@pytest.mark.slow
+def test_the_posts_resources_of_dppa_come_from_the_posts_row_of_table_3_24(service: QAService) -> None:
+    answer = service.ask("政治建和部 2024 年的员额资源是多少？")
+    assert not answer.abstained and answer.verification.clean
+    assert "47 270.9" in answer.text and ("table", "3.24") in _refs(answer)
+
+
+@pytest.mark.slow
+def test_an_english_question_gets_the_special_political_missions_total_of_paragraph_3_144(service: QAService) -> None:
+    answer = service.ask("How much is proposed for special political missions in 2024?")
+    assert "775 326 200" in answer.text and ("paragraph", "3.144") in _refs(answer)
+    assert "special political missions" in answer.text  # key terms glossed in English
+
+
+@pytest.mark.slow
+def test_unoau_posts_in_2024_come_from_its_posts_table(service: QAService) -> None:
+    answer = service.ask("联非办 2024 年有几个员额？")
+    assert ("table", "3.66") in _refs(answer) and "6 个员额" in answer.text
+
+
+@pytest.mark.slow
+def test_a_follow_up_year_is_answered_from_the_same_row(service: QAService) -> None:
+    first = service.ask("损失登记册办公室2022年提前至少两星期购买机票的遵守率是多少？", session_id="travel")
+    assert "89%" in first.text and _refs(first)[0] == ("table", "3.59")
+    second = service.ask("那2020年呢？", session_id="travel")
+    assert "不适用" in second.text and _refs(second)[0] == ("table", "3.59")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "question",
+    [
+        "联合国阿富汗援助团 2024 年的拟议预算是多少？",
+        "建设和平基金2019年的投资总额是多少？",
+        "Which country chaired the Peacebuilding Commission in 2022?",
+    ],
+)
+def test_questions_the_document_does_not_answer_are_declined_with_the_nearest_passages(
+    service: QAService, question: str
+) -> None:
+    answer = service.ask(question)
+    assert answer.abstained and answer.citations == [] and answer.evidence
+    assert answer.text.startswith(("这份文件没有提到", "The document does not say"))
+
+
+@pytest.mark.slow
+def test_a_lookup_shows_the_paragraph(service: QAService) -> None:
+    answer = service.ask("第3.119段说了什么？")
+    assert answer.mode == "lookup" and _refs(answer) == [("paragraph", "3.119")]
+    assert "监督预算外资源使用情况的权力属于政治和建设和平事务部" in answer.text
