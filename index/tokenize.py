@@ -36,9 +36,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import re
-import tempfile
 import threading
 from dataclasses import dataclass
 from functools import cache
@@ -47,6 +45,7 @@ from pathlib import Path
 
 import jieba
 
+from budgetqa.atomic import write_text
 from budgetqa.index.glossary import Glossary, load_glossary, normalize_zh, singular
 from budgetqa.ingest.numeric import canonical_token, find_numbers
 
@@ -331,10 +330,7 @@ def write_userdict(path: Path | None = None) -> Path:
     target = path or Path(__file__).with_name("resources") / USERDICT_RESOURCE
     current = target.read_text("utf-8") if target.exists() else ""
     text = render_userdict(load_glossary(), current)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".userdict.", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)
-    os.replace(tmp, target)
+    write_text(target, text)
     return target
 
 
