@@ -74,20 +74,7 @@ def _context(part_title: str, section: list[str], glossary: Glossary) -> str:
 
 
 def _block_unit(unit: Unit, context: str, glossary: Glossary) -> IndexUnit:
-    english = glossary.english_label(unit.title)
-    glossed = _glossed_terms(unit.text, glossary)
-    return IndexUnit(
-        uid=unit.id,
-        kind=unit.kind,
-        ref=unit.ref,
-        title=unit.title,
-        text=unit.text,
-        indexed_text=f"{context}\n{unit.title} {english}\n{unit.text}\n{glossed}".strip(),
-        lines=unit.lines,
-        section=tuple(unit.section),
-        part=unit.part,
-        english_label=english,
-    )
+    return _text_unit(unit, context, glossary.english_label(unit.title), unit.id, unit.text, glossary)
 
 
 def _pieces(unit: Unit, context: str, glossary: Glossary) -> Iterator[IndexUnit]:
@@ -100,15 +87,16 @@ def _pieces(unit: Unit, context: str, glossary: Glossary) -> Iterator[IndexUnit]
         piece.append(line)
         size += len(line)
         if size >= PIECE_CHARS:
-            yield _piece_unit(unit, context, english, "\n".join(piece), number, glossary)
+            yield _text_unit(unit, context, english, f"{unit.id}#{number}", "\n".join(piece), glossary)
             piece, size, number = [], 0, number + 1
     if piece:
-        yield _piece_unit(unit, context, english, "\n".join(piece), number, glossary)
+        yield _text_unit(unit, context, english, f"{unit.id}#{number}", "\n".join(piece), glossary)
 
 
-def _piece_unit(unit: Unit, context: str, english: str, text: str, number: int, glossary: Glossary) -> IndexUnit:
+def _text_unit(unit: Unit, context: str, english: str, uid: str, text: str, glossary: Glossary) -> IndexUnit:
+    """A block, or a piece of one, with its context and the English of its glossary terms."""
     return IndexUnit(
-        uid=f"{unit.id}#{number}",
+        uid=uid,
         kind=unit.kind,
         ref=unit.ref,
         title=unit.title,
