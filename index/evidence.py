@@ -179,14 +179,23 @@ class Reranker:
         if not groups:
             return []
         top = max(hit.score for hit in hits) or 1.0
-        scored = []
+        # One scoring pass over every group's pieces: the question is tokenised and embedded once.
+        pieces: list[IndexUnit] = []
+        owner: list[int] = []
         for position, group in enumerate(groups):
-            head = group[0]
-            unit = head.unit
-            pieces = self.scorer.index.rows_of(unit.ref) if unit.kind is BlockKind.TABLE and unit.row is None else [unit]
-            candidates = self.scorer.candidates(question, pieces)
-            best = max((c.lexical * LEXICAL_WEIGHT + c.semantic * SEMANTIC_WEIGHT for c in candidates), default=0.0)
-            scored.append((best + self.prior_weight * head.score / top, -position, group))
+            unit = group[0].unit
+            own = self.scorer.index.rows_of(unit.ref) if unit.kind is BlockKind.TABLE and unit.row is None else [unit]
+            pieces.extend(own)
+            owner.extend([position] * len(own))
+        best = [0.0] * len(groups)
+        for candidate in self.scorer.candidates(question, pieces):
+            position = owner[candidate.rank]
+            score = candidate.lexical * LEXICAL_WEIGHT + candidate.semantic * SEMANTIC_WEIGHT
+            best[position] = max(best[position], score)
+        scored = [
+            (best[position] + self.prior_weight * group[0].score / top, -position, group)
+            for position, group in enumerate(groups)
+        ]
         scored.sort(key=lambda item: (item[0], item[1]), reverse=True)
         return [
             SearchHit(hit.unit, score, {**hit.ranks, "rerank": rank})

@@ -263,6 +263,11 @@ class HybridIndex:
                     hits.append(SearchHit(self.units[target], score, {"linked": position}))
         return hits
 
+    def block(self, kind: BlockKind, ref: str) -> IndexUnit | None:
+        """The unit of a whole block (the first piece of a block split into pieces)."""
+        row = self._block_row.get((kind, ref))
+        return None if row is None else self.units[row]
+
     def rows_of(self, table_ref: str) -> list[IndexUnit]:
         """The row units of table `table_ref`, in table order."""
         return self._rows.get(table_ref, [])

@@ -15,7 +15,7 @@ from budgetqa.settings import Settings
 from .batch import BatchError, read_batch
 from .evidence import EvidenceScorer, Reranker
 from .language import Language
-from .model import IndexUnit, SearchHit
+from .model import SearchHit
 from .searcher import HybridIndex, one_per_ref
 from .session import Conversation, ResolvedQuestion
 
@@ -97,16 +97,10 @@ class SearchService:
                 unit = resolve(self.document, found)
             except LookupError:  # UnknownReference: the question names a block that does not exist
                 continue
-            block = self.block_unit(unit.kind, unit.ref)
+            block = self.index.block(unit.kind, unit.ref)
             if block is not None:
                 hits.append(SearchHit(block, 1.0, {"citation": 0}))
         return hits
-
-    def block_unit(self, kind: object, ref: str) -> IndexUnit | None:
-        for unit in self.index.units:
-            if unit.kind == kind and unit.ref == ref and unit.row is None:
-                return unit
-        return None
 
     def run_batch(self, lines: Iterable[str], *, top_k: int = 10) -> Iterator[dict[str, object]]:
         """One output record per input line (see :mod:`budgetqa.index.batch`)."""

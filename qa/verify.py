@@ -84,8 +84,9 @@ def verify(answer: Answer, document: Document) -> Answer:
     for label in removed_labels:
         text = text.replace(f"[{label}]", "")
     if not report.clean:
-        text = f"{text.rstrip()}\n{_notice(report, answer.language)}"
-        report.notes.append(_notice(report, answer.language))
+        notice = _notice(report, answer.language)
+        text = f"{text.rstrip()}\n{notice}"
+        report.notes.append(notice)
     confidence = answer.confidence if report.clean else min(answer.confidence, 0.3)
     return replace(answer, text=text, citations=kept, confidence=confidence, verification=report)
 
