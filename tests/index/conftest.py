@@ -7,6 +7,7 @@ temporary cache directory, so the suite never touches the user's own index in ``
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -57,3 +58,11 @@ def cache_copy(usem3_index, usem3_settings: Settings, tmp_path: Path) -> Setting
     target = tmp_path / "cache"
     shutil.copytree(usem3_settings.cache_dir, target)
     return Settings(cache_dir=target, encoders=SESSION_ENCODERS)
+
+
+@pytest.fixture(scope="module")
+def offline() -> Iterator[None]:
+    """HF_HUB_OFFLINE=1 for a test module: no model may be fetched from the hub."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("HF_HUB_OFFLINE", "1")
+        yield
