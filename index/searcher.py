@@ -13,9 +13,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from pydantic import TypeAdapter, ValidationError
 from rich.console import Console
+from rich.markup import escape
 
-from budgetqa.atomic import replace_directory
+from budgetqa.atomic import recover_directory, remove_stale_temporaries, replace_directory, write_text
 from budgetqa.ingest.model import BlockKind, Document
 from budgetqa.settings import Settings
 
@@ -24,6 +26,7 @@ from .embedding_cache import EmbeddingCache
 from .encoders import Encoder, open_encoder
 from .fusion import reciprocal_rank_fusion
 from .glossary import Glossary, load_glossary
+from .integrity import FileDigest, digest_directory, find_damage
 from .language import Language, detect_language
 from .lexical import LexicalStore
 from .model import IndexUnit, SearchHit
@@ -31,7 +34,9 @@ from .session import ResolvedQuestion
 from .tokenize import tokenize_query, tokenizer_fingerprint
 from .units import build_index_units
 
-MANIFEST_VERSION = 2
+MANIFEST_VERSION = 3  # 3: the manifest records the size and sha256 of every file of the index
+MANIFEST_NAME = "manifest.json"
+_NO_INDEX = "there is no index yet"
 CANDIDATES = 100  # per-retriever candidates fed to fusion
 LINKED_WITHIN = 2  # the top hits bring the blocks linked to them right after themselves
 
@@ -61,7 +66,8 @@ class EncoderEntry:
 
 @dataclass
 class IndexManifest:
-    """What an index on disk was built from; any difference means a rebuild."""
+    """What an index on disk was built from (any difference means a rebuild), and the size and sha256
+    of every file written beside it (any mismatch means the index is damaged and is rebuilt)."""
 
     version: int
     document_sha256: str
@@ -71,25 +77,53 @@ class IndexManifest:
     encoders: list[EncoderEntry]
     build_seconds: float = 0.0
     embedded: dict[str, int] = field(default_factory=dict)  # texts embedded (cache misses) per encoder
+    files: dict[str, FileDigest] = field(default_factory=dict)  # relative path → size and sha256
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False, indent=1)
 
     @classmethod
-    def from_json(cls, text: str) -> IndexManifest:
-        data = json.loads(text)
-        data["encoders"] = [EncoderEntry(**entry) for entry in data["encoders"]]
-        return cls(**data)
+    def from_json(cls, text: str | bytes) -> IndexManifest:
+        """Parse and validate a manifest; raises :class:`ManifestError` saying what is wrong."""
+        try:
+            data = json.loads(text)
+        except (ValueError, UnicodeDecodeError) as error:
+            raise ManifestError(f"manifest.json is not valid JSON ({error})") from error
+        version = data.get("version") if isinstance(data, dict) else None
+        if version != MANIFEST_VERSION:
+            raise ManifestError(
+                f"manifest.json has index format version {version!r}; this version of budgetqa writes "
+                f"and reads version {MANIFEST_VERSION}"
+            )
+        try:
+            manifest = _MANIFEST_ADAPTER.validate_json(text, strict=True)
+        except ValidationError as error:
+            problems = "; ".join(
+                f"{'.'.join(str(part) for part in item['loc'])}: {item['msg']}" for item in error.errors()[:3]
+            )
+            raise ManifestError(f"manifest.json is malformed ({problems})") from None
+        if not manifest.files:
+            raise ManifestError("manifest.json records no files")
+        return manifest
+
+
+class ManifestError(ValueError):
+    """An index manifest that cannot be read or trusted; the message names what is wrong."""
+
+
+_MANIFEST_ADAPTER = TypeAdapter(IndexManifest)
 
 
 @dataclass
 class BuildInfo:
-    """How an :class:`HybridIndex` came to be: opened from disk or (re)built, and how long it took."""
+    """How an :class:`HybridIndex` came to be: opened from disk or (re)built, and how long it took;
+    `reason` says why an index on disk was not reused (None for a reopen or a first build)."""
 
     rebuilt: bool
     seconds: float
     embedded: dict[str, int]
     path: Path
+    reason: str | None = None
 
 
 class HybridIndex:
@@ -130,10 +164,12 @@ class HybridIndex:
         console: Console | None = None,
         encoder_loader: Callable[[str], Encoder] | None = None,
     ) -> HybridIndex:
-        """Reopen the index of `document` from disk, or build it when missing or out of date.
+        """Reopen the index of `document` from disk, or build it when missing, out of date or damaged.
 
         The index lives under ``settings.indexes_dir / <document hash>``; it is rebuilt when the
-        document, the units or an encoder changed, reusing cached embeddings of unchanged units.
+        document, the units or an encoder changed, or when a file of it no longer matches the checksum
+        in its manifest, reusing cached embeddings of unchanged units.  Why an index on disk is not
+        reused, and what an interrupted build left behind, is printed on `console`.
         """
         console = console or Console(stderr=True)
         started = time.perf_counter()
@@ -142,18 +178,24 @@ class HybridIndex:
         load = encoder_loader or (lambda name: open_encoder(name, models_dir=settings.models_dir, console=console))
         encoders = [load(name) for name in settings.encoders]
         path = settings.indexes_dir / index_directory_name(document, encoders)
+        for line in recover_directory(path) + remove_stale_temporaries(_embeddings_dir(path)):
+            console.print(f"[yellow]{escape(line)}[/]")
         expected = _expected_manifest(document, units, encoders)
-        current = _read_manifest(path)
-        if not rebuild and current is not None and _same_build(current, expected):
+        reason = "a rebuild was asked for" if rebuild else _why_not_reusable(path, expected)
+        if reason is None:
             try:
-                index = cls._load(path, document, units, encoders, glossary, current)
+                index = cls._load(path, document, units, encoders, glossary)
             except (OSError, RuntimeError, ValueError) as error:
-                # A store file missing or damaged behind a valid manifest: rebuild, never crash.
-                console.print(f"[yellow]index at {path} is damaged ({error}); rebuilding[/]")
+                # Damage that the checksums cannot see (e.g. written by another tool): rebuild, never crash.
+                reason = f"its stores cannot be read ({error})"
             else:
                 index.info = BuildInfo(False, time.perf_counter() - started, {}, path)
                 return index
-        return cls._build(path, document, units, encoders, glossary, expected, console, started)
+        if reason != _NO_INDEX:
+            console.print(f"[yellow]index at {escape(str(path))}: {escape(reason)}; rebuilding[/]")
+        index = cls._build(path, document, units, encoders, glossary, expected, console, started)
+        index.info.reason = None if reason == _NO_INDEX else reason
+        return index
 
     @classmethod
     def _load(
@@ -163,13 +205,20 @@ class HybridIndex:
         units: list[IndexUnit],
         encoders: list[Encoder],
         glossary: Glossary,
-        manifest: IndexManifest,
     ) -> HybridIndex:
         lexical = LexicalStore.load(path / "bm25")
+        if lexical.size != len(units):
+            raise ValueError(f"bm25 holds {lexical.size} documents for {len(units)} units")
         dense = {}
         for encoder in encoders:
             rows = _encoder_rows(encoder.name, units)
-            dense[encoder.name] = (encoder, DenseStore.load(encoder.name, path / _faiss_name(encoder.name)), rows)
+            store = DenseStore.load(encoder.name, path / _faiss_name(encoder.name))
+            if (store.index.ntotal, store.index.d) != (len(rows), encoder.dimension):
+                raise ValueError(
+                    f"{_faiss_name(encoder.name)} holds {store.index.ntotal} vectors of dimension "
+                    f"{store.index.d}, expected {len(rows)} of dimension {encoder.dimension}"
+                )
+            dense[encoder.name] = (encoder, store, rows)
         return cls(document, units, lexical, dense, glossary, BuildInfo(False, 0.0, {}, path))
 
     @classmethod
@@ -184,14 +233,21 @@ class HybridIndex:
         console: Console,
         started: float,
     ) -> HybridIndex:
+        """Build every store, then write them into a temporary directory that replaces `path` in one
+        step: a build that fails or is killed at any point leaves the previous index as it was."""
         console.print(f"[bold]Building the index[/] of {document.symbol}: {len(units)} units …")
         lexical = LexicalStore.build([unit.indexed_text for unit in units])
         dense: dict[str, tuple[Encoder, DenseStore, list[int]]] = {}
         embedded: dict[str, int] = {}
-        cache_dir = path.parent.parent / "embeddings"
+        cache_dir = _embeddings_dir(path)
         for encoder in encoders:
             rows = _encoder_rows(encoder.name, units)
-            cache = EmbeddingCache(cache_dir / f"{_safe(encoder.name)}.npz", encoder.fingerprint, encoder.dimension)
+            cache = EmbeddingCache(
+                cache_dir / f"{_safe(encoder.name)}.npz",
+                encoder.fingerprint,
+                encoder.dimension,
+                report=lambda line: console.print(f"[yellow]{escape(line)}[/]"),
+            )
             console.print(f"  embedding {len(rows)} units with {encoder.name}")
             store, embedded[encoder.name] = DenseStore.build(encoder, [units[i].indexed_text for i in rows], cache)
             dense[encoder.name] = (encoder, store, rows)
@@ -201,7 +257,8 @@ class HybridIndex:
             lexical.save(tmp / "bm25")
             for name, (_, store, _) in dense.items():
                 store.save(tmp / _faiss_name(name))
-            (tmp / "manifest.json").write_text(manifest.to_json(), encoding="utf-8")
+            manifest.files = digest_directory(tmp)
+            write_text(tmp / MANIFEST_NAME, manifest.to_json())  # last: it vouches for the files above
         info = BuildInfo(True, time.perf_counter() - started, embedded, path)
         console.print(f"  index written to {path} in {info.seconds:.1f} s")
         return cls(document, units, lexical, dense, glossary, info)
@@ -331,21 +388,36 @@ def _expected_manifest(document: Document, units: list[IndexUnit], encoders: lis
     )
 
 
-def _same_build(current: IndexManifest, expected: IndexManifest) -> bool:
-    return (
-        current.version == expected.version
-        and current.document_sha256 == expected.document_sha256
-        and current.units_sha256 == expected.units_sha256
-        and current.tokenizer == expected.tokenizer
-        and [asdict(e) for e in current.encoders] == [asdict(e) for e in expected.encoders]
-    )
-
-
-def _read_manifest(path: Path) -> IndexManifest | None:
+def _why_not_reusable(path: Path, expected: IndexManifest) -> str | None:
+    """Why the index at `path` cannot be reopened as it is (None when it can): missing, damaged, or
+    built from another document, other units, another tokenizer or other encoders."""
+    manifest_path = path / MANIFEST_NAME
+    if not path.exists():
+        return _NO_INDEX
     try:
-        return IndexManifest.from_json((path / "manifest.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError, TypeError, KeyError):
-        return None
+        current = IndexManifest.from_json(manifest_path.read_bytes())
+    except FileNotFoundError:
+        return f"{MANIFEST_NAME} is missing"
+    except OSError as error:
+        return f"{MANIFEST_NAME} cannot be read ({error.strerror or error})"
+    except ManifestError as error:
+        return str(error)
+    changed = [
+        what
+        for what, same in (
+            ("the document", current.document_sha256 == expected.document_sha256),
+            ("the index units", current.units_sha256 == expected.units_sha256),
+            ("the tokenizer", current.tokenizer == expected.tokenizer),
+            ("the encoders", [asdict(e) for e in current.encoders] == [asdict(e) for e in expected.encoders]),
+        )
+        if not same
+    ]
+    if changed:
+        return f"{' and '.join(changed)} changed since it was built"
+    damage = find_damage(path, current.files)
+    if damage:
+        return "damaged: " + "; ".join(damage)
+    return None
 
 
 def index_directory_name(document: Document, encoders: list[Encoder]) -> str:
@@ -353,6 +425,11 @@ def index_directory_name(document: Document, encoders: list[Encoder]) -> str:
     (BUDGETQA_ENCODERS) live side by side instead of overwriting each other."""
     names = hashlib.sha256(",".join(encoder.name for encoder in encoders).encode()).hexdigest()[:8]
     return f"{document.source_sha256[:16]}-{names}"
+
+
+def _embeddings_dir(index_path: Path) -> Path:
+    """The embedding caches shared by every index of a cache directory (``<cache>/embeddings``)."""
+    return index_path.parent.parent / "embeddings"
 
 
 def _safe(name: str) -> str:
