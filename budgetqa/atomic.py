@@ -75,15 +75,27 @@ def replace_directory(path: Path) -> Iterator[Path]:
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    try:
+        _swap(tmp, path)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)  # after an exchange it holds the old directory
+
+
+def _swap(tmp: Path, path: Path) -> None:
+    """Put the directory `tmp` in place of `path`; on failure `path` is as it was."""
     if path.exists() and exchange_paths(tmp, path):
         fsync_directory(path.parent)
-        shutil.rmtree(tmp, ignore_errors=True)  # tmp now holds the old directory
         return
     old = None
     if path.exists():
         old = path.with_name(f".{path.name}.old-{os.getpid()}")
         os.replace(path, old)
-    os.replace(tmp, path)
+    try:
+        os.replace(tmp, path)
+    except BaseException:
+        if old is not None:
+            os.replace(old, path)
+        raise
     fsync_directory(path.parent)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
