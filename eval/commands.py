@@ -94,19 +94,61 @@ def bench_command(
         str | None,
         typer.Option(help="Encoder of the LangChain baseline (default: e5-small; usem3 with --quick)."),
     ] = None,
+    section: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--section",
+            help="Run only this section (repeatable): comparison (beside the baseline) or load (concurrent "
+            "clients against `budgetqa serve`). Default: both; --quick: comparison. A section not run is kept "
+            "from the report already at --out.",
+        ),
+    ] = None,
+    load_clients: Annotated[
+        int | None,
+        typer.Option(help="Concurrent clients of the load section (default 50; 8 with --quick).", min=1),
+    ] = None,
+    load_seconds: Annotated[
+        float | None,
+        typer.Option(help="Seconds the load section lasts (default 60; 10 with --quick).", min=0.1),
+    ] = None,
 ) -> None:
-    """Benchmark latency, build and reopen times, memory and throughput, beside the LangChain baseline."""
-    from .bench import BenchOptions, print_summary, run_bench, write_bench
+    """Benchmark latency, build and reopen times, memory and throughput beside the LangChain baseline, and a
+    bounded load run of the server (only 200s and correct answers expected)."""
+    from .bench import BenchOptions, Section, previous_report, print_summary, run_bench, write_bench
+    from .bench_load import LoadError
 
     options = BenchOptions.quick_run() if quick else BenchOptions()
     if baseline_encoder is not None:
         options = options.with_baseline_encoder(baseline_encoder)
+    try:
+        if section:
+            options = options.with_sections([Section.from_str(name) for name in section])
+        elif load_clients is not None or load_seconds is not None:
+            options = options.with_sections([*options.sections, Section.LOAD])
+        options = options.with_load(clients=load_clients, seconds=load_seconds)
+    except ValueError as error:
+        err.print(f"[red]error:[/] {error}")
+        raise typer.Exit(code=2) from None
     if out.exists() and out.is_dir():
         err.print(
             f"[red]error:[/] --out {out} is a folder; give a markdown file name such as docs/benchmarks.md"
         )
         raise typer.Exit(code=2)
-    report = run_bench(options, console=err)
+    try:
+        report = run_bench(options, console=err)
+    except LoadError as error:
+        err.print(f"[red]error:[/] the load section could not run: {error}")
+        raise typer.Exit(code=1) from None
+    load = report.load
+    previous = previous_report(out)
+    if previous is not None:
+        report = report.keep_sections_of(previous)
     written = write_bench(report, out)
     print_summary(report, console)
     console.print("written: " + ", ".join(str(path) for path in written))
+    if load is not None and not load.ok:
+        err.print(
+            f"[red]load not held:[/] {load.not_200} responses other than 200, {load.incorrect} incorrect answers, "
+            f"{load.errors} calls without a response (details in {out})"
+        )
+        raise typer.Exit(code=1)
