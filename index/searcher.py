@@ -186,12 +186,13 @@ class HybridIndex:
             try:
                 index = cls._load(path, document, units, encoders, glossary)
             except (OSError, RuntimeError, ValueError) as error:
-                # Damage that the checksums cannot see (e.g. written by another tool): rebuild, never crash.
+                # Stores that match their checksums yet do not load (e.g. written by another FAISS or
+                # bm25s version): rebuild, never crash.
                 reason = f"its stores cannot be read ({error})"
             else:
                 index.info = BuildInfo(False, time.perf_counter() - started, {}, path)
                 return index
-        if reason != _NO_INDEX:
+        if reason != _NO_INDEX and not rebuild:
             console.print(f"[yellow]index at {escape(str(path))}: {escape(reason)}; rebuilding[/]")
         index = cls._build(path, document, units, encoders, glossary, expected, console, started)
         index.info.reason = None if reason == _NO_INDEX else reason
