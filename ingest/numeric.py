@@ -30,29 +30,34 @@ _MAGNITUDE_WORDS = {
     "m": 1e6,
     "bn": 1e9,
 }
+# A number starts where no digit run does (as in NUMBER_RE) and is matched atomically, so that a long
+# run of digits costs one attempt rather than one per starting position and per length.
 _SCALED_RE = re.compile(
-    rf"(?P<num>{_PLAIN})\s*(?P<mag>亿|万|千|million|millions|billion|thousand|bn|m\b)",
+    rf"(?<![\d.])(?<!\d[ ,\u00a0])(?P<num>(?>{_PLAIN}))\s*(?P<mag>亿|万|千|million|millions|billion|thousand|bn|m\b)",
     re.IGNORECASE,
 )
+
+
+# The whole of a printed number: digits as above, a sign or parentheses, a percent sign.  Anything
+# else that Python's float() would accept ("nan", "inf", "1e5", "1_000", "--5") is not a figure.
+_PRINTED_RE = re.compile(rf"(?P<open>\()?(?P<sign>[-−])?(?P<digits>{_PLAIN})%?(?P<close>\))?%?")
 
 
 def parse_number(text: str) -> float | None:
     """Parse one printed number; None for nil marks and non-numbers.
 
-    >>> parse_number("47 278.1"), parse_number("(7.2)"), parse_number("—"), parse_number("25.5%")
-    (47278.1, -7.2, None, 25.5)
+    >>> parse_number("47 278.1"), parse_number("(7.2)"), parse_number("(7.2)%"), parse_number("25.5%")
+    (47278.1, -7.2, -7.2, 25.5)
+    >>> parse_number("—"), parse_number("nan"), parse_number("1e5"), parse_number("--5")
+    (None, None, None, None)
     """
-    token = text.strip()
-    if not token or token in NIL_MARKS:
+    match = _PRINTED_RE.fullmatch(text.strip())
+    if match is None:
         return None
-    negative = token.startswith("(") and token.endswith(")")
-    token = token.strip("()").rstrip("%").replace(",", "").replace(" ", "").replace("\u00a0", "")
-    if token.startswith(("-", "−")):
-        negative, token = True, token[1:]
-    try:
-        value = float(token)
-    except ValueError:
-        return None
+    value = float(re.sub(r"[ ,\u00a0]", "", match.group("digits")))
+    if not math.isfinite(value):
+        return None  # hundreds of digits in a row: not a figure
+    negative = bool(match.group("sign")) or bool(match.group("open") and match.group("close"))
     return -value if negative else value
 
 
@@ -85,6 +90,8 @@ def find_numbers(text: str) -> list[NumberMention]:
         if value is None:
             continue
         magnitude = _MAGNITUDE_WORDS[match.group("mag").lower()]
+        if not math.isfinite(value * magnitude):
+            continue
         mentions.append(NumberMention(match.group(0), value, value * magnitude, match.start(), match.end()))
         taken.append((match.start(), match.end()))
     for match in NUMBER_RE.finditer(text):

@@ -91,13 +91,15 @@ def format_label(kind: BlockKind, ref: str, lang: str = "zh") -> str:
 
 _CN = "零〇一二两三四五六七八九十百"
 _ROMAN = "ivxlcdm"
+# A Roman numeral ends where no Latin letter or digit follows; a Chinese character may ("annex iii中的").
+_ROMAN_END = r"(?![a-z0-9_])"
 
 # "3.115": a section number, a dot and a paragraph/table number without leading zero or further digits.
 _AR = r"\d{1,2}\.[1-9]\d{0,2}(?!\d)(?!\.\d)"
 # Figure numbers: "3.十四", "3.14", "3.xiv".
-_FIG = rf"\d{{1,2}}\.(?:[{_CN}]+|[1-9]\d{{0,2}}(?!\d)(?!\.\d)|[{_ROMAN}]+\b)"
+_FIG = rf"\d{{1,2}}\.(?:[{_CN}]+|[1-9]\d{{0,2}}(?!\d)(?!\.\d)|[{_ROMAN}]+{_ROMAN_END})"
 # Annex and part numbers: "三", "3", "iii".
-_ORD = rf"(?:[{_CN}]+|[1-9]\d?(?!\d)(?!\.\d)|[{_ROMAN}]+\b)"
+_ORD = rf"(?:[{_CN}]+|[1-9]\d?(?!\d)(?!\.\d)|[{_ROMAN}]+{_ROMAN_END})"
 # A table sub-part: "(1)", " (2)", ", part 1".
 _PART = r"(?:\s*\(\s*[1-9]\s*\)|\s*,?\s*part\s*\(?\s*[1-9]\s*\)?(?!\d))"
 
@@ -188,21 +190,28 @@ def _normalise(text: str) -> str:
 # --------------------------------------------------------------------------------------------------
 
 
+_MAX_ORDINAL = 3999  # the largest number every numeral form (Roman included) can write
+
+
 def _ordinal_value(token: str) -> int | None:
-    """Integer value of an annex/part number written in Arabic, Chinese or Roman numerals."""
+    """Integer value of an annex/part number written in Arabic, Chinese or Roman numerals.
+
+    None for anything else, and for numbers that some numeral form cannot write (0, over 3999).
+    """
     token = token.strip()
     if not token:
         return None
-    if token.isdigit():
-        return int(token)
-    try:
-        return chinese_to_int(token)
-    except ValueError:
-        pass
-    try:
-        return roman_to_int(token)
-    except ValueError:
-        return None
+    if token.isdecimal():
+        value: int | None = int(token)
+    else:
+        value = None
+        for reader in (chinese_to_int, roman_to_int):
+            try:
+                value = reader(token)
+                break
+            except ValueError:
+                continue
+    return value if value is not None and 1 <= value <= _MAX_ORDINAL else None
 
 
 def _ar_key(ref: str) -> tuple[int, int] | None:
