@@ -10,9 +10,10 @@ from rich.console import Console
 from budgetqa.ingest.model import Document
 from budgetqa.ingest.parser import parse_document
 from budgetqa.ingest.refs import find_citations, parse_citation, resolve
+from budgetqa.inputs import check_question
 from budgetqa.settings import Settings
 
-from .batch import BatchError, read_batch
+from .batch import BatchError, BatchItem, read_batch
 from .evidence import EvidenceScorer, Reranker
 from .language import Language
 from .model import SearchHit
@@ -61,9 +62,12 @@ class SearchService:
     def search(
         self, question: str, *, top_k: int = 10, session_id: str | None = None, lang: Language | None = None
     ) -> list[SearchHit]:
-        """Hits for `question`; a reference ("3.115", "table 3.27") returns its unit first."""
-        if not question.strip():
-            raise ValueError("empty question: type a question, or a reference such as 3.115 or 表 3.27")
+        """Hits for `question`; a reference ("3.115", "table 3.27") returns its unit first.
+
+        Raises :class:`~budgetqa.inputs.InputError` (a ``ValueError``) for a question that breaks the
+        input rules of :func:`~budgetqa.inputs.check_question` (empty, too long, not text).
+        """
+        question = check_question(question)
         resolved = self.resolve(question, session_id)
         looked_up = self.lookup_hits(question)
         if looked_up and parse_citation(question) is not None:
@@ -103,15 +107,19 @@ class SearchService:
         return hits
 
     def run_batch(self, lines: Iterable[str], *, top_k: int = 10) -> Iterator[dict[str, object]]:
-        """One output record per input line (see :mod:`budgetqa.index.batch`)."""
-        for item in read_batch(lines):
+        """One output record per non-blank input line (see :mod:`budgetqa.index.batch`)."""
+        return self.run_items(read_batch(lines), top_k=top_k)
+
+    def run_items(self, items: Iterable[BatchItem | BatchError], *, top_k: int = 10) -> Iterator[dict[str, object]]:
+        """Search each checked batch line: ``{"id", "results"}``, or ``{"id", "line", "error"}``."""
+        for item in items:
             if isinstance(item, BatchError):
                 yield item.to_json()
                 continue
             try:
                 hits = self.search(item.question, top_k=top_k, session_id=f"batch:{item.session}", lang=item.lang)  # type: ignore[arg-type]
             except ValueError as error:
-                yield {"id": item.id, "error": str(error)}
+                yield BatchError(item.id, str(error), item.line).to_json()
                 continue
             yield {"id": item.id, "results": [hit.to_json() for hit in hits]}
 

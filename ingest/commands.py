@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table as RichTable
 
 from .model import BlockKind, Document
@@ -110,22 +111,28 @@ def register(app: typer.Typer) -> None:
             str, typer.Argument(help='A reference: "3.115", "表3.27", "table 3.27", "图 3.十四", "附件三".')
         ],
     ) -> None:
-        """Print one unit; tables as a grid of their parsed cells."""
+        """Print one unit; tables as a grid of their parsed cells (exit code 2 for an unknown ref)."""
+        from budgetqa.inputs import REFERENCE_EXAMPLES, InputError, check_reference, describe
+
         from .refs import UnknownReference, nearest, parse_citation, resolve
 
         console = Console()
+        err = Console(stderr=True, soft_wrap=True, highlight=False)
+        try:
+            ref = check_reference(ref)
+        except InputError as error:
+            err.print(f"[red]error:[/red] {escape(str(error))}")
+            raise typer.Exit(code=2) from None
         document = load_document(None, console)
         citation = parse_citation(ref)
         if citation is None:
-            console.print(
-                f"[red]error:[/red] {ref!r} is not a reference; try '3.115', '表 3.27', '图 3.十四' or '附件三'"
-            )
+            err.print(f"[red]error:[/red] {escape(describe(ref))} is not a reference; try {REFERENCE_EXAMPLES}")
             raise typer.Exit(code=2)
         try:
             unit = resolve(document, citation)
         except UnknownReference:
             near = ", ".join(nearest(document, citation)) or "none"
-            console.print(f"[red]error:[/red] the document has no {citation.label()}; nearest: {near}")
+            err.print(f"[red]error:[/red] the document has no {escape(citation.label())}; nearest: {escape(near)}")
             raise typer.Exit(code=2) from None
         console.print(render_unit(document, unit))
 

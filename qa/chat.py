@@ -18,6 +18,8 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from budgetqa.inputs import InputError, check_question, describe
+
 from .model import Answer, Citation, Language, UnitView
 from .protocols import AnswerService
 
@@ -57,7 +59,11 @@ def run_chat(
     read_line: Callable[[str], str] = input,
     lang: Language | None = None,
 ) -> None:
-    """Chat with `service` until ``/quit`` or end of input; `read_line(prompt)` reads one line."""
+    """Chat with `service` until ``/quit`` or end of input; `read_line(prompt)` reads one line.
+
+    A line that breaks the input rules of :mod:`budgetqa.inputs` (too long, binary, not UTF-8, no
+    words) gets a one-line message and the chat goes on; blank lines are ignored.
+    """
     state = ChatState(lang=lang)
     console.print(Panel(escape(HELP), title="budgetqa chat — A/78/6 (Sect. 3)", border_style="blue"))
     while True:
@@ -66,6 +72,9 @@ def run_chat(
         except (EOFError, KeyboardInterrupt):
             console.print()
             break
+        except UnicodeDecodeError:  # a terminal or pipe that decodes strictly
+            console.print("[red]error:[/] that line was not valid UTF-8 text; type it again")
+            continue
         line = line.strip()
         if not line:
             continue
@@ -73,7 +82,12 @@ def run_chat(
             if not _command(line, service, state, console):
                 break
             continue
-        _ask(line, service, state, console)
+        try:
+            question = check_question(line)
+        except InputError as error:
+            console.print(f"[red]error:[/] {escape(str(error))}")
+            continue
+        _ask(question, service, state, console)
     console.print("[dim]bye — 再见[/]")
 
 
@@ -95,7 +109,8 @@ def _command(line: str, service: AnswerService, state: ChatState, console: Conso
     elif name == "/show":
         _show_unit(argument, service, console)
     else:
-        console.print(f"[red]unknown command {escape(name)}[/]; type /help for the commands")
+        shown = name if len(name) <= 40 and name.isprintable() else describe(name)
+        console.print(f"[red]unknown command {escape(shown)}[/]; type /help for the commands")
     return True
 
 

@@ -7,7 +7,6 @@
 
 from __future__ import annotations
 
-import re
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,6 +21,14 @@ from budgetqa.index.session import ResolvedQuestion
 from budgetqa.ingest.model import BlockKind, Document
 from budgetqa.ingest.refs import Citation as RefCitation
 from budgetqa.ingest.refs import UnknownReference, format_label, parse_citation, resolve
+from budgetqa.inputs import (
+    MAX_QUESTION_CHARS,
+    REFERENCE_EXAMPLES,
+    InputError,
+    check_reference,
+    check_text,
+    describe,
+)
 from budgetqa.settings import Settings
 
 from .extractive import ExtractiveAnswerer
@@ -32,29 +39,18 @@ from .verify import verify
 if TYPE_CHECKING:
     from .llm import GenerativeAnswerer
 
-MAX_QUESTION_CHARS = 2000
 EVIDENCE_HITS = 20  # reranked hits an answer is drawn from
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
 
-
-class QuestionError(ValueError):
-    """A question that cannot be answered as given (empty, too long, binary)."""
+QuestionError = InputError  # a question that cannot be answered as given (empty, too long, binary)
 
 
 def check_question(question: str) -> str:
-    """The question stripped, or a :class:`QuestionError` saying what is wrong with it."""
-    if not isinstance(question, str):
-        raise QuestionError("the question must be text")
-    text = question.strip()
-    if not text:
-        raise QuestionError("empty question: ask something, e.g. 政治建和部 2024 年的员额资源是多少？")
-    if len(text) > MAX_QUESTION_CHARS:
-        raise QuestionError(f"question too long ({len(text)} characters; the limit is {MAX_QUESTION_CHARS})")
-    if len(_CONTROL.findall(text)) > max(2, len(text) // 20):
-        raise QuestionError("the question looks like binary data, not text")
-    if not re.search(r"[\w\u4e00-\u9fff]", text):
-        raise QuestionError("the question has no words in it")
-    return _CONTROL.sub("", text)
+    """The question stripped, or an :class:`~budgetqa.inputs.InputError` saying what is wrong with it.
+
+    The rules are those of :func:`budgetqa.inputs.check_question`, shared with the command line and
+    the HTTP API.
+    """
+    return check_text(question, field="question", limit=MAX_QUESTION_CHARS)
 
 
 class QAService:
@@ -142,10 +138,17 @@ class QAService:
             return self.searcher.search(check_question(query), top_k=top_k, session_id=session_id)
 
     def lookup(self, ref: str) -> UnitView:
-        """The unit `ref` names ("3.115", "表3.27", "table 3.27"), for display."""
+        """The unit `ref` names ("3.115", "表3.27", "table 3.27"), for display.
+
+        Raises :class:`~budgetqa.inputs.InputError` (a ``ValueError``) for text that cannot be a
+        reference (empty, over 100 characters, binary), ``ValueError`` for text that is not one, and
+        :class:`~budgetqa.ingest.refs.UnknownReference` (a ``LookupError`` naming the nearest units) for
+        a reference to a unit the document lacks.
+        """
+        ref = check_reference(ref)
         citation = parse_citation(ref)
         if citation is None:
-            raise ValueError(f"{ref!r} is not a reference; try 3.115, 表 3.27, table 3.27, 图 3.十四 or 附件三")
+            raise ValueError(f"{describe(ref)} is not a reference; try {REFERENCE_EXAMPLES}")
         unit = resolve(self.document, citation)
         view = UnitView(
             kind=unit.kind.value,
