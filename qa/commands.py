@@ -123,10 +123,28 @@ def chat_command(
 
 
 def serve_command(
-    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+    host: Annotated[
+        str,
+        typer.Option(
+            help="Address to listen on. The default, 127.0.0.1, is this machine only; "
+            "0.0.0.0 opens the chat to the network, without any login."
+        ),
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port.")] = 8000,
 ) -> None:
-    """Serve the web chat and the HTTP API (OpenAPI docs at /docs)."""
-    from .server import serve
+    """Serve the web chat and the HTTP API (OpenAPI docs at /docs).
 
-    serve(host=host, port=port, settings=Settings.from_env())
+    Answering one request may take ``BUDGETQA_REQUEST_TIMEOUT_S`` seconds (default 30) before the
+    client is told to retry.
+    """
+    from .server import exposure_warning, serve
+
+    try:
+        settings = Settings.from_env()
+    except ValueError as error:
+        err.print(f"[red]error:[/] {error}")
+        raise typer.Exit(code=2) from None
+    warning = exposure_warning(host)
+    if warning:
+        err.print(f"[bold yellow]warning:[/] {warning}")
+    serve(host=host, port=port, settings=settings)

@@ -12,19 +12,26 @@ Endpoints (all documented in the OpenAPI schema at ``/docs`` and ``/openapi.json
 
 The server speaks to an :class:`~budgetqa.qa.protocols.AnswerService` only, so it can be tested with any
 implementation of that contract.
+
+Safety: it listens on 127.0.0.1 unless told otherwise; request bodies are limited to
+:data:`MAX_BODY_BYTES` and questions to :data:`MAX_QUESTION_CHARS`; answering runs in a worker thread
+and a request whose answer takes longer than the request timeout gets a 503 (a stream, an ``error``
+event); refs are parsed, never joined into paths; every client error is JSON with a ``detail`` that
+says what to do; the page is served with a Content-Security-Policy that allows only its own assets.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import logging
 import threading
-import unicodedata
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 
+import anyio
 from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi import Path as PathParam
 from fastapi.exceptions import RequestValidationError
@@ -33,10 +40,22 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import MutableHeaders
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from budgetqa.ingest.model import BlockKind
 from budgetqa.ingest.refs import AmbiguousReference, UnknownReference, format_label, parse_citation
+from budgetqa.inputs import (
+    MAX_QUESTION_CHARS,
+    MAX_REFERENCE_CHARS,
+    REFERENCE_EXAMPLES,
+    InputError,
+    check_question,
+    check_reference,
+    describe,
+)
 
 from .model import Answer, AnswerEvent
 from .protocols import AnswerService
@@ -47,10 +66,26 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 WEB_DIR = Path(__file__).resolve().parent / "web"
-MAX_QUESTION_CHARS = 2000
-MAX_REF_CHARS = 100
 MAX_BODY_BYTES = 64 * 1024
 SESSION_ID_PATTERN = r"^[A-Za-z0-9_.:-]{1,128}$"
+DEFAULT_REQUEST_TIMEOUT_S = 30.0  # seconds; `BUDGETQA_REQUEST_TIMEOUT_S` in Settings
+JSON_MEDIA_TYPES = ("application/json",)
+PAGE_SECURITY_HEADERS: dict[str, str] = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+}
+OTHER_SECURITY_HEADERS: dict[str, str] = {"X-Content-Type-Options": "nosniff"}
+T = TypeVar("T")
+# Control characters other than tab and line breaks, and U+FFFD (where undecodable bytes were).  Lone
+# surrogates (possible only as JSON "\\ud800" escapes) are refused too, but ECMA regex engines cannot
+# name them in a pattern.
+_FORBIDDEN = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd"
+TEXT_PATTERN = rf"^[^{_FORBIDDEN}]*[\p{{L}}\p{{N}}][^{_FORBIDDEN}]*$"
 
 ServiceSource = AnswerService | Callable[[], AnswerService]
 
@@ -63,28 +98,39 @@ CitableKind = Literal["paragraph", "table", "figure", "annex", "foreword", "mand
 def clean_text(value: str, *, field: str) -> str:
     """The question or query as the service should see it: trimmed, non-empty, not too long, readable.
 
-    Raises a pydantic custom error (reported as HTTP 422 with a message) for an empty text, a text over
-    :data:`MAX_QUESTION_CHARS` characters, control characters (binary data) or a text with no letter or
-    digit at all.
+    The rules are those of :func:`budgetqa.inputs.check_question` (shared with the command line and the
+    services), plus one the schema states: the text as sent is at most :data:`MAX_QUESTION_CHARS`
+    characters, surrounding whitespace included.  A broken rule raises a pydantic custom error,
+    reported as HTTP 422 with its message.
     """
-    text = value.strip()
-    if not text:
-        raise PydanticCustomError("empty", f"the {field} is empty; type a question about the budget document")
-    if len(text) > MAX_QUESTION_CHARS:
+    if len(value) > MAX_QUESTION_CHARS:
         raise PydanticCustomError(
             "too_long",
-            f"the {field} is {len(text)} characters long; the limit is {MAX_QUESTION_CHARS}: "
+            f"the {field} is {len(value):,} characters long; the limit is {MAX_QUESTION_CHARS}: "
             "ask about one figure or topic at a time",
         )
-    if any(unicodedata.category(ch) in ("Cc", "Cs") and ch not in "\t\n\r" for ch in text):
-        raise PydanticCustomError(
-            "control_characters", f"the {field} contains control characters (binary data?); send plain text"
-        )
-    if not any(unicodedata.category(ch)[0] in ("L", "N") for ch in text):
-        raise PydanticCustomError(
-            "no_words", f"the {field} has no letters or digits; type a question in words"
-        )
-    return text
+    try:
+        return check_question(value, field=field)
+    except InputError as error:
+        raise PydanticCustomError(error.code, str(error)) from None
+
+
+def text_schema(field: str) -> dict[str, Any]:
+    """The JSON-schema constraints :func:`clean_text` enforces, for the OpenAPI documentation.
+
+    The pattern (ECMA-262 with Unicode property escapes, as JSON Schema reads patterns) asks for at
+    least one letter or digit in any script (``\\p{L}``, ``\\p{N}``) and no control character other
+    than tab and line breaks.
+    """
+    return {
+        "minLength": 1,
+        "maxLength": MAX_QUESTION_CHARS,
+        "pattern": TEXT_PATTERN,
+        "description": (
+            f"The {field}, in Chinese or English (at most {MAX_QUESTION_CHARS} characters, with at least "
+            "one letter or digit and no control characters)."
+        ),
+    }
 
 
 # --------------------------------------------------------------------------- request models
@@ -116,8 +162,7 @@ class AskRequest(BaseModel):
     )
 
     question: str = Field(
-        description=f"The question, in Chinese or English (at most {MAX_QUESTION_CHARS} characters).",
-        examples=["政治建和部 2024 年的员额资源是多少？"],
+        examples=["政治建和部 2024 年的员额资源是多少？"], json_schema_extra=text_schema("question")
     )
     lang: Literal["zh", "en"] | None = LangField
     session_id: str | None = SessionField
@@ -147,8 +192,7 @@ class ChatRequest(BaseModel):
         examples=["c0ffee-42"],
     )
     message: str = Field(
-        description=f"The question or follow-up, in Chinese or English (at most {MAX_QUESTION_CHARS} characters).",
-        examples=["What about 2023?"],
+        examples=["What about 2023?"], json_schema_extra=text_schema("question or follow-up")
     )
     lang: Literal["zh", "en"] | None = LangField
 
@@ -166,7 +210,7 @@ class SearchRequest(BaseModel):
         json_schema_extra={"examples": [{"query": "special political missions 2024", "top_k": 5}]},
     )
 
-    query: str = Field(description="Words or a question, in Chinese or English.", examples=["特别政治任务"])
+    query: str = Field(examples=["特别政治任务"], json_schema_extra=text_schema("query: words or a question"))
     top_k: int = Field(default=10, ge=1, le=100, description="How many units to return (1 to 100).")
     session_id: str | None = SessionField
 
@@ -311,10 +355,25 @@ SSE_DESCRIPTION = (
 ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorOut, "description": "Request body that is not UTF-8 text."},
     413: {"model": ErrorOut, "description": f"Request body over {MAX_BODY_BYTES} bytes."},
+    415: {"model": ErrorOut, "description": "Request body that is not sent as `application/json`."},
     422: {"model": ErrorOut, "description": "Invalid input: empty, too long, not text, unknown language."},
+    503: {"model": ErrorOut, "description": "Answering took longer than the request timeout; retry."},
+}
+SSE_EVENT_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": "One server-sent event (OpenAPI before 3.2 reads an event stream's schema as one event's).",
+    "required": ["event", "data"],
+    "properties": {
+        "event": {"type": "string", "enum": ["token", "answer", "error"]},
+        "data": {
+            "type": "string",
+            "contentMediaType": "application/json",
+            "description": '`{"text": …}` (token), the answer JSON (answer) or `{"detail": …}` (error).',
+        },
+    },
 }
 SSE_RESPONSE: dict[int | str, dict[str, Any]] = {
-    200: {"content": {"text/event-stream": {"schema": {"type": "string"}}}, "description": SSE_DESCRIPTION},
+    200: {"content": {"text/event-stream": {"schema": SSE_EVENT_SCHEMA}}, "description": SSE_DESCRIPTION},
     **ERRORS,
 }
 
@@ -367,22 +426,61 @@ def _answer_json(answer: Answer, session_id: str | None, *, with_session: bool) 
     return out
 
 
-def _event_stream(
-    events: Iterator[AnswerEvent], session_id: str | None, *, with_session: bool
-) -> Iterator[str]:
-    """Frame the service's answer events as SSE; an error part-way becomes an `error` event."""
+def timeout_message(limit_s: float) -> str:
+    """What a client is told when answering takes longer than `limit_s` seconds."""
+    return (
+        f"answering took longer than {limit_s:g} s and was stopped; try again in a moment, "
+        "or ask a narrower question (one figure, one year, one office)"
+    )
+
+
+async def in_worker(limit_s: float, work: Callable[[], T]) -> T:
+    """Run blocking service work in a worker thread; past `limit_s` seconds, a 503 with a message.
+
+    The event loop stays free meanwhile, so other requests are served.  A thread that overruns is
+    abandoned (Python cannot stop it): its result is discarded when it finishes.
+    """
     try:
-        for event in events:
+        with anyio.fail_after(limit_s):
+            return await anyio.to_thread.run_sync(work, abandon_on_cancel=True)
+    except TimeoutError:
+        log.warning("a request overran the %g s request timeout", limit_s)
+        raise HTTPException(503, timeout_message(limit_s), headers={"Retry-After": "5"}) from None
+
+
+async def _event_stream(
+    start: Callable[[], Iterator[AnswerEvent]],
+    session_id: str | None,
+    *,
+    with_session: bool,
+    limit_s: float,
+) -> AsyncIterator[str]:
+    """Frame the service's answer events as SSE, each produced in a worker thread.
+
+    An error part-way, or a stream that produces no event for `limit_s` seconds (stalled), ends with
+    an `error` event: the response has started, so the failure is reported in-band.
+    """
+    try:
+        with anyio.fail_after(limit_s):
+            events = await anyio.to_thread.run_sync(start, abandon_on_cancel=True)
+        while True:
+            with anyio.fail_after(limit_s):
+                event = await anyio.to_thread.run_sync(next, events, None, abandon_on_cancel=True)
+            if event is None:
+                return
             if event.type == "token":
                 yield _sse("token", {"text": event.text})
             elif event.type == "answer" and event.answer is not None:
                 yield _sse("answer", _answer_json(event.answer, session_id, with_session=with_session))
-    except Exception as exc:  # the response has started: report the failure in-band
+    except TimeoutError:
+        log.warning("a stream stalled past the %g s request timeout", limit_s)
+        yield _sse("error", {"detail": timeout_message(limit_s)})
+    except Exception as exc:
         log.exception("answering failed while streaming")
         yield _sse("error", {"detail": f"answering failed: {exc}"})
 
 
-def _streaming(body: Iterator[str]) -> StreamingResponse:
+def _streaming(body: AsyncIterator[str]) -> StreamingResponse:
     return StreamingResponse(
         body,
         media_type="text/event-stream",
@@ -406,6 +504,27 @@ def qualified_ref(ref: str, kind: str | None) -> str:
     return label if parse_citation(label) is not None else ref
 
 
+def is_loopback(host: str) -> bool:
+    """Whether `host` is an address only this machine can reach: 127.0.0.0/8, ::1 or "localhost"."""
+    name = host.strip().strip("[]").lower()
+    if name == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
+def exposure_warning(host: str) -> str | None:
+    """A warning to print when the server would listen on an address other machines can reach."""
+    if is_loopback(host):
+        return None
+    return (
+        f"listening on {host}: the web chat and the API will be reachable from other machines, "
+        "without any login. Use the default --host 127.0.0.1 unless that is what you want."
+    )
+
+
 def _validation_message(errors: list[dict[str, Any]]) -> str:
     """One readable sentence from pydantic's errors: "question: the question is empty; …"."""
     parts = []
@@ -425,7 +544,8 @@ def _validation_message(errors: list[dict[str, Any]]) -> str:
 
 
 class BodyGuard:
-    """ASGI middleware: request bodies over `limit` bytes get 413, bodies that are not UTF-8 text get 400.
+    """ASGI middleware: request bodies over `limit` bytes get 413, bodies not sent as JSON get 415,
+    bodies that are not UTF-8 text get 400.
 
     The body (at most `limit` bytes, since requests here carry one question) is read before any handler
     runs and replayed to the app, so a chunked upload cannot get past the limit either.
@@ -439,7 +559,8 @@ class BodyGuard:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        declared = dict(scope.get("headers") or []).get(b"content-length")
+        headers = dict(scope.get("headers") or [])
+        declared = headers.get(b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
             await self._reject(scope, receive, send, 413, self._too_large())
             return
@@ -454,6 +575,12 @@ class BodyGuard:
                 return
             if not message.get("more_body", False):
                 break
+        media_type = headers.get(b"content-type", b"").split(b";")[0].strip().decode("latin-1").lower()
+        if body and not (media_type in JSON_MEDIA_TYPES or media_type.endswith("+json")):
+            sent = media_type or "no Content-Type"
+            detail = f"the request body is sent as {sent}; send JSON with the header Content-Type: application/json"
+            await self._reject(scope, receive, send, 415, detail)
+            return
         try:
             bytes(body).decode("utf-8")
         except UnicodeDecodeError as exc:
@@ -479,12 +606,69 @@ class BodyGuard:
         await JSONResponse(status_code=status, content={"detail": detail})(scope, receive, send)
 
 
+class PageSecurityHeaders:
+    """ASGI middleware: the web chat (`/`, `/static/…`) is served with :data:`PAGE_SECURITY_HEADERS`.
+
+    The Content-Security-Policy lets the page run only its own script and talk only to this server,
+    so markup that ever slipped into the page could not run; ``nosniff`` keeps browsers from reading
+    a JSON error as HTML.  Every other response gets ``nosniff`` only (``/docs`` loads its own assets).
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path = str(scope.get("path", ""))
+        page = path == "/" or path.startswith("/static/")
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message.setdefault("headers", [])
+                headers = MutableHeaders(scope=message)
+                for name, value in (PAGE_SECURITY_HEADERS if page else OTHER_SECURITY_HEADERS).items():
+                    headers.setdefault(name, value)
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def _allowed_methods(app: FastAPI, request: Request) -> list[str]:
+    """Every method some route of `app` takes at the request's path, for a 405's ``Allow`` header."""
+    methods: set[str] = set()
+    for route in app.router.routes:
+        match, _ = route.matches(request.scope)
+        if match is not Match.NONE:
+            methods |= set(getattr(route, "methods", None) or ())
+    return sorted(methods)
+
+
+def _http_error_detail(request: Request, status: int, detail: str) -> str:
+    """Starlette's bare "Not Found" / "Method Not Allowed", made to say what to do."""
+    if status == 404 and detail == "Not Found":
+        return f"no such page: {request.url.path[:100]}; the API is described at /docs and /openapi.json"
+    if status == 405 and detail == "Method Not Allowed":
+        return (
+            f"{request.method} is not allowed on {request.url.path[:100]}; /docs lists each endpoint's method"
+        )
+    return detail
+
+
 # --------------------------------------------------------------------------- the app
 
 
-def create_app(service: ServiceSource) -> FastAPI:
-    """The FastAPI app over an answer service, or over a factory that opens one at start-up."""
+def create_app(service: ServiceSource, *, request_timeout_s: float = DEFAULT_REQUEST_TIMEOUT_S) -> FastAPI:
+    """The FastAPI app over an answer service, or over a factory that opens one at start-up.
+
+    `request_timeout_s` bounds the service work of one request (for a stream: the wait for each event);
+    past it the client gets a 503 (a stream: an `error` event) and the server goes on serving others.
+    """
+    if not request_timeout_s > 0:
+        raise ValueError(f"request_timeout_s must be a positive number of seconds, not {request_timeout_s!r}")
     holder = _ServiceHolder(service)
+    limit_s = request_timeout_s
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -517,6 +701,14 @@ def create_app(service: ServiceSource) -> FastAPI:
             status_code=422, content={"detail": _validation_message(errors), "errors": errors}
         )
 
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        detail = _http_error_detail(request, exc.status_code, str(exc.detail))
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:  # Starlette names the methods of one route; a path may have several
+            headers["Allow"] = ", ".join(_allowed_methods(app, request))
+        return JSONResponse(status_code=exc.status_code, content={"detail": detail}, headers=headers)
+
     @app.get("/healthz", response_model=HealthOut, tags=["meta"], summary="Liveness and readiness")
     def healthz() -> dict[str, str]:
         return {"status": "ok", "service": "ready" if holder.ready else "loading"}
@@ -524,9 +716,20 @@ def create_app(service: ServiceSource) -> FastAPI:
     @app.post(
         "/ask", response_model=AnswerOut, responses=ERRORS, tags=["answers"], summary="Answer one question"
     )
-    def ask(request: AskRequest) -> JSONResponse:
-        answer = holder.get().ask(request.question, session_id=request.session_id, lang=request.lang)
+    async def ask(request: AskRequest) -> JSONResponse:
+        answer = await in_worker(
+            limit_s,
+            lambda: holder.get().ask(request.question, session_id=request.session_id, lang=request.lang),
+        )
         return JSONResponse(answer.to_json())
+
+    def stream_answer(
+        question: str, session_id: str | None, lang: Any, *, with_session: bool
+    ) -> StreamingResponse:
+        def start() -> Iterator[AnswerEvent]:
+            return holder.get().stream(question, session_id=session_id, lang=lang)
+
+        return _streaming(_event_stream(start, session_id, with_session=with_session, limit_s=limit_s))
 
     @app.post(
         "/ask/stream",
@@ -535,9 +738,8 @@ def create_app(service: ServiceSource) -> FastAPI:
         tags=["answers"],
         summary="Answer one question, streamed (server-sent events)",
     )
-    def ask_stream(request: AskRequest) -> StreamingResponse:
-        events = holder.get().stream(request.question, session_id=request.session_id, lang=request.lang)
-        return _streaming(_event_stream(events, request.session_id, with_session=False))
+    async def ask_stream(request: AskRequest) -> StreamingResponse:
+        return stream_answer(request.question, request.session_id, request.lang, with_session=False)
 
     @app.get(
         "/ask/stream",
@@ -546,9 +748,8 @@ def create_app(service: ServiceSource) -> FastAPI:
         tags=["answers"],
         summary="Answer one question, streamed (server-sent events, for EventSource)",
     )
-    def ask_stream_get(request: Annotated[AskRequest, Query()]) -> StreamingResponse:
-        events = holder.get().stream(request.question, session_id=request.session_id, lang=request.lang)
-        return _streaming(_event_stream(events, request.session_id, with_session=False))
+    async def ask_stream_get(request: Annotated[AskRequest, Query()]) -> StreamingResponse:
+        return stream_answer(request.question, request.session_id, request.lang, with_session=False)
 
     @app.post(
         "/chat",
@@ -557,8 +758,11 @@ def create_app(service: ServiceSource) -> FastAPI:
         tags=["answers"],
         summary="A turn of a conversation (follow-up questions keep their context)",
     )
-    def chat(request: ChatRequest) -> JSONResponse:
-        answer = holder.get().ask(request.message, session_id=request.session_id, lang=request.lang)
+    async def chat(request: ChatRequest) -> JSONResponse:
+        answer = await in_worker(
+            limit_s,
+            lambda: holder.get().ask(request.message, session_id=request.session_id, lang=request.lang),
+        )
         return JSONResponse(_answer_json(answer, request.session_id, with_session=True))
 
     @app.post(
@@ -568,15 +772,17 @@ def create_app(service: ServiceSource) -> FastAPI:
         tags=["answers"],
         summary="A turn of a conversation, streamed (server-sent events)",
     )
-    def chat_stream(request: ChatRequest) -> StreamingResponse:
-        events = holder.get().stream(request.message, session_id=request.session_id, lang=request.lang)
-        return _streaming(_event_stream(events, request.session_id, with_session=True))
+    async def chat_stream(request: ChatRequest) -> StreamingResponse:
+        return stream_answer(request.message, request.session_id, request.lang, with_session=True)
 
     @app.post(
         "/search", response_model=SearchOut, responses=ERRORS, tags=["retrieval"], summary="Ranked units"
     )
-    def search(request: SearchRequest) -> JSONResponse:
-        hits = holder.get().search(request.query, top_k=request.top_k, session_id=request.session_id)
+    async def search(request: SearchRequest) -> JSONResponse:
+        hits = await in_worker(
+            limit_s,
+            lambda: holder.get().search(request.query, top_k=request.top_k, session_id=request.session_id),
+        )
         return JSONResponse({"results": [hit.to_json() for hit in hits]})
 
     @app.get(
@@ -585,16 +791,19 @@ def create_app(service: ServiceSource) -> FastAPI:
         responses={
             400: {"model": ErrorOut, "description": "Not a reference, or one that fits several units."},
             404: {"model": ErrorOut, "description": "No such unit; the message lists the nearest refs."},
+            422: {"model": ErrorOut, "description": "A `kind` that is not one of the citable kinds."},
+            503: ERRORS[503],
         },
         tags=["retrieval"],
         summary="A paragraph, table or figure by its reference",
     )
-    def unit(
+    async def unit(
         ref: Annotated[
             str,
             PathParam(
                 description='"3.115", "¶3.115", "表3.27", "table 3.27", "图 3.十四" (URL-encoded).',
                 examples=["表3.27"],
+                json_schema_extra={"minLength": 1, "maxLength": MAX_REFERENCE_CHARS, "pattern": TEXT_PATTERN},
             ),
         ],
         kind: Annotated[
@@ -602,16 +811,17 @@ def create_app(service: ServiceSource) -> FastAPI:
             Query(description="Kind of a bare ref, as citations carry it: `table` makes 3.27 mean 表 3.27."),
         ] = None,
     ) -> JSONResponse:
-        if not ref.strip() or len(ref) > MAX_REF_CHARS:
-            raise HTTPException(400, f"{ref[:40]!r} is not a reference; try 3.115, 表3.27 or table 3.27")
         try:
-            view = holder.get().lookup(qualified_ref(ref, kind))
+            wanted = qualified_ref(check_reference(ref), kind)
+            view = await in_worker(limit_s, lambda: holder.get().lookup(wanted))
         except AmbiguousReference as exc:
             raise HTTPException(400, str(exc)) from exc
         except UnknownReference as exc:
             raise HTTPException(404, str(exc)) from exc
+        except InputError as exc:
+            raise HTTPException(400, f"{describe(ref)} is not a reference: {exc}") from exc
         except ValueError as exc:
-            raise HTTPException(400, f"{exc}; try 3.115, 表3.27 or table 3.27") from exc
+            raise HTTPException(400, f"{exc}; try {REFERENCE_EXAMPLES}") from exc
         return JSONResponse(view.to_json())
 
     @app.get("/", include_in_schema=False)
@@ -620,11 +830,17 @@ def create_app(service: ServiceSource) -> FastAPI:
 
     app.mount("/static", StaticFiles(directory=WEB_DIR), name="static")
     app.add_middleware(BodyGuard, limit=MAX_BODY_BYTES)
+    app.add_middleware(PageSecurityHeaders)
     return app
 
 
 def serve(host: str = "127.0.0.1", port: int = 8000, settings: Settings | None = None) -> None:
-    """Run the web chat and HTTP API with the real answer service (opened at start-up)."""
+    """Run the web chat and HTTP API with the real answer service (opened at start-up).
+
+    It listens on 127.0.0.1 (this machine only) unless `host` says otherwise (``budgetqa serve`` warns
+    about any other address: see :func:`exposure_warning`).  The request timeout is
+    ``settings.request_timeout_s``.
+    """
     import uvicorn
 
     from budgetqa.settings import Settings as _Settings
@@ -636,4 +852,5 @@ def serve(host: str = "127.0.0.1", port: int = 8000, settings: Settings | None =
 
         return QAService.open(resolved)
 
-    uvicorn.run(create_app(open_service), host=host, port=port, log_level="info")
+    app = create_app(open_service, request_timeout_s=resolved.request_timeout_s)
+    uvicorn.run(app, host=host, port=port, log_level="info")

@@ -1,5 +1,7 @@
 // budgetqa web chat: a conversation with cited answers; each citation opens its unit in the side panel.
-// Vanilla JS, no external assets. Every text from the server or the user is inserted as text, never as HTML.
+// Vanilla JS, no external assets. Every text from the server or the user is inserted as text, never as HTML:
+// nodes are built with el() (textContent, setAttribute); innerHTML and friends are never used. The server
+// sends a Content-Security-Policy that allows only this script, so inline markup could not run anyway.
 "use strict";
 
 const STRINGS = {
@@ -260,7 +262,9 @@ function renderAnswerInto(element, answer) {
     }
   }
   const confidence = Math.max(0, Math.min(1, Number(answer.confidence) || 0));
-  const meter = el("span", { class: "meter" }, el("span", { style: `width:${Math.round(confidence * 100)}%` }));
+  const fill = el("span");
+  fill.style.width = Math.round(confidence * 100) + "%"; // CSSOM, not a style attribute: allowed by the page's CSP
+  const meter = el("span", { class: "meter" }, fill);
   footer.append(
     el(
       "span",

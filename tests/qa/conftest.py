@@ -287,3 +287,34 @@ def browser_page() -> Iterator[object]:
             context.close()
         finally:
             browser.close()
+
+
+@pytest.fixture
+def start_app() -> Iterator[Callable[[object], str]]:
+    """Start any ASGI app (one built with non-default options) on a free loopback port; returns its URL.
+
+    Like `start_server`, for apps that a test builds itself (``create_app(service, request_timeout_s=…)``).
+    """
+    import uvicorn
+
+    running: list[tuple[uvicorn.Server, threading.Thread]] = []
+
+    def start(app: object) -> str:
+        port = _free_port()
+        server = uvicorn.Server(
+            uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")  # type: ignore[arg-type]
+        )
+        thread = threading.Thread(target=server.run, name=f"uvicorn-{port}", daemon=True)
+        thread.start()
+        running.append((server, thread))
+        deadline = time.monotonic() + 30
+        while not server.started:
+            if not thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError(f"the test server on port {port} did not start; see the log above")
+            time.sleep(0.02)
+        return f"http://127.0.0.1:{port}"
+
+    yield start
+    for server, thread in running:
+        server.should_exit = True
+        thread.join(timeout=10)

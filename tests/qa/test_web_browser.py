@@ -189,3 +189,50 @@ def test_browser_real_service(browser_page: Any, start_server: Any) -> None:
     panel = page.get_by_test_id("unit-panel")
     expect(panel).to_have_attribute("data-state", "done")
     expect(page.get_by_test_id("unit-body")).not_to_be_empty()
+
+
+def test_browser_shows_markup_as_text_and_its_policy_blocks_inline_script(
+    browser_page: Any, start_server: Any, fake_service: Any
+) -> None:
+    """Markup in a question (echoed back in the answer) and in a cited table's row label stays text.
+
+    The page's Content-Security-Policy is checked too: the page itself raises no violation, and
+    markup that did get into the page as HTML could still not run its inline handler.
+    """
+    from playwright.sync_api import expect
+
+    server = start_server(fake_service)
+    page = browser_page
+    violations: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    response = page.goto(server.url)
+    assert "script-src 'self'" in response.headers["content-security-policy"]
+
+    hostile = '<script>window.__xss=1</script><img src=x onerror="window.__xss=2"> 火星 budget?'
+    answer = ask(page, hostile)
+    expect(page.get_by_test_id("user-message").last).to_have_text(hostile)
+    expect(answer.get_by_test_id("answer-text")).to_contain_text("<script>window.__xss=1</script>")
+
+    answer = ask(page, f"{hostile} 员额")
+    answer.get_by_test_id("citation-chip").click()
+    table = page.get_by_test_id("unit-table")
+    expect(table.locator("tbody th", has_text="onerror")).to_have_text(fake_service.XSS_ROW_LABEL)
+    assert (
+        page.locator("#conversation img, #conversation script, #unit-panel img, #unit-panel script").count()
+        == 0
+    )
+    assert page.evaluate("window.__xss") is None
+
+    assert violations == []  # the page's own script and styles keep to the policy
+
+    page.evaluate(
+        "document.body.insertAdjacentHTML('beforeend', '<img src=x onerror=\"window.__blocked=1\">')"
+    )
+    page.wait_for_timeout(300)
+    assert page.evaluate("window.__blocked") is None
+    assert any("inline event handler" in text for text in violations)
