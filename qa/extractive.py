@@ -25,6 +25,7 @@ from budgetqa.ingest.refs import format_label
 from .intent import Intent, QuestionKind, classify
 from .measure import Measure, cell_measure, question_measure, sentence_measure
 from .model import Answer, Citation, Language
+from .question_parts import split_question
 from .table_answer import CellAnswer, answer_cell
 from .verify import stated_figures
 
@@ -39,7 +40,6 @@ ENTITY_CATEGORIES = frozenset({"org", "geo"})
 SECOND_EVIDENCE_RATIO = 0.85
 EVIDENCE_UNITS = 8
 MAX_EVIDENCE = 3  # pieces of evidence quoted in one answer
-MIN_PART_CHARS = 4  # shorter pieces of a split question are not questions of their own
 # Tables among the top evidence units whose rows are all candidates (other tables offer only the
 # rows retrieval found).
 ROW_TABLES = 3
@@ -351,19 +351,6 @@ class ExtractiveAnswerer:
             evidence=[unit.id],
             mode="lookup",
         )
-
-
-def split_question(question: str) -> list[str]:
-    """The parts of a question that asks several things, each a question of its own.
-
-    >>> split_question("建设和平基金2022年一共投了多少钱？覆盖了几个国家？")
-    ['建设和平基金2022年一共投了多少钱？', '覆盖了几个国家？']
-    >>> split_question("How much is being requested for that review, and what does the money cover?")
-    ['How much is being requested for that review', 'what does the money cover?']
-    """
-    pieces = re.split(r"(?<=[？?；;])\s*|,?\s+and\s+(?=(?:what|how|which|who|when|where|why|is|are|does|did)\b)", question.strip())
-    parts = [piece.strip() for piece in pieces if piece and len(piece.strip()) >= MIN_PART_CHARS]
-    return parts or [question]
 
 
 def _distinct(evidence: list[Evidence]) -> list[Evidence]:

@@ -20,7 +20,8 @@ class Measure(StrEnum):
 
 
 _POSTS = re.compile(
-    r"(几|多少)个?(员额|职位)|员额(数|数目|总数|有多少个)|有几个|\bhow many (\w+ )?posts\b|\bnumber of (\w+ )?posts\b"
+    r"(几|多少)个?(员额|职位)|员额(数|数目|总数|有多少个)|有几个|\bhow many\s+(?:[\w-]+\s+){0,4}posts\b"
+    r"|\bnumber of\s+(?:[\w-]+\s+){0,4}posts\b"
     r"|\bposts? (are|does|do|will)\b",
     re.IGNORECASE,
 )

@@ -1,0 +1,90 @@
+"""A question that asks several things, taken apart into questions of their own.
+
+Delegates ask in one breath what the document answers in two places: "多少钱？覆盖了几个国家？", "how
+much …, and what does it cover?", "compare the regular budget and extrabudgetary resources for 2024",
+"how many posts from other assessed resources, compared with regular-budget posts?", "经常预算和预算外
+资源分别是多少？". Each part is answered from its own evidence; a part that lost the year it shares with
+the others ("… in 2024, compared with its regular-budget posts") gets it back.
+
+The patterns are hand-written: the questions are short and the constructions few, and a parser would
+have to be trained for both languages to do better.
+"""
+
+from __future__ import annotations
+
+import re
+
+MIN_PART_CHARS = 4  # shorter pieces of a split question are not questions of their own
+
+# "…？…？", "…; …", "…, and what …"
+_SEPARATE_QUESTIONS = re.compile(
+    r"(?<=[？?；;])\s*|,?\s+and\s+(?=(?:what|how|which|who|when|where|why|is|are|does|did)\b)", re.IGNORECASE
+)
+# "… in 2024, compared with its regular-budget posts?"
+_COMPARED_WITH = re.compile(
+    r",?\s+(?:compared\s+(?:with|to)|as\s+(?:against|opposed\s+to)|versus|vs\.?)\s+", re.IGNORECASE
+)
+# "Compare A and B for 2024." → "A for 2024", "B for 2024"
+_COMPARE = re.compile(
+    r"^(?:please\s+|can you\s+)?compare\s+(?P<a>.+?)\s+(?:and|with|to|against)\s+(?P<b>.+?)"
+    r"(?P<rest>\s+(?:for|in|between|during|over|under|at|from)\s+.+?)?\s*[.?!。？]*$",
+    re.IGNORECASE,
+)
+# "经常预算和预算外资源分别是多少？" → "经常预算是多少？", "预算外资源是多少？"
+_RESPECTIVELY_ZH = re.compile(r"^(?P<a>[^，,；;？?]+?)(?:和|与|及|以及)(?P<b>[^，,；;？?和与及]+?)分别(?P<rest>[^，,；;]*)$")
+_ASKS = re.compile(r"^(?:how many|how much|what(?:\s+(?:is|are|was|were))?|which)\b", re.IGNORECASE)
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)\s*年?")
+
+
+def split_question(question: str) -> list[str]:
+    """The parts of a question that asks several things, each a question of its own.
+
+    >>> split_question("建设和平基金2022年一共投了多少钱？覆盖了几个国家？")
+    ['建设和平基金2022年一共投了多少钱？', '覆盖了几个国家？']
+    >>> split_question("How much is being requested for that review, and what does the money cover?")
+    ['How much is being requested for that review', 'what does the money cover?']
+    >>> split_question("Compare the office's regular budget and extrabudgetary resources for 2024.")
+    ["the office's regular budget for 2024", 'extrabudgetary resources for 2024']
+    >>> split_question("How many posts are funded from other assessed resources in 2024, compared with regular-budget posts?")
+    ['How many posts are funded from other assessed resources in 2024', 'How many regular-budget posts? (2024)']
+    >>> split_question("政治建和部2024年经常预算和预算外资源分别是多少？")
+    ['政治建和部2024年经常预算是多少？', '预算外资源是多少？(2024年)']
+    """
+    parts: list[str] = []
+    for piece in _SEPARATE_QUESTIONS.split(question.strip()):
+        if piece and len(piece.strip()) >= MIN_PART_CHARS:
+            parts.extend(_comparison_parts(piece.strip()))
+    return parts or [question]
+
+
+def _comparison_parts(piece: str) -> list[str]:
+    """A comparison ("compare A and B", "A, compared with B", "A和B分别") as its two sides."""
+    match = _COMPARE.match(piece)
+    if match:
+        first, rest = match.group("a"), match.group("rest") or ""
+        if not (_YEAR.search(first) and _YEAR.search(rest)):  # "compare posts in 2023 with posts in 2024"
+            first += rest
+        return _with_shared_years([first, match.group("b") + rest])
+    sides = _COMPARED_WITH.split(piece, maxsplit=1)
+    if len(sides) == 2 and all(len(side.strip()) >= MIN_PART_CHARS for side in sides):
+        first, second = (side.strip() for side in sides)
+        asks = _ASKS.match(first)
+        if asks and not _ASKS.match(second):
+            second = f"{asks.group(0)} {second}"  # "…, compared with its regular-budget posts" asks the same
+        return _with_shared_years([first, second])
+    match = _RESPECTIVELY_ZH.match(piece)
+    if match:
+        rest = match.group("rest")
+        return _with_shared_years([match.group("a") + rest, match.group("b") + rest])
+    return [piece]
+
+
+def _with_shared_years(parts: list[str]) -> list[str]:
+    """Each part with the years the first part names, where it names none of its own."""
+    years = [year.strip() for year in _YEAR.findall(parts[0])]
+    if not years:
+        return parts
+    shared = " ".join(dict.fromkeys(years))
+    chinese = any("\u4e00" <= ch <= "\u9fff" for ch in parts[0])
+    suffix = f"({shared})" if chinese else f" ({shared})"
+    return [parts[0], *(part if _YEAR.search(part) else part + suffix for part in parts[1:])]

@@ -1,0 +1,48 @@
+"""Questions that ask several things, taken apart: separate questions, comparisons, 分别."""
+
+from __future__ import annotations
+
+import pytest
+
+from budgetqa.qa.measure import Measure, question_measure
+from budgetqa.qa.question_parts import split_question
+
+
+@pytest.mark.parametrize(
+    ("question", "parts"),
+    [
+        ("联非办有几个员额？", ["联非办有几个员额？"]),
+        ("What are the five main functions of the Office of Counter-Terrorism?",
+         ["What are the five main functions of the Office of Counter-Terrorism?"]),
+        ("建设和平基金2022年一共投了多少钱？覆盖了几个国家？", ["建设和平基金2022年一共投了多少钱？", "覆盖了几个国家？"]),
+        ("Compare the regular budget and extrabudgetary resources of UNOAU for 2024.",
+         ["the regular budget for 2024", "extrabudgetary resources of UNOAU for 2024"]),
+        ("Please compare posts in 2023 with posts in 2024", ["posts in 2023", "posts in 2024"]),
+        ("How much does DPPA get from the regular budget in 2024 versus extrabudgetary resources?",
+         ["How much does DPPA get from the regular budget in 2024", "How much extrabudgetary resources? (2024)"]),
+        ("特别协调员办事处 2024 年经常预算和预算外资源分别是多少？",
+         ["特别协调员办事处 2024 年经常预算是多少？", "预算外资源是多少？(2024 年)"]),
+    ],
+)
+def test_split_question(question: str, parts: list[str]) -> None:
+    assert split_question(question) == parts
+
+
+def test_a_comparison_side_that_names_its_own_year_keeps_it() -> None:
+    assert split_question("How many posts did UNOAU have in 2023, compared with posts in 2024?") == [
+        "How many posts did UNOAU have in 2023",
+        "How many posts in 2024?",
+    ]
+
+
+def test_and_inside_a_name_is_not_a_comparison() -> None:
+    assert split_question("政治和建设和平事务部 2024 年的员额资源是多少？") == ["政治和建设和平事务部 2024 年的员额资源是多少？"]
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["How many regular budget posts does UNOAU have?", "How many regular-budget posts? (2024)",
+     "the number of extrabudgetary temporary posts"],
+)
+def test_posts_counted_behind_several_words_are_a_posts_question(question: str) -> None:
+    assert question_measure(question) is Measure.POSTS
