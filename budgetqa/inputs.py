@@ -89,6 +89,10 @@ def check_reference(value: object) -> str:
     except InputError as error:
         if error.code == "empty":
             raise InputError("empty", f"empty reference: give one such as {REFERENCE_EXAMPLES}") from None
+        if error.code == "no_words":
+            raise InputError(
+                "no_words", f"the reference has no letters or digits; give one such as {REFERENCE_EXAMPLES}"
+            ) from None
         if error.code == "too_long":
             length = len(value.strip()) if isinstance(value, str) else 0
             raise InputError(

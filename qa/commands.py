@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-import json
-import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.panel import Panel
+from rich.text import Text
 
+from budgetqa.index.commands import batch_items, fail, question_argument, write_record
+from budgetqa.inputs import describe
 from budgetqa.settings import Settings
 
 if TYPE_CHECKING:
@@ -38,56 +40,54 @@ def open_service(document: Path | None = None) -> QAService:
     try:
         return QAService.open(Settings.from_env(), document_path=document, console=err)
     except (DocumentError, EncoderUnavailable, OSError, ValueError) as error:
-        err.print(f"[red]error:[/] {error}")
-        raise typer.Exit(code=2) from None
+        raise fail(str(error)) from None
 
 
 def ask_command(
-    question: Annotated[str | None, typer.Argument(help="Question in Chinese or English.")] = None,
+    question: Annotated[
+        str | None, typer.Argument(help="Question in Chinese or English; - reads it from stdin.")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the answer as one JSON object.")] = False,
     lang: Annotated[str | None, typer.Option(help="Answer language: zh or en (default: the question's).")] = None,
     batch: Annotated[Path | None, typer.Option(help="JSON-lines file of {id, question, follow_up_of?}.")] = None,
     document: Annotated[Path | None, typer.Option(help="Document (default: the bundled one).")] = None,
 ) -> None:
-    """Answer a question with citations (¶3.115, 表 3.27), or every question of a batch file."""
-    from .service import QuestionError
+    """Answer a question with citations (¶3.115, 表 3.27), or every question of a batch file.
 
+    Exit codes: 0 answered (an abstention included); 1 some batch lines failed (their output lines carry
+    "error"); 2 bad input or an unusable batch file (nothing is answered, nothing is written).
+    """
     if (question is None) == (batch is None):
-        err.print("[red]error:[/] give either a QUESTION or --batch FILE")
-        raise typer.Exit(code=2)
+        raise fail("give either a QUESTION or --batch FILE")
     if lang not in (None, "zh", "en"):
-        err.print(f"[red]error:[/] --lang must be zh or en, not {lang!r}")
-        raise typer.Exit(code=2)
-    service = open_service(document)
+        raise fail(f"--lang must be zh or en, not {describe(lang or '')}")
     if batch is not None:
-        _ask_batch(service, batch)
-        return
+        _ask_batch(batch, document)
     assert question is not None
+    text = question_argument(question)
+    service = open_service(document)
     try:
-        answer = service.ask(question, lang=lang)  # type: ignore[arg-type]
-    except QuestionError as error:
-        err.print(f"[red]error:[/] {error}")
-        raise typer.Exit(code=2) from None
+        answer = service.ask(text, lang=lang)  # type: ignore[arg-type]
+    except ValueError as error:
+        raise fail(str(error)) from None
     if as_json:
-        sys.stdout.write(json.dumps(answer.to_json(), ensure_ascii=False) + "\n")
+        write_record(answer.to_json())
     else:
         print_answer(answer, console)
 
 
-def _ask_batch(service: QAService, path: Path) -> None:
-    from budgetqa.index.batch import BatchError, read_batch
+def _ask_batch(path: Path, document: Path | None) -> NoReturn:
+    """One JSON line per batch line; the index is opened only when some line can run."""
+    from budgetqa.index.batch import BatchError
 
-    from .service import QuestionError
-
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as error:
-        err.print(f"[red]error:[/] cannot read {path}: {error}")
-        raise typer.Exit(code=2) from None
-    for item in read_batch(lines):
+    items = batch_items(path)
+    service = open_service(document) if any(not isinstance(item, BatchError) for item in items) else None
+    failed = False
+    for item in items:
         if isinstance(item, BatchError):
             record: dict[str, object] = item.to_json()
         else:
+            assert service is not None
             try:
                 answer = service.ask(item.question, session_id=f"batch:{item.session}", lang=item.lang)  # type: ignore[arg-type]
                 record = {
@@ -97,19 +97,21 @@ def _ask_batch(service: QAService, path: Path) -> None:
                     "abstained": answer.abstained,
                     "confidence": answer.confidence,
                 }
-            except QuestionError as error:
-                record = {"id": item.id, "error": str(error)}
-        sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+            except (ValueError, RuntimeError) as error:  # a refused question; a configured LLM that failed
+                record = BatchError(item.id, str(error), item.line).to_json()
+        failed = failed or "error" in record
+        write_record(record)
+    raise typer.Exit(code=1 if failed else 0)
 
 
 def print_answer(answer: Answer, out: Console) -> None:
     """Render an answer: the text, then its citations with their source lines."""
     style = "yellow" if answer.abstained else "green"
     title = ("abstained" if answer.abstained else f"confidence {answer.confidence:.2f}") + f" · {answer.mode}"
-    out.print(Panel(answer.text, title=answer.question, subtitle=title, border_style=style))
+    out.print(Panel(Text(answer.text), title=escape(answer.question), subtitle=escape(title), border_style=style))
     for citation in answer.citations:
-        where = f" · {citation.row}" if citation.row else ""
-        out.print(f"  [bold]{citation.label}[/]{where}  lines {citation.lines[0]}–{citation.lines[-1]}" if citation.lines else f"  {citation.label}")
+        where = escape(f" · {citation.row}") if citation.row else ""
+        out.print(f"  [bold]{escape(citation.label)}[/]{where}  lines {citation.lines[0]}–{citation.lines[-1]}" if citation.lines else f"  {citation.label}")
 
 
 def chat_command(
@@ -119,6 +121,8 @@ def chat_command(
     """Chat in the terminal: follow-up questions, /show 3.115, /lang en, /quit."""
     from .chat import run_chat
 
+    if lang not in (None, "zh", "en"):
+        raise fail(f"--lang must be zh or en, not {describe(lang or '')}")
     run_chat(open_service(document), console=console, lang=lang)  # type: ignore[arg-type]
 
 
