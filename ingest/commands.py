@@ -12,9 +12,8 @@ from rich.markup import escape
 from rich.table import Table as RichTable
 
 from .model import BlockKind, Document
-from .parser import DocumentError, NotABudgetSection, parse_document
+from .parser import DocumentError, parse_document
 from .render import render_unit
-from .tables import TableParseError
 
 
 def _document_path(path: Path | None) -> Path:
@@ -25,19 +24,32 @@ def _document_path(path: Path | None) -> Path:
     return Settings.from_env().document_path()
 
 
-def load_document(path: Path | None, console: Console) -> Document:
-    """Parse `path` (default: the configured or bundled document); exit with code 2 and a message on failure."""
+def _errors() -> Console:
+    """Standard error, one unwrapped line per message, so that a message reads whole in a terminal or a log."""
+    return Console(stderr=True, soft_wrap=True, highlight=False)
+
+
+def load_document(path: Path | None = None) -> Document:
+    """Parse `path` (default: the configured or bundled document); exit with code 2 and a message on failure.
+
+    The message goes to standard error on one line; warnings about the document (a text that seems
+    truncated) are printed there too, and the document is returned.
+    """
     source = _document_path(path)
+    err = _errors()
     try:
-        return parse_document(source)
-    except (DocumentError, NotABudgetSection, TableParseError) as error:
-        console.print(f"[red]error:[/red] {error}")
+        document = parse_document(source)
+    except DocumentError as error:
+        err.print(f"[red]error:[/red] {escape(str(error))}")
         raise typer.Exit(code=2) from None
+    for warning in document.report.warnings:
+        err.print(f"[yellow]warning:[/yellow] {escape(warning)}")
+    return document
 
 
 def summary_table(document: Document) -> RichTable:
     """Counts per kind of block."""
-    counts = RichTable(title=f"{document.symbol} — 第 {document.section_number} 款 {document.title}")
+    counts = RichTable(title=escape(f"{document.symbol} — 第 {document.section_number} 款 {document.title}"))
     counts.add_column("kind")
     counts.add_column("count", justify="right")
     for name, value in [
@@ -63,10 +75,17 @@ def register(app: typer.Typer) -> None:
         path: Annotated[
             Path | None, typer.Argument(help="Budget section text (default: the bundled document).")
         ] = None,
+        partial: Annotated[
+            bool, typer.Option("--partial", help="Accept a section that seems truncated (exit code 0).")
+        ] = False,
     ) -> None:
-        """Parse a budget section and print what was found and corrected."""
+        """Parse a budget section and print what was found and corrected.
+
+        Exit code 2: the file cannot be read as a budget section; 1: it was parsed but seems truncated
+        (the warning says why; --partial accepts it).
+        """
         console = Console()
-        document = load_document(path, console)
+        document = load_document(path)
         console.print(summary_table(document))
         console.print(f"source sha256: {document.source_sha256}")
         if document.report.misprints:
@@ -82,6 +101,11 @@ def register(app: typer.Typer) -> None:
         console.print(f"table rows left ambiguous: {len(ambiguous)}")
         for ref, line in ambiguous:
             console.print(f"  表 {ref} line {line}")
+        if document.report.warnings and not partial:
+            _errors().print(
+                "[red]error:[/red] the document seems truncated; pass --partial to accept it as it is"
+            )
+            raise typer.Exit(code=1)
 
     @app.command("units")
     def units(
@@ -91,7 +115,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """List every citable unit of the document."""
         console = Console()
-        document = load_document(None, console)
+        document = load_document()
         if as_json:
             for unit in document.units():
                 typer.echo(json.dumps(unit.to_json(), ensure_ascii=False))
@@ -123,7 +147,7 @@ def register(app: typer.Typer) -> None:
         except InputError as error:
             err.print(f"[red]error:[/red] {escape(str(error))}")
             raise typer.Exit(code=2) from None
-        document = load_document(None, console)
+        document = load_document()
         citation = parse_citation(ref)
         if citation is None:
             err.print(f"[red]error:[/red] {escape(describe(ref))} is not a reference; try {REFERENCE_EXAMPLES}")

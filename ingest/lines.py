@@ -27,6 +27,9 @@ PAGE_HEADER_RE = re.compile(r"^\s*第\s*(?:\d+\s*款|[一二三四五六七八�
 SECTION_HEADER_RE = re.compile(r"^\s*第\s*(?P<number>\d+)\s*款\s+(?P<title>\S.*?)\s*$")
 # "17/136 23-08138" (odd page) or "23-08138 26/136" (even page).
 PAGE_FOOTER_RE = re.compile(r"^\s*(?:\d{1,4}/\d{1,4}\s+\d{2}-\d{5}|\d{2}-\d{5}\s+\d{1,4}/\d{1,4})\s*$")
+# Form feeds (pdftotext begins each page with one) and vertical tabs: dropped, so that an indented
+# heading at the top of a page keeps its indent.
+_PAGE_BREAKS = str.maketrans("", "", "\f\v")
 _LONE_NUMBER_RE = re.compile(rf"^\(?(?:{NUMBER_RE.pattern})\)?%?$")
 _SENTENCE_MARKS = re.compile(r"[，。；：！？、“”《》]|[,;:] ")
 
@@ -73,13 +76,15 @@ def is_page_header(text: str) -> bool:
 
 
 def clean_source(raw_lines: list[str]) -> CleanSource:
-    """Drop blank lines, URL lines and page head/foot pairs, counting what was removed by kind.
+    """Drop blank lines, URL lines, page head/foot pairs and form feeds, counting what was removed by kind.
 
     A running head is only removed when the next non-blank line is a page foot, so that a
     sentence that happens to begin with "第 3 款" is kept; a page foot is removed wherever it is.
     """
     numbered = [
-        SourceLine(index + 1, text.rstrip("\r\n")) for index, text in enumerate(raw_lines) if text.strip()
+        SourceLine(index + 1, text.rstrip("\r\n").translate(_PAGE_BREAKS))
+        for index, text in enumerate(raw_lines)
+        if text.strip()
     ]
     clean = CleanSource(lines=[])
     for position, line in enumerate(numbered):

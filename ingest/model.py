@@ -303,6 +303,7 @@ class ParseReport:
     misprints: list[Misprint] = field(default_factory=list)
     debris_removed: dict[str, int] = field(default_factory=dict)  # "url": 537, "page_header": …
     ambiguous_rows: list[tuple[str, int]] = field(default_factory=list)  # (table ref, line)
+    warnings: list[str] = field(default_factory=list)  # e.g. the text seems truncated
 
 
 @dataclass

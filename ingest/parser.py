@@ -13,7 +13,9 @@ import re
 from pathlib import Path
 
 from .charts import chart_values
+from .completeness import cut_before_running_head, missing_beginning, truncation_warning
 from .entities import english_name
+from .errors import DocumentError
 from .forewords import parse_foreword
 from .lines import SourceLine, clean_source
 from .mandates import parse_mandate_lines
@@ -35,6 +37,7 @@ from .numerals import chinese_to_int
 from .references import find_references
 from .sectioninfo import NotABudgetSection, detect_section
 from .segment import RawBlock, Segmentation, Segmenter
+from .source import read_source, shown
 from .tables import parse_table_block
 from .textjoin import join_lines
 
@@ -44,41 +47,47 @@ _LIST_ITEM_RE = re.compile(r"^\s*(?:\([a-z]{1,3}\)|\([一二三四五六七八�
 _FOOTNOTE_RE = re.compile(r"^\s*(?P<marker>[a-z]|\d{1,3})\s+(?P<text>\S.*)$")
 
 
-class DocumentError(ValueError):
-    """The input cannot be read as a budget section; the message says why and what to do."""
-
-
 def parse_document(path: Path | str) -> Document:
     """Parse the budget section stored as UTF-8 text at `path`.
 
-    Raises :class:`DocumentError` for a missing, unreadable, binary or empty file and
-    :class:`NotABudgetSection` for text that is not a budget section.
+    Raises :class:`DocumentError` (see :func:`budgetqa.ingest.source.read_source`) for a missing,
+    unreadable, oversized, binary, non-UTF-8 or empty file, and its kind :class:`NotABudgetSection`
+    for text that is not a budget section (or one cut short before its first page ended).
     """
     source = Path(path)
-    try:
-        data = source.read_bytes()
-    except OSError as error:
-        raise DocumentError(f"cannot read {source}: {error.strerror or error}") from error
-    if b"\x00" in data[:65536]:
-        raise DocumentError(f"{source} is a binary file; give the UTF-8 text extraction of a budget section")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise DocumentError(f"{source} is not UTF-8 text ({error.reason} at byte {error.start})") from error
-    return parse_text(text, source_name=str(source))
+    return parse_text(read_source(source), source_name=shown(source))
 
 
 def parse_text(text: str, source_name: str = "") -> Document:
-    """Parse a budget section given as the text of its PDF-to-text extraction."""
-    where = f" ({source_name})" if source_name else ""
+    """Parse a budget section given as the text of its PDF-to-text extraction.
+
+    Raises :class:`DocumentError` (or its kind :class:`NotABudgetSection`) with a message that says what
+    is wrong and what to do; never another exception.  A section that seems truncated (no annex at its
+    end) is parsed, with a warning in ``document.report.warnings``.
+    """
+    name = source_name or "the document"
+    lead = f"{source_name}: " if source_name else ""
     if not text.strip():
-        raise DocumentError(f"the document{where} is empty")
+        raise DocumentError(f"{name} is empty; give the UTF-8 text extraction of one budget section")
+    try:
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    except UnicodeEncodeError as error:
+        raise DocumentError(
+            f"{name} holds characters that are not Unicode text (lone surrogates at position {error.start}); "
+            "give the UTF-8 text extraction of one budget section"
+        ) from None
     raw_lines = text.split("\n")
-    info = detect_section(raw_lines, text)
     clean = clean_source(raw_lines)
+    try:
+        info = detect_section(raw_lines, text)
+    except NotABudgetSection as error:
+        raise NotABudgetSection(f"{lead}{cut_before_running_head(clean.lines) or error}") from None
     starts, misprints = find_paragraph_starts(clean.lines, info.number)
     if not starts:
-        raise NotABudgetSection(f"no numbered paragraph {info.number}.1, {info.number}.2, … was found{where}")
+        hint = missing_beginning(clean.lines, info.number) or "this does not look like a budget section"
+        raise NotABudgetSection(
+            f"{lead}no numbered paragraph {info.number}.1, {info.number}.2, … was found; {hint}"
+        )
     segmentation = Segmenter(clean.lines, info.number, starts).run()
     report = ParseReport(misprints=misprints)
     debris = dict(clean.removed) | dict(segmentation.debris)
@@ -87,7 +96,7 @@ def parse_text(text: str, source_name: str = "") -> Document:
         symbol=info.symbol,
         section_number=info.number,
         title=info.title,
-        source_sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        source_sha256=digest,
         lines=[line.rstrip("\r") for line in raw_lines],
         parts=[
             Part(p.number, chinese_to_int(p.number), p.title, english_name(p.title), p.line)
@@ -109,6 +118,8 @@ def parse_text(text: str, source_name: str = "") -> Document:
     report.ambiguous_rows = [
         (table.ref, row.line) for table in document.tables for row in table.rows if row.ambiguous
     ]
+    if warning := truncation_warning(document):
+        report.warnings.append(warning)
     return document
 
 

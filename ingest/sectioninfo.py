@@ -6,10 +6,11 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from .errors import DocumentError
 from .lines import SECTION_HEADER_RE
 
 
-class NotABudgetSection(ValueError):
+class NotABudgetSection(DocumentError):
     """The text is not a section of a UN programme budget (A/NN/6 (Sect. N))."""
 
 
@@ -46,7 +47,7 @@ def detect_section(raw_lines: list[str], text: str) -> SectionInfo:
     if not heads:
         raise NotABudgetSection(
             "no running head such as '第 3 款 政治事务' was found; this does not look like a section of "
-            "a UN programme budget (A/NN/6 (Sect. N)) in Chinese"
+            "a UN programme budget (A/NN/6 (Sect. N)) in Chinese; give the UTF-8 text extraction of one section"
         )
     (number, title), _ = heads.most_common(1)[0]
     return SectionInfo(number=number, title=title, symbol=_symbol(text, number))

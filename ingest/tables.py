@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .errors import DocumentError
 from .model import Cell, LineSpan, Table, TableRow
 from .numeric import NIL_MARKS, parse_number
 from .table_cells import is_value_token, split_label, tokenize
@@ -42,7 +43,7 @@ _CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef《》“”（）�
 _POST_CHANGE_ROW = re.compile(r"^\s*(\d{4}\s*年\S+|[^\d\s—(]\S*)\s+(—|\d+)(?:\s+(.*?))?\s*$")
 
 
-class TableParseError(ValueError):
+class TableParseError(DocumentError):
     """A block that is not a table block; the message says what was expected."""
 
 

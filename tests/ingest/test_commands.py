@@ -31,9 +31,9 @@ def test_ingest_rejects_non_documents_with_a_message_and_exit_code_2(tmp_path, c
     assert "Traceback" not in result.output
 
 
-def test_ingest_of_a_missing_file_says_it_cannot_be_read(tmp_path):
+def test_ingest_of_a_missing_file_says_it_does_not_exist(tmp_path):
     result = runner.invoke(app, ["ingest", str(tmp_path / "missing.txt")])
-    assert result.exit_code == 2 and "cannot read" in result.output
+    assert result.exit_code == 2 and "does not exist" in result.output
 
 
 def test_units_json_prints_one_contract_object_per_line(document):
