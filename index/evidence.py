@@ -184,7 +184,7 @@ class Reranker:
         owner: list[int] = []
         for position, group in enumerate(groups):
             unit = group[0].unit
-            own = self.scorer.index.rows_of(unit.ref) if unit.kind is BlockKind.TABLE and unit.row is None else [unit]
+            own = self.scorer.index.rows_of(unit.ref) if unit.is_whole_table else [unit]
             pieces.extend(own)
             owner.extend([position] * len(own))
         best = [0.0] * len(groups)
@@ -205,8 +205,9 @@ class Reranker:
 
 
 def candidate_texts(unit: IndexUnit) -> list[str]:
-    """The pieces of a unit an answer can quote: a row whole, prose by sentence, tables not at all."""
-    if unit.row is not None:
+    """The pieces of a unit an answer can quote: a row or a table note whole, prose by sentence, tables
+    not at all."""
+    if unit.row is not None or unit.note is not None:
         return [unit.text]
     if unit.kind is BlockKind.TABLE:
         return []

@@ -16,7 +16,7 @@ class IndexUnit:
     from the glossary appended, so that "subprogramme 3" or "UNOAU" in a question can match.
     """
 
-    uid: str  # "paragraph:3.115", "table:3.24", "row:3.24:0"
+    uid: str  # "paragraph:3.115", "table:3.24", "row:3.24:0", "note:3.24:0"
     kind: BlockKind  # kind of the citable block (a row's kind is TABLE)
     ref: str  # the citable ref: "3.115", "3.24"
     title: str
@@ -28,6 +28,12 @@ class IndexUnit:
     english_label: str = ""
     row: int | None = None  # index into Table.rows for a row unit
     row_label: str | None = None
+    note: int | None = None  # index into Table.notes for a table-note unit
+
+    @property
+    def is_whole_table(self) -> bool:
+        """The unit of a table as a whole (not one of its rows or notes)."""
+        return self.kind is BlockKind.TABLE and self.row is None and self.note is None
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
 """Turn a parsed document into retrievable units, each with its context prefixed.
 
 Every citable block (paragraph, table, figure, foreword, mandate list, annex) is a unit, and so is
-every table row, so that "员额 2024" can land on one row of 表 3.24 rather than on the whole table.
+every table row, so that "员额 2024" can land on one row of 表 3.24 rather than on the whole table, and
+every table note (a footnote can state what no row does); rows and notes cite their table.
 Each unit's `indexed_text` carries its context — part, subprogramme, table caption, column headers —
 and English labels from the glossary, so that "subprogramme 3", "UNOAU" or "posts" in a question can
 match Chinese text.
@@ -26,7 +27,7 @@ SUBPROGRAMME_LEVEL = 3
 
 
 def build_index_units(document: Document, glossary: Glossary) -> list[IndexUnit]:
-    """All retrievable units of `document`, in a stable order (blocks, then table rows)."""
+    """All retrievable units of `document`, in a stable order (blocks, then each table's rows and notes)."""
     part_titles = {part.number: f"{part.number}. {part.title} {part.title_en}" for part in document.parts}
     levels: dict[str, int] = {}
     for heading in document.headings:
@@ -45,6 +46,7 @@ def build_index_units(document: Document, glossary: Glossary) -> list[IndexUnit]
     for table in document.tables:
         context = context_of(table.part, table.section)
         units.extend(_row_units(table, context, glossary))
+        units.extend(_note_units(table, context, glossary))
     return units
 
 
@@ -129,6 +131,26 @@ def _row_units(table: Table, context: str, glossary: Glossary) -> Iterator[Index
             english_label=f"Table {table.ref}: {en}",
             row=index,
             row_label=row.label,
+        )
+
+
+def _note_units(table: Table, context: str, glossary: Glossary) -> Iterator[IndexUnit]:
+    """A table's notes, each its own unit citing the table: "a 包括 1 484 400 美元支出，该款项由大会第
+    76/248 号决议……的承付授权供资" is a fact no row states, and the whole table drowns it."""
+    english = glossary.english_label(table.title)
+    for index, note in enumerate(table.notes):
+        yield IndexUnit(
+            uid=f"note:{table.ref}:{index}",
+            kind=BlockKind.TABLE,
+            ref=table.ref,
+            title=table.title,
+            text=note,
+            indexed_text=f"{context}\n{table.title} {english}\n{note}\n{_glossed_terms(note, glossary)}".strip(),
+            lines=table.lines,
+            section=tuple(table.section),
+            part=table.part,
+            english_label=english,
+            note=index,
         )
 
 

@@ -141,7 +141,7 @@ class ExtractiveAnswerer:
             unit = hit.unit
             expand = position < ROW_TABLE_POSITIONS and tables < ROW_TABLES
             small = len(self.rows_of(unit.ref)) <= SMALL_TABLE_ROWS
-            if unit.kind is BlockKind.TABLE and (expand or small) and unit.ref not in seen:
+            if unit.is_whole_table and (expand or small) and unit.ref not in seen:
                 seen.add(unit.ref)
                 tables += 1
                 units.extend(row for row in self.rows_of(unit.ref) if row.uid not in seen)
@@ -219,7 +219,10 @@ class ExtractiveAnswerer:
                 # A column without a year (a change column) is about the budget year itself.
                 header_years = _YEAR.findall(best.cell.column)
                 return bool(header_years) and not any(year in header_years for year in intent.years)
-            context = " ".join(best.candidate.unit.section)
+            unit = best.candidate.unit
+            context = " ".join(unit.section)
+            if unit.note is not None:  # a table note speaks of the table's figures, of its columns' years
+                context += " " + " ".join(self._tables[unit.ref].columns)
             return not any(_figure_for_year(best.candidate.text, year, context) for year in intent.years)
         return False
 

@@ -55,6 +55,18 @@ def test_every_table_row_is_a_unit_pointing_to_its_table(document, units) -> Non
             assert unit.english_label.startswith(f"Table {table.ref}")
 
 
+def test_every_table_note_is_a_unit_citing_its_table(document, units) -> None:
+    notes = {unit.uid: unit for unit in units if unit.note is not None}
+    expected = {f"note:{table.ref}:{i}": (table, note) for table in document.tables for i, note in enumerate(table.notes)}
+    assert notes.keys() == expected.keys() and len(notes) >= 10
+    for uid, (table, note) in expected.items():
+        unit = notes[uid]
+        assert (unit.kind, unit.ref, unit.row, unit.text) == (BlockKind.TABLE, table.ref, None, note)
+        assert not unit.is_whole_table and table.caption in unit.indexed_text
+    commitment = notes["note:3.24:0"]
+    assert "1 484 400" in commitment.text and "commitment authority" in commitment.indexed_text
+
+
 def test_the_posts_row_of_table_3_24_carries_caption_values_and_english_labels(units) -> None:
     posts = next(unit for unit in units if unit.ref == "3.24" and unit.row_label == "员额")
     assert "表 3.24" in posts.indexed_text and "按支出用途列示的财政资源演变情况" in posts.indexed_text

@@ -53,6 +53,14 @@ def test_an_english_question_gets_the_special_political_missions_total_of_paragr
 
 
 @pytest.mark.slow
+def test_a_fact_stated_only_in_a_table_note_is_answered_and_cited_to_its_table(service: QAService) -> None:
+    answer = service.ask("由承付授权供资的支出有多少？")
+    assert not answer.abstained and answer.verification.clean
+    assert "1 484 400" in answer.text and "76/248" in answer.text
+    assert {ref for kind, ref in _refs(answer) if kind == "table"} & {"3.24", "3.27"}
+
+
+@pytest.mark.slow
 def test_unoau_posts_in_2024_come_from_its_posts_table(service: QAService) -> None:
     answer = service.ask("联非办 2024 年有几个员额？")
     assert ("table", "3.66") in _refs(answer) and "6 个员额" in answer.text
