@@ -202,7 +202,7 @@ class ExtractiveAnswerer:
         if not pool:
             return self._fact_evidence(question, units)
         pool.sort(key=lambda item: -item.score)
-        return _top_two(pool)
+        return _top_two(_stated_before_nil(pool))
 
     def _too_weak(self, question: str, intent: Intent, best: Evidence) -> bool:
         if best.score < ABSTAIN_BELOW:
@@ -365,6 +365,19 @@ def _distinct(evidence: list[Evidence]) -> list[Evidence]:
             seen.add(key)
             out.append(item)
     return out
+
+
+def _stated_before_nil(ranked: list[Evidence]) -> list[Evidence]:
+    """A nil cell ("—") first only when no stated figure comes close: "how many posts in 2024" is
+    answered by the row that has them, not by the extrabudgetary row that has none."""
+    if not ranked or ranked[0].cell is None or not ranked[0].cell.cell.is_nil:
+        return ranked
+    for position, item in enumerate(ranked[1:], start=1):
+        if item.score < SECOND_EVIDENCE_RATIO * ranked[0].score:
+            break
+        if item.cell is None or not item.cell.cell.is_nil:
+            return [item, *ranked[:position], *ranked[position + 1 :]]
+    return ranked
 
 
 def _top_two(ranked: list[Evidence]) -> list[Evidence]:

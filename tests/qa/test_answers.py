@@ -96,3 +96,37 @@ def test_a_lookup_shows_the_paragraph(service: QAService) -> None:
     answer = service.ask("第3.119段说了什么？")
     assert answer.mode == "lookup" and _refs(answer) == [("paragraph", "3.119")]
     assert "监督预算外资源使用情况的权力属于政治和建设和平事务部" in answer.text
+
+
+def _cell_evidence(document, table_ref: str, row_label_part: str, question: str, semantic: float):
+    """Evidence for the asked cell of the real table row whose label and part contain the given text."""
+    from budgetqa.index.evidence import Candidate
+    from budgetqa.index.model import IndexUnit
+    from budgetqa.ingest.model import BlockKind, LineSpan
+    from budgetqa.qa.extractive import Evidence
+    from budgetqa.qa.table_answer import answer_cell
+
+    table = document.table(table_ref)
+    index, row = next((i, r) for i, r in enumerate(table.rows) if row_label_part in f"{r.part} {r.label}")
+    unit = IndexUnit(
+        uid=f"row:{table_ref}:{index}", kind=BlockKind.TABLE, ref=table_ref, title=table.title, text=row.label,
+        indexed_text=row.label, lines=LineSpan(row.line, row.line), section=(), part=table.part, row=index,
+        row_label=row.label,
+    )
+    cell = answer_cell(table, index, question)
+    assert cell is not None
+    return Evidence(Candidate(unit, row.label, 0, 0.5, semantic), cell)
+
+
+def test_a_stated_figure_close_behind_a_nil_cell_answers_first(document) -> None:
+    from budgetqa.qa.extractive import _stated_before_nil
+
+    question = "安全理事会事务 2024 年有多少个员额？"
+    nil = _cell_evidence(document, "3.28", "(2) 预算外 3. 安全理事会事务", question, semantic=0.9)
+    stated = _cell_evidence(document, "3.28", "(1) 经常预算 3. 安全理事会事务", question, semantic=0.85)
+    assert nil.cell is not None and nil.cell.cell.is_nil and stated.cell is not None
+    assert not stated.cell.cell.is_nil and nil.score > stated.score
+    assert _stated_before_nil([nil, stated]) == [stated, nil]
+    assert _stated_before_nil([stated, nil]) == [stated, nil]
+    far_behind = _cell_evidence(document, "3.28", "(1) 经常预算 3. 安全理事会事务", question, semantic=0.0)
+    assert _stated_before_nil([nil, far_behind]) == [nil, far_behind]  # nothing stated comes close
