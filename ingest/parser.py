@@ -113,6 +113,13 @@ def parse_text(text: str, source_name: str = "") -> Document:
         report=report,
     )
     _build_blocks(document, segmentation)
+    if not document.paragraphs:  # every numbered line fell inside an annex, which runs to the end
+        annex = document.annexes[0] if document.annexes else None
+        after = f" (附件{annex.ref}, line {annex.lines.first})" if annex else ""
+        raise NotABudgetSection(
+            f"{lead}paragraph {info.number}.1 comes only after the annexes begin{after}, and a budget section "
+            "prints its annexes last: the text is out of order or not a budget section"
+        )
     _attach_chart_runs(document, segmentation)
     _link_citations(document)
     report.ambiguous_rows = [

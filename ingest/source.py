@@ -32,10 +32,11 @@ def _megabytes(size: int) -> str:
 def read_source(path: Path | str) -> str:
     """The text of the budget section stored at `path`, or a :class:`DocumentError` saying what is wrong.
 
-    >>> read_source("/nonexistent/section.txt")
-    Traceback (most recent call last):
-    ...
-    budgetqa.ingest.errors.DocumentError: /nonexistent/section.txt does not exist; give the UTF-8 text ...
+    >>> try:
+    ...     read_source("/nonexistent/section.txt")
+    ... except DocumentError as error:
+    ...     print(error)
+    /nonexistent/section.txt does not exist; give the UTF-8 text extraction of one budget section (e.g. A_78_6_Sect3_zh.txt)
     """
     source = Path(path)
     name = shown(source)

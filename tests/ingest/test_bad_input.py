@@ -109,6 +109,11 @@ BAD_FILES = [
         ["paragraphs 3.1–3.", "cut short", "complete text extraction"],
     ),
     (
+        "the annexes before the paragraphs",
+        cut(0.84, 1) + b"\n" + cut(0, 0.84),
+        ["paragraph 3.1 comes only after the annexes begin (附件一", "out of order"],
+    ),
+    (
         "the second half of the section",
         cut(0.5, 1),
         ["first numbered paragraph is 3.", "beginning of the section"],

@@ -284,6 +284,13 @@ structural = st.sampled_from(
 @example(["", " ", "\t"])
 @example(["第 3 款 政治事务 ", "17/136 23-08138 "])
 @example(["第 3 款 政治事务 ", " 3.1 政治事务。", "表 3.1 ", "图 3.一 ", "附件一 "])
+@example(
+    [
+        "附件一 ",
+        " 3.1 政治和建设和平事务部负责处理秘书处与在世界各地维护和平的所有事项。",
+        "第 3 款 政治事务 ",
+    ]
+)
 def test_any_text_is_parsed_or_refused_with_a_document_error(lines):
     try:
         document = parse_text("\n".join(lines))
