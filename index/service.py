@@ -14,6 +14,7 @@ from budgetqa.inputs import check_question
 from budgetqa.settings import Settings
 
 from .batch import BatchError, BatchItem, read_batch
+from .encoders import single_thread
 from .evidence import EvidenceScorer, Reranker
 from .language import Language
 from .model import SearchHit
@@ -88,8 +89,9 @@ class SearchService:
         weights: dict[str, float] | None = None,
     ) -> list[SearchHit]:
         """Fused hits reranked by their best sentence; `per_ref` rows of a table may appear."""
-        hits = self.index.search(resolved, top_k=max(top_k, RERANK_DEPTH), lang=lang, per_ref=per_ref, weights=weights)
-        return self.reranker.rerank(resolved.text, hits)[:top_k]
+        with single_thread():
+            hits = self.index.search(resolved, top_k=max(top_k, RERANK_DEPTH), lang=lang, per_ref=per_ref, weights=weights)
+            return self.reranker.rerank(resolved.text, hits)[:top_k]
 
     def lookup_hits(self, question: str) -> list[SearchHit]:
         """Units a question names explicitly ("what does paragraph 3.115 say"), as top hits."""

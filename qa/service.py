@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from rich.console import Console
 
+from budgetqa.index.encoders import single_thread
 from budgetqa.index.language import detect_language
 from budgetqa.index.model import SearchHit
 from budgetqa.index.service import SearchService
@@ -104,7 +105,7 @@ class QAService:
         """
         text = check_question(question)
         language: Language = lang or detect_language(text)
-        with self._lock:
+        with self._lock, single_thread():
             resolved = self.searcher.resolve(text, session_id)
             intent = classify(text)
             if intent.kind is QuestionKind.LOOKUP and intent.citations:

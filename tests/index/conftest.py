@@ -66,3 +66,19 @@ def offline() -> Iterator[None]:
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("HF_HUB_OFFLINE", "1")
         yield
+
+
+def open_printing(document, settings: Settings, session_index) -> tuple:
+    """`HybridIndex.open` with the session index's encoders (already loaded), and what the open printed."""
+    import io
+
+    from budgetqa.index.searcher import HybridIndex
+
+    output = io.StringIO()
+    index = HybridIndex.open(
+        document,
+        settings,
+        console=Console(file=output, width=400),
+        encoder_loader=lambda name: session_index.dense[name][0],
+    )
+    return index, output.getvalue()

