@@ -69,6 +69,10 @@ _ORDINAL_EN = {
     )
 }
 _ORDINAL_ZH = re.compile(r"第([一二三四五六七八九十]+)(?:次|届|轮)")
+_ASKS_WHO = re.compile(
+    r"\bwho(?:m|se)?\b|\bsign(?:s|ed|ature)?\b|\bheads?\b|\bheaded\b|under-secretary|谁|哪位|签署|署名|负责人|主管|副秘书长",
+    re.IGNORECASE,
+)
 _ASKS_COUNTRY = re.compile(r"哪个国家|哪国|which (country|member state)", re.IGNORECASE)
 
 
@@ -96,6 +100,11 @@ class ExtractiveAnswerer:
         self.glossary = glossary
         self.rows_of = scorer.index.rows_of
         self._block_texts = [normalize_zh(unit.text) for unit in document.units()]
+        self._signatures = [
+            ("".join(f.signatory.split()), "".join(f"{f.signatory_title}{f.signatory}".split()))
+            for f in document.forewords
+            if f.signatory
+        ]
         self._frequency: dict[str, int] = {}
         self._tables = {table.ref: table for table in document.tables}
 
@@ -160,8 +169,19 @@ class ExtractiveAnswerer:
         return self._fact_evidence(question, units)
 
     def _fact_evidence(self, question: str, units: list[IndexUnit]) -> list[Evidence]:
-        ranked = sorted(self.scorer.candidates(question, units), key=lambda c: -c.score)
+        candidates = self.scorer.candidates(question, units)
+        if not _ASKS_WHO.search(question):
+            # A foreword's signature names its office as no sentence does, and answers nothing but "who".
+            candidates = [c for c in candidates if not self._is_signature(c)]
+        ranked = sorted(candidates, key=lambda c: -c.score)
         return _top_two([Evidence(candidate) for candidate in ranked])
+
+    def _is_signature(self, candidate: Candidate) -> bool:
+        """The candidate is the signature line of a foreword ("主管反恐怖主义办公室副秘书长 弗拉基米尔·沃龙科夫")."""
+        if candidate.unit.kind is not BlockKind.FOREWORD:
+            return False
+        compact = "".join(candidate.text.split())
+        return any(name in compact and len(compact) <= len(signature) + 4 for name, signature in self._signatures)
 
     def _figure_evidence(self, question: str, units: list[IndexUnit]) -> list[Evidence]:
         candidates = self.scorer.candidates(question, units)

@@ -130,3 +130,12 @@ def test_a_stated_figure_close_behind_a_nil_cell_answers_first(document) -> None
     assert _stated_before_nil([stated, nil]) == [stated, nil]
     far_behind = _cell_evidence(document, "3.28", "(1) 经常预算 3. 安全理事会事务", question, semantic=0.0)
     assert _stated_before_nil([nil, far_behind]) == [nil, far_behind]  # nothing stated comes close
+
+
+@pytest.mark.slow
+def test_a_forewords_signature_answers_who_signed_it_and_nothing_else(service: QAService) -> None:
+    signature = "弗拉基米尔·沃龙科夫"
+    what = service.ask("What does the Office of Counter-Terrorism do?")
+    assert not what.abstained and signature not in what.text
+    who = service.ask("Who signed the foreword of the Office of Counter-Terrorism?")
+    assert signature in who.text and ("foreword", "六") in _refs(who)
