@@ -66,7 +66,7 @@ PROCESS_TIMEOUT_S = 1800.0
 SERVER_START_TIMEOUT_S = 120.0
 MB = 1024 * 1024
 
-# The targets of issues 3 and 4 on this machine: (what, key in the tool's numbers, goal, lower is better).
+# The performance targets the project holds itself to on this machine: (what, key in the tool's numbers, goal, lower is better).
 TARGETS: tuple[tuple[str, str, float, str], ...] = (
     ("warm retrieval latency p50", "query_p50_ms", 50.0, "ms"),
     ("index build from scratch", "build_cold_s", 120.0, "s"),
@@ -808,7 +808,7 @@ def _comparison_markdown(report: BenchReport, tool: SystemBench, baseline: Syste
         )
     lines += [
         "",
-        "## Targets (issues 3 and 4)",
+        "## Targets",
         "",
         "| target | goal | measured | met |",
         "|---|---:|---:|---|",

