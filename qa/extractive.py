@@ -84,6 +84,7 @@ class Evidence:
     cell: CellAnswer | None = None
 
     adjustment: float = 0.0
+    measure: Measure | None = None  # what kind of figure it states (figure evidence only)
 
     @property
     def score(self) -> float:
@@ -196,7 +197,8 @@ class ExtractiveAnswerer:
                 cell = answer_cell(self._tables[unit.ref], unit.row, question)
                 if _states_figures_in_text_cells(self._tables[unit.ref].rows[unit.row]):
                     # "成员：31 个会员国": a figure inside a text cell answers as a quote of the row
-                    pool.append(Evidence(candidate, None, _measure_adjustment(asked, sentence_measure(candidate.text))))
+                    stated = sentence_measure(candidate.text)
+                    pool.append(Evidence(candidate, None, _measure_adjustment(asked, stated), stated))
                 if cell is None or not (cell.cell.is_numeric or len(cell.cell.text) <= SHORT_TEXT_CELL):
                     continue  # a long text cell is quoted through the row, above
                 stated = cell_measure(cell.table, cell.row, cell.cell.text)
@@ -211,9 +213,10 @@ class ExtractiveAnswerer:
                     adjustment += ROW_YEAR if row_years & intent_years else -ROW_YEAR
                 if cell.row.is_total and _TOTAL.search(question):
                     adjustment += TOTAL_ROW_ASKED + (TOTAL_ROW_ASKED if cell.row.part is None else 0.0)
-                pool.append(Evidence(candidate, cell, adjustment))
+                pool.append(Evidence(candidate, cell, adjustment, stated))
             elif _has_figure(candidate.text):
-                pool.append(Evidence(candidate, None, _measure_adjustment(asked, sentence_measure(candidate.text))))
+                stated = sentence_measure(candidate.text)
+                pool.append(Evidence(candidate, None, _measure_adjustment(asked, stated), stated))
         if counted:
             pool = [
                 replace(item, adjustment=item.adjustment + (COUNTED_NOUN if counted in item.candidate.text else -COUNTED_NOUN))
@@ -221,6 +224,10 @@ class ExtractiveAnswerer:
             ]
         if not pool:
             return self._fact_evidence(question, units)
+        if asked is Measure.PERCENT:
+            # "What share / proportion / 比例": only a percentage answers it, where one is in the evidence.
+            percentages = [item for item in pool if item.measure is Measure.PERCENT and item.score >= ABSTAIN_BELOW]
+            pool = percentages or pool
         pool.sort(key=lambda item: -item.score)
         return _top_two(_stated_before_nil(pool))
 

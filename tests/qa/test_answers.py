@@ -139,3 +139,19 @@ def test_a_forewords_signature_answers_who_signed_it_and_nothing_else(service: Q
     assert not what.abstained and signature not in what.text
     who = service.ask("Who signed the foreword of the Office of Counter-Terrorism?")
     assert signature in who.text and ("foreword", "六") in _refs(who)
+
+
+@pytest.mark.slow
+def test_a_share_is_answered_by_a_percentage(service: QAService) -> None:
+    answer = service.ask("What share of civil society speakers were women in 2022?")
+    assert "61%" in answer.text and ("paragraph", "3.78") in _refs(answer)
+
+
+@pytest.mark.slow
+def test_a_count_never_answers_a_share_when_the_evidence_has_a_percentage(service: QAService) -> None:
+    """Rows naming the Committee in full outscore the sentence with the percentage; the asked measure decides."""
+    index = service.searcher.index
+    units = [index.unit_by_uid(uid) for uid in ("row:3.16:1", "row:3.16:2", "paragraph:3.78")]
+    question = "What proportion of civil society speakers at the Palestinian Rights Committee's events in 2022 were women?"
+    best = service.extractive._figure_evidence(question, units)[0]
+    assert best.candidate.unit.uid == "paragraph:3.78" and "61%" in best.candidate.text
