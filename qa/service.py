@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -33,13 +34,15 @@ from budgetqa.inputs import (
 from budgetqa.settings import Settings
 
 from .extractive import ExtractiveAnswerer
-from .intent import QuestionKind, classify
+from .intent import Intent, QuestionKind, classify
+from .measure import Measure, question_measure
 from .model import Answer, AnswerEvent, Language, UnitView
 from .verify import verify
 
 if TYPE_CHECKING:
     from .llm import GenerativeAnswerer
 
+ANSWER_TYPE_TERMS = {Measure.POSTS: "员额数目"}  # words that label a figure of that kind in the tables
 EVIDENCE_HITS = 20  # reranked hits an answer is drawn from
 
 QuestionError = InputError  # a question that cannot be answered as given (empty, too long, binary)
@@ -113,7 +116,8 @@ class QAService:
                 self.searcher.record(session_id, text, resolved, answer.evidence)
                 hits: list[SearchHit] = []
             else:
-                hits = self.searcher.lookup_hits(text) + self.searcher.ranked(resolved, top_k=EVIDENCE_HITS, lang=language, per_ref=3)
+                searched = _with_answer_type(resolved, intent)
+                hits = self.searcher.lookup_hits(text) + self.searcher.ranked(searched, top_k=EVIDENCE_HITS, lang=language, per_ref=3)
                 hits = _dedupe(hits)
                 if self.generator is None or not hits:
                     answer = self.extractive.answer(text, resolved.text, hits, language, split=not resolved.is_follow_up)
@@ -187,6 +191,20 @@ class QAService:
             answer.text = str(error)
             return answer
         return self.extractive.lookup(question, unit, language)
+
+
+def _with_answer_type(resolved: ResolvedQuestion, intent: Intent) -> ResolvedQuestion:
+    """The question as searched for evidence, with the words that label the figure it asks for.
+
+    "How many posts does X have" is answered by a staffing table, whose rows say 员额数目 (number of
+    posts); the question's own words find X's deliverables and narrative as readily. Naming the
+    answer's type in the query brings the staffing rows among the evidence (expected-answer-type
+    expansion); retrieval itself (`search`) is unchanged.
+    """
+    if intent.kind is not QuestionKind.FIGURE:
+        return resolved
+    terms = ANSWER_TYPE_TERMS.get(question_measure(resolved.text))
+    return replace(resolved, text=f"{resolved.text} {terms}") if terms else resolved
 
 
 def _dedupe(hits: list[SearchHit]) -> list[SearchHit]:

@@ -155,3 +155,18 @@ def test_a_count_never_answers_a_share_when_the_evidence_has_a_percentage(servic
     question = "What proportion of civil society speakers at the Palestinian Rights Committee's events in 2022 were women?"
     best = service.extractive._figure_evidence(question, units)[0]
     assert best.candidate.unit.uid == "paragraph:3.78" and "61%" in best.candidate.text
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("question", "figure", "table"),
+    [
+        ("How many posts does UNOAU have in 2024?", "6 posts", "3.66"),
+        ("How many posts will the Security Council affairs subprogramme have in 2024?", "48 posts", "3.28"),
+    ],
+)
+def test_an_english_question_about_posts_is_answered_from_a_staffing_table(
+    service: QAService, question: str, figure: str, table: str
+) -> None:
+    answer = service.ask(question)
+    assert figure in answer.text.splitlines()[0] and ("table", table) in _refs(answer)
