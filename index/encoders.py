@@ -365,6 +365,11 @@ class LazyEncoder:
             self._model = self._load()
         return self._model
 
+    def warm_up(self) -> None:
+        """Load what questions need now: the query engine where there is one, else the model."""
+        if self.query_engine() is None:
+            self.model()
+
     def query_engine(self) -> QueryEncoder | None:
         """The lighter engine that embeds questions for this model, where it has one and it loads."""
         if self._queries is None and self._load_queries is not None:

@@ -107,6 +107,13 @@ class EvidenceScorer:
         cache.save()
         self._vectors = dict(zip(texts, vectors, strict=True))
 
+    def warm_up(self) -> None:
+        """Tokenise every candidate now (about 2,500 texts, under a second), not on the first questions
+        that meet them: a long-running service does this at start-up."""
+        for unit in self.index.units:
+            for text in candidate_texts(unit):
+                self.tokens(_scored_text(unit, text))
+
     def tokens(self, text: str) -> frozenset[str]:
         """The tokens of `text` (memoised)."""
         present = self._tokens.get(text)

@@ -14,7 +14,7 @@ from budgetqa.inputs import check_question
 from budgetqa.settings import Settings
 
 from .batch import BatchError, BatchItem, read_batch
-from .encoders import single_thread
+from .encoders import LazyEncoder, single_thread
 from .evidence import EvidenceScorer, Reranker
 from .language import Language
 from .model import SearchHit
@@ -59,6 +59,15 @@ class SearchService:
     def record(self, session_id: str | None, question: str, resolved: ResolvedQuestion, evidence: list[str]) -> None:
         if session_id is not None:
             self.conversations.setdefault(session_id, Conversation()).record(question, resolved, evidence)
+
+    def warm_up(self) -> None:
+        """Load the question encoders and tokenise every evidence candidate now, so that the first
+        questions a long-running service (`budgetqa serve`, `budgetqa chat`) gets are as fast as the
+        later ones. A one-shot `budgetqa ask` skips this: it needs only what its question touches."""
+        for encoder, _, _ in self.index.dense.values():
+            if isinstance(encoder, LazyEncoder):
+                encoder.warm_up()
+        self.scorer.warm_up()
 
     def search(
         self, question: str, *, top_k: int = 10, session_id: str | None = None, lang: Language | None = None

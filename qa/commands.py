@@ -123,7 +123,9 @@ def chat_command(
 
     if lang not in (None, "zh", "en"):
         raise fail(f"--lang must be zh or en, not {describe(lang or '')}")
-    run_chat(open_service(document), console=console, lang=lang)  # type: ignore[arg-type]
+    service = open_service(document)
+    service.warm_up()
+    run_chat(service, console=console, lang=lang)  # type: ignore[arg-type]
 
 
 def serve_command(

@@ -850,7 +850,9 @@ def serve(host: str = "127.0.0.1", port: int = 8000, settings: Settings | None =
     def open_service() -> AnswerService:
         from budgetqa.qa.service import QAService
 
-        return QAService.open(resolved)
+        service = QAService.open(resolved)
+        service.warm_up()  # the first questions are answered as fast as the later ones
+        return service
 
     app = create_app(open_service, request_timeout_s=resolved.request_timeout_s)
     uvicorn.run(app, host=host, port=port, log_level="info")

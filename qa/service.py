@@ -138,6 +138,11 @@ class QAService:
         self.searcher.record(session_id, question, resolved, verified.evidence or [hit.unit.uid for hit in hits[:3]])
         return verified
 
+    def warm_up(self) -> None:
+        """Ready every question path now (see :meth:`SearchService.warm_up`); for long-running use."""
+        with self._lock:
+            self.searcher.warm_up()
+
     def search(self, query: str, *, top_k: int = 10, session_id: str | None = None) -> list[SearchHit]:
         with self._lock:
             return self.searcher.search(check_question(query), top_k=top_k, session_id=session_id)

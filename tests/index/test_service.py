@@ -137,3 +137,16 @@ def test_the_default_full_index_reopens_and_answers_in_both_languages() -> None:
     assert _refs(service.search("表3.27", top_k=5))[0] == (BlockKind.TABLE, "3.27")
 
 
+
+
+def test_warm_up_loads_the_question_encoders_and_tokenises_every_evidence_candidate(usem3_index) -> None:
+    from budgetqa.index.encoders import LazyEncoder
+    from budgetqa.index.evidence import candidate_texts
+
+    service = SearchService(usem3_index)
+    service.warm_up()
+    for encoder, _, _ in usem3_index.dense.values():
+        assert not isinstance(encoder, LazyEncoder) or encoder.loaded
+    candidates = sum(len(candidate_texts(unit)) for unit in usem3_index.units)
+    assert candidates > 2000 and len(service.scorer._tokens) >= 0.9 * candidates  # texts repeat a little
+    assert service.search("联非办 2024 年有多少员额？")[0].unit.ref
