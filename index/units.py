@@ -11,6 +11,7 @@ match Chinese text.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 from budgetqa.ingest.model import BlockKind, Document, LineSpan, Table, TableRow, Unit
 
@@ -37,16 +38,19 @@ def build_index_units(document: Document, glossary: Glossary) -> list[IndexUnit]
         return _context(part_titles.get(part, ""), _heading_path(section, levels), glossary)
 
     units: list[IndexUnit] = []
+    table_blocks: dict[str, Unit] = {}
     for unit in document.units():
         context = context_of(unit.part, unit.section)
         if unit.kind in (BlockKind.ANNEX, BlockKind.MANDATES) and len(unit.text) > PIECE_CHARS:
             units.extend(_pieces(unit, context, glossary))
             continue
+        if unit.kind is BlockKind.TABLE:
+            table_blocks[unit.ref] = unit
         units.append(_block_unit(unit, context, glossary))
     for table in document.tables:
         context = context_of(table.part, table.section)
         units.extend(_row_units(table, context, glossary))
-        units.extend(_note_units(table, context, glossary))
+        units.extend(_note_units(table_blocks[table.ref], table.notes, context, glossary))
     return units
 
 
@@ -134,24 +138,13 @@ def _row_units(table: Table, context: str, glossary: Glossary) -> Iterator[Index
         )
 
 
-def _note_units(table: Table, context: str, glossary: Glossary) -> Iterator[IndexUnit]:
+def _note_units(table: Unit, notes: list[str], context: str, glossary: Glossary) -> Iterator[IndexUnit]:
     """A table's notes, each its own unit citing the table: "a 包括 1 484 400 美元支出，该款项由大会第
     76/248 号决议……的承付授权供资" is a fact no row states, and the whole table drowns it."""
     english = glossary.english_label(table.title)
-    for index, note in enumerate(table.notes):
-        yield IndexUnit(
-            uid=f"note:{table.ref}:{index}",
-            kind=BlockKind.TABLE,
-            ref=table.ref,
-            title=table.title,
-            text=note,
-            indexed_text=f"{context}\n{table.title} {english}\n{note}\n{_glossed_terms(note, glossary)}".strip(),
-            lines=table.lines,
-            section=tuple(table.section),
-            part=table.part,
-            english_label=english,
-            note=index,
-        )
+    for index, note in enumerate(notes):
+        piece = _text_unit(table, context, english, f"note:{table.ref}:{index}", note, glossary)
+        yield replace(piece, note=index)
 
 
 def row_text(table: Table, row: TableRow) -> str:
