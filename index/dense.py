@@ -46,20 +46,9 @@ class DenseStore:
         return cls(encoder_name, faiss.deserialize_index(data))
 
     def search(self, query_vector: np.ndarray, k: int) -> list[tuple[int, float]]:
-        """Top-k (unit row, cosine) for one normalised query vector.
-
-        One vector against a thousand is searched on one thread: FAISS's OpenMP workers would gain
-        nothing here, and would spin on the second core after the search, slowing what comes next
-        (the e5 query engine's own workers above all).
-        """
+        """Top-k (unit row, cosine) for one normalised query vector."""
         k = min(k, self.index.ntotal)
         if k <= 0:
             return []
-        query = np.ascontiguousarray(query_vector.reshape(1, -1), dtype=np.float32)
-        threads = faiss.omp_get_max_threads()
-        faiss.omp_set_num_threads(1)
-        try:
-            scores, rows = self.index.search(query, k)
-        finally:
-            faiss.omp_set_num_threads(threads)
+        scores, rows = self.index.search(np.ascontiguousarray(query_vector.reshape(1, -1), dtype=np.float32), k)
         return [(int(row), float(score)) for row, score in zip(rows[0], scores[0], strict=True) if row >= 0]
