@@ -44,6 +44,7 @@ from importlib import resources
 from pathlib import Path
 
 import jieba
+import jieba.posseg
 
 from budgetqa.atomic import write_text
 from budgetqa.index.glossary import Glossary, load_glossary, normalize_zh, singular
@@ -158,6 +159,21 @@ def tokenizer_fingerprint() -> str:
 def warm_up() -> None:
     """Initialise jieba now rather than on the first `tokenize` call."""
     _lexicon()
+
+
+@cache
+def _tagger() -> jieba.posseg.POSTokenizer:
+    return jieba.posseg.POSTokenizer(_lexicon().tokenizer)
+
+
+def tagged_words(text: str) -> list[tuple[str, str]]:
+    """jieba's words of `text` with their part-of-speech tags ("n" noun, "v" verb, …), cut with the
+    project's user dictionary; a dictionary term without a tag of its own is tagged "x".
+
+    >>> tagged_words("派了几个代表团出访")[-2:]
+    [('代表团', 'n'), ('出访', 'v')]
+    """
+    return [(pair.word, pair.flag) for pair in _tagger().cut(text)]
 
 
 # ------------------------------------------------------------------------------- numbers

@@ -23,7 +23,7 @@ from budgetqa.ingest.numerals import int_to_chinese
 from budgetqa.ingest.refs import format_label
 
 from .intent import Intent, QuestionKind, classify
-from .measure import Measure, cell_measure, question_measure, sentence_measure
+from .measure import Measure, cell_measure, counted_noun, question_measure, sentence_measure, states_count_of
 from .model import Answer, Citation, Language
 from .question_parts import split_question
 from .table_answer import CellAnswer, answer_cell
@@ -46,6 +46,7 @@ ROW_TABLES = 3
 ROW_TABLE_POSITIONS = 4
 SMALL_TABLE_ROWS = 12  # a table this small offers all its rows wherever it ranks
 DEEPER_ROWS = 6  # table rows taken from below the top evidence units
+DEEPER_COUNTS = 3  # units from below the top that count what a count question counts
 # Score adjustments for a figure of the kind asked (money, posts, percentage, count) or not, and for
 # a table row whose label the question names.
 MEASURE_MATCH = 0.12
@@ -118,8 +119,8 @@ class ExtractiveAnswerer:
         the units retrieved for the whole; `split=False` keeps it whole (a follow-up joined to the
         question it follows must not be split apart again).
         """
-        units = self._evidence_units(hits)
         parts = split_question(standalone) if split else [standalone]
+        units = self._evidence_units(hits, [noun for part in parts if (noun := counted_noun(part))])
         evidence: list[Evidence] = []
         for part in parts:
             found = self._evidence_for(part, units)
@@ -142,8 +143,10 @@ class ExtractiveAnswerer:
 
     # ------------------------------------------------------------------ evidence
 
-    def _evidence_units(self, hits: list[SearchHit]) -> list[IndexUnit]:
-        """The top units, with every row of the top tables (any row may hold the asked cell)."""
+    def _evidence_units(self, hits: list[SearchHit], counted: list[str]) -> list[IndexUnit]:
+        """The top units, with every row of the top tables (any row may hold the asked cell), and
+        the units ranked below them that hold a figure the question asks for: table rows, and
+        sentences that count what it counts ("派出 7 个代表团" for "派了几个代表团")."""
         units: list[IndexUnit] = []
         seen: set[str] = set()
         tables = 0
@@ -162,6 +165,13 @@ class ExtractiveAnswerer:
         # Figures live in tables: rows ranked below the top units still get their chance.
         deeper = [hit.unit for hit in hits[EVIDENCE_UNITS:] if hit.unit.row is not None and hit.unit.uid not in seen]
         units.extend(deeper[:DEEPER_ROWS])
+        seen.update(unit.uid for unit in deeper[:DEEPER_ROWS])
+        counting = [
+            hit.unit
+            for hit in hits[EVIDENCE_UNITS:]
+            if hit.unit.uid not in seen and any(states_count_of(hit.unit.text, noun) for noun in counted)
+        ]
+        units.extend(counting[:DEEPER_COUNTS])
         return units
 
     def _evidence_for(self, question: str, units: list[IndexUnit]) -> list[Evidence]:
@@ -218,10 +228,10 @@ class ExtractiveAnswerer:
                 stated = sentence_measure(candidate.text)
                 pool.append(Evidence(candidate, None, _measure_adjustment(asked, stated), stated))
         if counted:
-            pool = [
-                replace(item, adjustment=item.adjustment + (COUNTED_NOUN if counted in item.candidate.text else -COUNTED_NOUN))
-                for item in pool
-            ]
+            # "几个代表团": evidence that counts 代表团 answers, wherever the evidence has some.
+            pool = [replace(item, adjustment=item.adjustment + _counting_adjustment(item, counted)) for item in pool]
+            counting = [item for item in pool if _counts(item, counted) and item.score >= ABSTAIN_BELOW]
+            pool = counting or pool
         if not pool:
             return self._fact_evidence(question, units)
         if asked is Measure.PERCENT:
@@ -429,16 +439,6 @@ def _has_figure(text: str) -> bool:
     return bool(stated_figures(text))
 
 
-def counted_noun(question: str) -> str | None:
-    """What a Chinese count question counts: "派了几个代表团" → "代表团".
-
-    >>> counted_noun("巴勒斯坦人民权利委员会2022年派了几个代表团出访？")
-    '代表团'
-    """
-    match = re.search(r"(?:几|多少)(?:个|名|次|份|项|辆|家|场|起)([\u4e00-\u9fff]{2,6}?)(?:出访|[？?，,。]|$|是|有|的)", question)
-    return match.group(1) if match else None
-
-
 def _figure_for_year(sentence: str, year: str, context: str = "") -> bool:
     """The sentence states a figure for `year`: the year is followed, within its clause, by a figure,
     or the sentence has no year but sits under a heading of that year ("2022 年方案执行情况").
@@ -455,6 +455,21 @@ def _figure_for_year(sentence: str, year: str, context: str = "") -> bool:
     if year not in sentence:
         return year in context and bool(stated_figures(sentence))
     return False
+
+
+def _counting_adjustment(item: Evidence, noun: str) -> float:
+    """For "几个代表团": evidence that gives a number of 代表团 (a sentence "派出 7 个代表团", a cell of
+    a row about them) gains, evidence that only mentions them stays, evidence without them loses."""
+    if _counts(item, noun):
+        return COUNTED_NOUN
+    return 0.0 if noun in item.candidate.text else -COUNTED_NOUN
+
+
+def _counts(item: Evidence, noun: str) -> bool:
+    """The evidence gives a number of `noun`: a sentence that counts it, or a cell of a row about it."""
+    if item.cell is not None:
+        return noun in item.cell.row.label and item.measure in (Measure.COUNT, Measure.POSTS)
+    return states_count_of(item.candidate.text, noun)
 
 
 def _measure_adjustment(asked: Measure, stated: Measure) -> float:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 
+from budgetqa.index.tokenize import tagged_words
 from budgetqa.ingest.model import Table, TableRow
 
 
@@ -75,3 +76,67 @@ def cell_measure(table: Table, row: TableRow, cell_text: str) -> Measure:
     if posts:
         return Measure.POSTS
     return Measure.COUNT
+
+
+# "几个" / "多少份": a count word and its measure word, after which comes what is counted.
+_COUNT_WORD = re.compile(r"(?:几|多少)(?:个|名|次|份|项|辆|家|场|起|位|所|期|届|轮|批)")
+_HAN = re.compile(r"^[\u4e00-\u9fff]+$")
+MAX_COUNTED_CHARS = 8
+_COORDINATORS = frozenset({"、", "和", "及", "与", "或"})
+
+
+def counted_noun(question: str) -> str | None:
+    """What a Chinese count question counts: the noun phrase after "几个" / "多少份".
+
+    The words after the count word are tagged by jieba; the phrase runs to its first noun (a
+    dictionary term counts as one) and on through the nouns that follow it, so that a verb after
+    the noun ("代表团出访") ends it and a modifier before it ("索赔申请表") stays in it.  A long or
+    coordinated phrase ("巴勒斯坦社会经济状况报告", "选举技术、咨询和审查团") gives its head, the
+    last noun, which is what the evidence must count.
+
+    >>> counted_noun("巴勒斯坦人民权利委员会2022年派了几个代表团出访？")
+    '代表团'
+    >>> counted_noun("截至2023年底一共收到了多少份索赔申请表？"), counted_noun("政治建和部有多少钱？")
+    ('索赔申请表', None)
+    >>> counted_noun("派出多少个选举技术、咨询和审查团？"), counted_noun("出几份巴勒斯坦社会经济状况报告？")
+    ('审查团', '报告')
+    """
+    for match in _COUNT_WORD.finditer(question):
+        words: list[str] = []
+        head, end, coordinated, after_coordinator = "", 0, False, False
+        for word, tag in tagged_words(question[match.end() :]):
+            if word in _COORDINATORS:
+                if not head:
+                    break
+                coordinated = after_coordinator = True
+                continue
+            noun = bool(_HAN.match(word)) and (tag.startswith("n") or (tag == "x" and len(word) >= 2))
+            modifier = bool(_HAN.match(word)) and tag[:1] in ("v", "a", "b")
+            if not noun and not (modifier and (not head or after_coordinator)):
+                break
+            if noun:
+                # a one-character noun keeps the word before it: "审查团" (审查 + 团), not "团"
+                head = word if len(word) > 1 or not words or after_coordinator else words[-1] + word
+                end = len(words) + 1
+            words.append(word)
+            after_coordinator = False
+        if not head:
+            continue
+        phrase = "".join(words[:end])
+        counted = head if coordinated or len(phrase) > MAX_COUNTED_CHARS else phrase
+        if len(counted) >= 2:
+            return counted
+    return None
+
+
+def states_count_of(text: str, noun: str) -> bool:
+    """`text` gives a number of `noun` ("派出 7 个代表团", "10 份报告", "45 个联合国和非联合国实体").
+
+    >>> states_count_of("派出 7 个代表团进行访问。", "代表团"), states_count_of("代表团访问", "代表团")
+    (True, False)
+    >>> states_count_of("包括 45 个联合国和非联合国实体", "实体")
+    True
+    """
+    noun = re.escape(noun)
+    counted = rf"\d\s*(?:{noun}|[个名次份项辆家场起位所期届轮批][^\d，。；,;:：]{{0,12}}?{noun})"
+    return re.search(counted, text) is not None

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from budgetqa.qa.extractive import counted_noun, split_question
+from budgetqa.qa.extractive import split_question
+from budgetqa.qa.measure import counted_noun
 from budgetqa.qa.service import QAService
 from budgetqa.settings import Settings
 
