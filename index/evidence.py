@@ -39,6 +39,14 @@ RERANK_PRIOR_WEIGHT = 0.5
 
 
 @dataclass(frozen=True)
+class RankedUnit:
+    """A unit offered as evidence, with the retrieval rank of the hit it came from."""
+
+    unit: IndexUnit
+    rank: int
+
+
+@dataclass(frozen=True)
 class Candidate:
     """A sentence of a unit (or a whole table row) with its scores."""
 
@@ -139,11 +147,15 @@ class EvidenceScorer:
         found = sum(self.idf(term) for term in known if term in present)
         return found / total
 
-    def candidates(self, question: str, units: Sequence[IndexUnit]) -> list[Candidate]:
+    def candidates(
+        self, question: str, units: Sequence[IndexUnit], *, ranks: Sequence[int] | None = None
+    ) -> list[Candidate]:
         """Score every sentence of `units` (a table row is one candidate; whole tables are skipped:
-        their rows stand for them)."""
+        their rows stand for them).  `ranks` are the units' retrieval ranks (their positions if not
+        given)."""
         terms = self.question_terms(question)
-        pool = [(unit, text, rank) for rank, unit in enumerate(units) for text in candidate_texts(unit)]
+        order = range(len(units)) if ranks is None else ranks
+        pool = [(unit, text, rank) for unit, rank in zip(units, order, strict=True) for text in candidate_texts(unit)]
         if not pool:
             return []
         semantic = self._similarities(question, [text for _, text, _ in pool])

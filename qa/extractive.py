@@ -15,9 +15,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from budgetqa.index.evidence import Candidate, EvidenceScorer
+from budgetqa.index.evidence import Candidate, EvidenceScorer, RankedUnit
 from budgetqa.index.glossary import Glossary, GlossaryEntry, normalize_zh
-from budgetqa.index.model import IndexUnit, SearchHit
+from budgetqa.index.model import SearchHit
 from budgetqa.ingest.model import BlockKind, Document, TableRow, Unit
 from budgetqa.ingest.numerals import int_to_chinese
 from budgetqa.ingest.refs import format_label
@@ -143,11 +143,12 @@ class ExtractiveAnswerer:
 
     # ------------------------------------------------------------------ evidence
 
-    def _evidence_units(self, hits: list[SearchHit], counted: list[str]) -> list[IndexUnit]:
+    def _evidence_units(self, hits: list[SearchHit], counted: list[str]) -> list[RankedUnit]:
         """The top units, with every row of the top tables (any row may hold the asked cell), and
         the units ranked below them that hold a figure the question asks for: table rows, and
-        sentences that count what it counts ("派出 7 个代表团" for "派了几个代表团")."""
-        units: list[IndexUnit] = []
+        sentences that count what it counts ("派出 7 个代表团" for "派了几个代表团").  Each unit
+        keeps the retrieval rank of its hit (a table's rows, that of their table)."""
+        units: list[RankedUnit] = []
         seen: set[str] = set()
         tables = 0
         for position, hit in enumerate(hits[:EVIDENCE_UNITS]):
@@ -157,30 +158,31 @@ class ExtractiveAnswerer:
             if unit.is_whole_table and (expand or small) and unit.ref not in seen:
                 seen.add(unit.ref)
                 tables += 1
-                units.extend(row for row in self.rows_of(unit.ref) if row.uid not in seen)
+                units.extend(RankedUnit(row, position) for row in self.rows_of(unit.ref) if row.uid not in seen)
                 seen.update(row.uid for row in self.rows_of(unit.ref))
             elif unit.uid not in seen:
-                units.append(unit)
+                units.append(RankedUnit(unit, position))
             seen.add(unit.uid)
+        below = list(enumerate(hits))[EVIDENCE_UNITS:]
         # Figures live in tables: rows ranked below the top units still get their chance.
-        deeper = [hit.unit for hit in hits[EVIDENCE_UNITS:] if hit.unit.row is not None and hit.unit.uid not in seen]
+        deeper = [RankedUnit(hit.unit, rank) for rank, hit in below if hit.unit.row is not None and hit.unit.uid not in seen]
         units.extend(deeper[:DEEPER_ROWS])
-        seen.update(unit.uid for unit in deeper[:DEEPER_ROWS])
+        seen.update(item.unit.uid for item in deeper[:DEEPER_ROWS])
         counting = [
-            hit.unit
-            for hit in hits[EVIDENCE_UNITS:]
+            RankedUnit(hit.unit, rank)
+            for rank, hit in below
             if hit.unit.uid not in seen and any(states_count_of(hit.unit.text, noun) for noun in counted)
         ]
         units.extend(counting[:DEEPER_COUNTS])
         return units
 
-    def _evidence_for(self, question: str, units: list[IndexUnit]) -> list[Evidence]:
+    def _evidence_for(self, question: str, units: list[RankedUnit]) -> list[Evidence]:
         if classify(question).kind is QuestionKind.FIGURE:
             return self._figure_evidence(question, units)
         return self._fact_evidence(question, units)
 
-    def _fact_evidence(self, question: str, units: list[IndexUnit]) -> list[Evidence]:
-        candidates = self.scorer.candidates(question, units)
+    def _fact_evidence(self, question: str, units: list[RankedUnit]) -> list[Evidence]:
+        candidates = self.scorer.candidates(question, [item.unit for item in units], ranks=[item.rank for item in units])
         if not _ASKS_WHO.search(question):
             # A foreword's signature names its office as no sentence does, and answers nothing but "who".
             candidates = [c for c in candidates if not self._is_signature(c)]
@@ -194,8 +196,8 @@ class ExtractiveAnswerer:
         compact = "".join(candidate.text.split())
         return any(name in compact and len(compact) <= len(signature) + 4 for name, signature in self._signatures)
 
-    def _figure_evidence(self, question: str, units: list[IndexUnit]) -> list[Evidence]:
-        candidates = self.scorer.candidates(question, units)
+    def _figure_evidence(self, question: str, units: list[RankedUnit]) -> list[Evidence]:
+        candidates = self.scorer.candidates(question, [item.unit for item in units], ranks=[item.rank for item in units])
         asked = question_measure(question)
         compact_question = "".join(question.split())
         counted = counted_noun(question)
