@@ -23,7 +23,15 @@ from budgetqa.ingest.numerals import int_to_chinese
 from budgetqa.ingest.refs import format_label
 
 from .intent import Intent, QuestionKind, classify
-from .measure import Measure, cell_measure, counted_noun, question_measure, sentence_measure, states_count_of
+from .measure import (
+    Measure,
+    cell_measure,
+    counted_noun,
+    mentions,
+    question_measure,
+    sentence_measure,
+    states_count_of,
+)
 from .model import Answer, Citation, Language
 from .question_parts import split_question
 from .table_answer import CellAnswer, answer_cell
@@ -120,7 +128,7 @@ class ExtractiveAnswerer:
         question it follows must not be split apart again).
         """
         parts = split_question(standalone) if split else [standalone]
-        units = self._evidence_units(hits, [noun for part in parts if (noun := counted_noun(part))])
+        units = self._evidence_units(hits, [noun for part in parts if (noun := _counted(part))])
         evidence: list[Evidence] = []
         for part in parts:
             found = self._evidence_for(part, units)
@@ -200,7 +208,7 @@ class ExtractiveAnswerer:
         candidates = self.scorer.candidates(question, [item.unit for item in units], ranks=[item.rank for item in units])
         asked = question_measure(question)
         compact_question = "".join(question.split())
-        counted = counted_noun(question)
+        counted = _counted(question)
         intent_years = set(_YEAR.findall(question))
         pool: list[Evidence] = []
         for candidate in candidates:
@@ -250,8 +258,8 @@ class ExtractiveAnswerer:
             return True
         if _ASKS_COUNTRY.search(question) and not self._names_a_place(best.candidate.text):
             return True
-        counted = counted_noun(question)
-        if counted and counted not in best.candidate.text:
+        counted = _counted(question)
+        if counted and not mentions(best.candidate.text, counted):
             return True  # "多少份索赔申请表" answered by evidence that never mentions them
         if intent.kind is QuestionKind.FIGURE and intent.years:
             if best.cell is not None:
@@ -459,18 +467,24 @@ def _figure_for_year(sentence: str, year: str, context: str = "") -> bool:
     return False
 
 
+def _counted(question: str) -> str | None:
+    """What a count question counts, except posts: staffing tables count them under their own labels
+    (see :mod:`.measure`)."""
+    return None if question_measure(question) is Measure.POSTS else counted_noun(question)
+
+
 def _counting_adjustment(item: Evidence, noun: str) -> float:
     """For "几个代表团": evidence that gives a number of 代表团 (a sentence "派出 7 个代表团", a cell of
     a row about them) gains, evidence that only mentions them stays, evidence without them loses."""
     if _counts(item, noun):
         return COUNTED_NOUN
-    return 0.0 if noun in item.candidate.text else -COUNTED_NOUN
+    return 0.0 if mentions(item.candidate.text, noun) else -COUNTED_NOUN
 
 
 def _counts(item: Evidence, noun: str) -> bool:
     """The evidence gives a number of `noun`: a sentence that counts it, or a cell of a row about it."""
     if item.cell is not None:
-        return noun in item.cell.row.label and item.measure in (Measure.COUNT, Measure.POSTS)
+        return mentions(item.cell.row.label, noun) and item.measure in (Measure.COUNT, Measure.POSTS)
     return states_count_of(item.candidate.text, noun)
 
 

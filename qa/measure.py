@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
+from functools import cache
 
 from budgetqa.index.tokenize import tagged_words
 from budgetqa.ingest.model import Table, TableRow
@@ -129,6 +130,23 @@ def counted_noun(question: str) -> str | None:
     return None
 
 
+@cache
+def _noun_pattern(noun: str) -> str:
+    """A pattern for `noun` whose words may have a few characters between them, as the document
+    words it more fully ("社会经济报告" meets "社会经济状况报告")."""
+    words = [re.escape(word) for word, _ in tagged_words(noun)]
+    return r"[^\d，。；、,;:：]{0,4}?".join(words)
+
+
+def mentions(text: str, noun: str) -> bool:
+    """`text` names `noun`, its words perhaps a few characters apart.
+
+    >>> mentions("巴勒斯坦社会经济状况报告", "社会经济报告"), mentions("社会、经济和报告", "社会经济报告")
+    (True, False)
+    """
+    return re.search(_noun_pattern(noun), text) is not None
+
+
 def states_count_of(text: str, noun: str) -> bool:
     """`text` gives a number of `noun` ("派出 7 个代表团", "10 份报告", "45 个联合国和非联合国实体").
 
@@ -137,6 +155,6 @@ def states_count_of(text: str, noun: str) -> bool:
     >>> states_count_of("包括 45 个联合国和非联合国实体", "实体")
     True
     """
-    noun = re.escape(noun)
-    counted = rf"\d\s*(?:{noun}|[个名次份项辆家场起位所期届轮批][^\d，。；,;:：]{{0,12}}?{noun})"
+    pattern = _noun_pattern(noun)
+    counted = rf"\d\s*(?:{pattern}|[个名次份项辆家场起位所期届轮批][^\d，。；,;:：]{{0,12}}?{pattern})"
     return re.search(counted, text) is not None

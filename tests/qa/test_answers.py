@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from budgetqa.index.evidence import RankedUnit
 from budgetqa.qa.extractive import split_question
 from budgetqa.qa.measure import counted_noun
 from budgetqa.qa.service import QAService
@@ -24,7 +25,15 @@ def test_split_question_answers_each_part_of_a_question_that_asks_several_things
 
 @pytest.mark.parametrize(
     ("question", "noun"),
-    [("巴勒斯坦人民权利委员会2022年派了几个代表团出访？", "代表团"), ("截至2023年底一共收到了多少份索赔申请表？", "索赔申请表"), ("政治建和部有多少钱？", None)],
+    [
+        ("巴勒斯坦人民权利委员会2022年派了几个代表团出访？", "代表团"),  # a verb ends the noun
+        ("截至2023年底一共收到了多少份索赔申请表？", "索赔申请表"),  # a modifier stays in it
+        ("政治建和部有多少钱？", None),  # no measure word: not a count
+        ("建设和平基金2022年一共投了多少钱？覆盖了几个国家？", "国家"),
+        ("2024年联合国打算派出多少个选举技术、咨询和审查团？", "审查团"),  # coordinated: the head
+        ("特别协调员办事处原计划出几份巴勒斯坦社会经济状况报告？", "报告"),  # long: the head
+        ("有多少人参加？", None),
+    ],
 )
 def test_counted_noun_is_what_a_count_question_counts(question: str, noun: str | None) -> None:
     assert counted_noun(question) == noun
@@ -59,6 +68,22 @@ def test_a_fact_stated_only_in_a_table_note_is_answered_and_cited_to_its_table(s
     assert not answer.abstained and answer.verification.clean
     assert "1 484 400" in answer.text and "76/248" in answer.text
     assert {ref for kind, ref in _refs(answer) if kind == "table"} & {"3.24", "3.27"}
+
+
+@pytest.mark.slow
+def test_a_count_question_is_answered_by_the_sentence_that_counts_it(service: QAService) -> None:
+    # ¶3.73 ranks below the top evidence units; it is the one sentence that counts delegations.
+    answer = service.ask("2022 年委员会派出了多少个代表团进行访问？")
+    assert not answer.abstained and answer.verification.clean
+    assert "7 个代表团" in answer.text and ("paragraph", "3.73") in _refs(answer)
+
+
+@pytest.mark.slow
+def test_a_count_question_meets_a_row_that_words_its_noun_more_fully(service: QAService) -> None:
+    # "社会经济报告" is printed "社会经济状况报告" in the deliverables table.
+    answer = service.ask("特别协调员办事处2022年实际出了几份社会经济报告？")
+    assert not answer.abstained and ("table", "3.45") in _refs(answer)
+    assert "2022 年实际：10" in answer.text
 
 
 @pytest.mark.slow
@@ -152,7 +177,8 @@ def test_a_share_is_answered_by_a_percentage(service: QAService) -> None:
 def test_a_count_never_answers_a_share_when_the_evidence_has_a_percentage(service: QAService) -> None:
     """Rows naming the Committee in full outscore the sentence with the percentage; the asked measure decides."""
     index = service.searcher.index
-    units = [index.unit_by_uid(uid) for uid in ("row:3.16:1", "row:3.16:2", "paragraph:3.78")]
+    uids = ("row:3.16:1", "row:3.16:2", "paragraph:3.78")
+    units = [RankedUnit(index.unit_by_uid(uid), rank) for rank, uid in enumerate(uids)]
     question = "What proportion of civil society speakers at the Palestinian Rights Committee's events in 2022 were women?"
     best = service.extractive._figure_evidence(question, units)[0]
     assert best.candidate.unit.uid == "paragraph:3.78" and "61%" in best.candidate.text
