@@ -194,8 +194,21 @@ class ExtractiveAnswerer:
         if not _ASKS_WHO.search(question):
             # A foreword's signature names its office as no sentence does, and answers nothing but "who".
             candidates = [c for c in candidates if not self._is_signature(c)]
-        ranked = sorted(candidates, key=lambda c: -c.score)
-        return _top_two([Evidence(candidate) for candidate in ranked])
+        evidence = [self._fact_item(question, candidate) for candidate in candidates]
+        return _top_two(sorted(evidence, key=lambda item: -item.score))
+
+    def _fact_item(self, question: str, candidate: Candidate) -> Evidence:
+        """"What is the 2024 target for …": a table row whose cell for that year states it in words (a
+        performance measure's "2024(计划)") answers with that cell first, and counts for more than
+        prose about other years."""
+        unit = candidate.unit
+        years = set(_YEAR.findall(question))
+        if unit.row is None or not years:
+            return Evidence(candidate)
+        cell = answer_cell(self._tables[unit.ref], unit.row, question)
+        if cell is None or cell.cell.is_numeric or cell.cell.is_nil or not years & set(_YEAR.findall(cell.column)):
+            return Evidence(candidate)
+        return Evidence(candidate, cell, ROW_YEAR)
 
     def _is_signature(self, candidate: Candidate) -> bool:
         """The candidate is the signature line of a foreword ("主管反恐怖主义办公室副秘书长 弗拉基米尔·沃龙科夫")."""
@@ -346,6 +359,9 @@ class ExtractiveAnswerer:
         english = self.glossary.english_label
         where = f" ({' / '.join(english(item) for item in scope)})" if scope else ""
         rest = f" (same row: {'; '.join(f'{english(column)} {other.text}' for column, other in others)})" if show_row else ""
+        if cell.cell.value is None and not cell.cell.is_nil:  # a cell in words: its key terms glossed
+            glossed = "; ".join(f"{zh} = {en}" for zh, en in self.glossary.gloss(cell.cell.text)[:6])
+            rest += f" (key terms: {glossed})" if glossed else ""
         return f"{english(row.label)}{where}, {english(cell.column)}: {_english_value(cell)}{rest} [{label}]"
 
     def _citation(self, item: Evidence) -> Citation:
