@@ -116,6 +116,12 @@ class ExtractiveAnswerer:
             if f.signatory
         ]
         self._frequency: dict[str, int] = {}
+        texts: dict[tuple[str, ...], list[str]] = {}
+        for unit in document.units():
+            key = _subprogramme(unit.section)
+            if key is not None:
+                texts.setdefault(key, []).append(normalize_zh(unit.text))
+        self._subprogramme_texts = {key: " ".join(parts) for key, parts in texts.items()}
         self._tables = {table.ref: table for table in document.tables}
 
     def answer(
@@ -205,9 +211,18 @@ class ExtractiveAnswerer:
         years = set(_YEAR.findall(question))
         if unit.row is None or not years:
             return Evidence(candidate)
-        cell = answer_cell(self._tables[unit.ref], unit.row, question)
-        if cell is None or cell.cell.is_numeric or cell.cell.is_nil or not years & set(_YEAR.findall(cell.column)):
+        table = self._tables[unit.ref]
+        table_years = {year for column in table.columns for year in _YEAR.findall(column)}
+        if not table_years:
             return Evidence(candidate)
+        if not years & table_years:
+            return Evidence(candidate, None, -ROW_YEAR)  # the table's years are others
+        cell = answer_cell(table, unit.row, question)
+        if cell is None or cell.cell.is_nil or not years & set(_YEAR.findall(cell.column)):
+            return Evidence(candidate)
+        if cell.cell.is_numeric:
+            # that year's cell is a figure (an estimate, a count): the row answers "how much", not "what"
+            return Evidence(candidate, None, -ROW_YEAR)
         return Evidence(candidate, cell, ROW_YEAR)
 
     def _is_signature(self, candidate: Candidate) -> bool:
@@ -292,6 +307,11 @@ class ExtractiveAnswerer:
         something else ("联合国阿富汗援助团" answered from a paragraph on another office)."""
         unit = best.candidate.unit
         seen = normalize_zh(f"{unit.text} {unit.title} {' '.join(unit.section)}")
+        subprogramme = _subprogramme(unit.section)
+        if subprogramme is not None:
+            # A subprogramme's blocks speak of its body by a short name ("特别委员会") once one of
+            # them has named it in full.
+            seen += self._subprogramme_texts.get(subprogramme, "")
         missing = []
         for entry in self._named_entities(question):
             forms = [normalize_zh(form) for form in entry.zh_forms]
@@ -417,6 +437,14 @@ class ExtractiveAnswerer:
             evidence=[unit.id],
             mode="lookup",
         )
+
+
+def _subprogramme(section: tuple[str, ...] | list[str]) -> tuple[str, ...] | None:
+    """The heading path down to a unit's subprogramme ("次级方案 4 非殖民化"), or None outside one."""
+    for depth, heading in enumerate(section):
+        if heading.startswith("次级方案"):
+            return tuple(section[: depth + 1])
+    return None
 
 
 def _distinct(evidence: list[Evidence]) -> list[Evidence]:
