@@ -7,7 +7,8 @@ The data lives in `resources/glossary.tsv` (UTF-8, tab-separated, one header lin
   `variants`: other Chinese forms, separated by "|";
 - `en`: the official English term; `abbr_en`: its abbreviation (DPPA, P-4, GS (OL));
   `en_variants`: English synonyms users write, separated by "|";
-- `category`: org, title, grade, budget, label, expenditure, mandate, programme, geo.
+- `category`: org, title, grade, budget, label, expenditure, mandate, programme, geo, count
+  (things a question counts, "会议 meetings": too common to search by or to gloss).
 
 Every Chinese form occurs in the document (a test checks it), so the glossary speaks the
 document's own language.  It serves three users:
@@ -32,10 +33,12 @@ from budgetqa.ingest.numerals import chinese_to_int, int_to_roman
 GLOSSARY_RESOURCE = "glossary.tsv"
 COLUMNS = ("zh", "en", "abbr_en", "abbr_zh", "category", "variants", "en_variants")
 CATEGORIES = frozenset(
-    {"org", "title", "grade", "budget", "label", "expenditure", "mandate", "programme", "geo"}
+    {"org", "title", "grade", "budget", "label", "expenditure", "mandate", "programme", "geo", "count"}
 )
 # Table-header vocabulary ("其他", "计划", "实际"): used for labels, too generic to gloss.
-_LABEL_ONLY = frozenset({"label"})
+_LABEL_ONLY = frozenset({"label", "count"})
+# Words of every other sentence ("会议", "活动"): a query is not expanded with them.
+_NOT_SEARCHED = frozenset({"count"})
 
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _SPACE_NEAR_CJK = re.compile(rf"(?<=[{_CJK}])\s+|\s+(?=[{_CJK}])")
@@ -319,10 +322,21 @@ class Glossary:
         """
         terms: list[str] = []
         for entry in self.match_english(query):
+            if entry.category in _NOT_SEARCHED:
+                continue
             terms.append(entry.zh)
             if entry.abbr_zh:
                 terms.append(entry.abbr_zh)
         return list(dict.fromkeys(terms))
+
+    def chinese_for(self, english: str) -> str | None:
+        """The Chinese term whose English form is exactly the phrase `english` (any case or number).
+
+        >>> load_glossary().chinese_for("Delegations"), load_glossary().chinese_for("a delegation")
+        ('代表团', None)
+        """
+        entries = self._en_index.get(tuple(english_words(english)))
+        return entries[0].zh if entries else None
 
     def by_zh(self, zh: str) -> GlossaryEntry | None:
         """The entry one of whose Chinese forms is exactly `zh`, if any."""

@@ -27,6 +27,7 @@ from .measure import (
     Measure,
     cell_measure,
     counted_noun,
+    english_counted_phrase,
     mentions,
     question_measure,
     sentence_measure,
@@ -70,6 +71,7 @@ TOTAL_ROW_ASKED = 0.1  # "一共/in total" asks for a 共计 row (more so for a 
 WHOLE_ROW_COLUMNS = 6
 
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
 _TOTAL = re.compile(r"一共|总共|共计|合计|总额|加在一起|合起来|\bin total\b|\baltogether\b|\bcombined\b|\btotal\b", re.IGNORECASE)
 _ORDINAL_EN = {
     word: int_to_chinese(number)
@@ -134,7 +136,7 @@ class ExtractiveAnswerer:
         question it follows must not be split apart again).
         """
         parts = split_question(standalone) if split else [standalone]
-        units = self._evidence_units(hits, [noun for part in parts if (noun := _counted(part))])
+        units = self._evidence_units(hits, [noun for part in parts if (noun := self._counted(part))])
         evidence: list[Evidence] = []
         for part in parts:
             found = self._evidence_for(part, units)
@@ -236,7 +238,7 @@ class ExtractiveAnswerer:
         candidates = self.scorer.candidates(question, [item.unit for item in units], ranks=[item.rank for item in units])
         asked = question_measure(question)
         compact_question = "".join(question.split())
-        counted = _counted(question)
+        counted = self._counted(question)
         intent_years = set(_YEAR.findall(question))
         pool: list[Evidence] = []
         for candidate in candidates:
@@ -279,6 +281,22 @@ class ExtractiveAnswerer:
         pool.sort(key=lambda item: -item.score)
         return _top_two(_stated_before_nil(pool))
 
+    def _counted(self, question: str) -> str | None:
+        """What a count question counts, in the document's Chinese: "几个代表团" → 代表团, "how many
+        civil society speakers" → 发言者 (the longest tail of the phrase the glossary knows).  Not
+        posts: staffing tables count them under their own labels (see :mod:`.measure`)."""
+        if question_measure(question) is Measure.POSTS:
+            return None
+        if _HAN.search(question):
+            return counted_noun(question)
+        phrase = english_counted_phrase(question)
+        words = phrase.split() if phrase else []
+        for start in range(len(words)):
+            chinese = self.glossary.chinese_for(" ".join(words[start:]))
+            if chinese:
+                return chinese
+        return None
+
     def _too_weak(self, question: str, intent: Intent, best: Evidence) -> bool:
         if best.score < ABSTAIN_BELOW:
             return True
@@ -286,9 +304,11 @@ class ExtractiveAnswerer:
             return True
         if _ASKS_COUNTRY.search(question) and not self._names_a_place(best.candidate.text):
             return True
-        counted = _counted(question)
+        counted = self._counted(question)
         if counted and not mentions(best.candidate.text, counted):
             return True  # "多少份索赔申请表" answered by evidence that never mentions them
+        if intent.kind is QuestionKind.FIGURE and best.measure is Measure.COUNT and question_measure(question) is Measure.MONEY:
+            return True  # "how much is the budget of X" answered by a count of X's meetings
         if intent.kind is QuestionKind.FIGURE and intent.years:
             if best.cell is not None:
                 # A column without a year (a change column) is about the budget year itself.
@@ -509,12 +529,6 @@ def _figure_for_year(sentence: str, year: str, context: str = "") -> bool:
     if year not in sentence:
         return year in context and bool(stated_figures(sentence))
     return False
-
-
-def _counted(question: str) -> str | None:
-    """What a count question counts, except posts: staffing tables count them under their own labels
-    (see :mod:`.measure`)."""
-    return None if question_measure(question) is Measure.POSTS else counted_noun(question)
 
 
 def _counting_adjustment(item: Evidence, noun: str) -> float:

@@ -32,6 +32,7 @@ _MONEY = re.compile(
     r"|\bresources\b|\bcosts?\b|\bappropriat|\bexpenditure|\bspen[dt]",
     re.IGNORECASE,
 )
+_COUNTED = re.compile(r"\bhow many\b|(?:几|多少)(?:个|名|次|份|项|辆|家|场|起|位|所|期|届|轮|批)", re.IGNORECASE)
 _PERCENT = re.compile(
     r"百分|比例|比率|率|几成|占|%|\bshare\b|\bproportion\b|\bper ?cent|\bpercentage\b|\brates?\b", re.IGNORECASE
 )
@@ -42,11 +43,15 @@ def question_measure(question: str) -> Measure:
 
     >>> question_measure("政治建和部 2024 年的员额资源是多少？"), question_measure("联非办有几个员额？")
     (<Measure.MONEY: 'money'>, <Measure.POSTS: 'posts'>)
+    >>> question_measure("How many UN agencies, funds and programmes does the Office coordinate?")
+    <Measure.COUNT: 'count'>
     """
     if _POSTS.search(question):
         return Measure.POSTS
     if _PERCENT.search(question):
         return Measure.PERCENT
+    if _COUNTED.search(question):
+        return Measure.COUNT  # "how many … funds" counts funds
     if _MONEY.search(question):
         return Measure.MONEY
     return Measure.COUNT
@@ -80,7 +85,7 @@ def cell_measure(table: Table, row: TableRow, cell_text: str) -> Measure:
 
 
 # "几个" / "多少份": a count word and its measure word, after which comes what is counted.
-_COUNT_WORD = re.compile(r"(?:几|多少)(?:个|名|次|份|项|辆|家|场|起|位|所|期|届|轮|批)")
+_COUNT_WORD = re.compile(r"(?:几|多少)(?P<measure_word>个|名|次|份|项|辆|家|场|起|位|所|期|届|轮|批)?")
 _HAN = re.compile(r"^[\u4e00-\u9fff]+$")
 MAX_COUNTED_CHARS = 8
 _COORDINATORS = frozenset({"、", "和", "及", "与", "或"})
@@ -101,8 +106,12 @@ def counted_noun(question: str) -> str | None:
     ('索赔申请表', None)
     >>> counted_noun("派出多少个选举技术、咨询和审查团？"), counted_noun("出几份巴勒斯坦社会经济状况报告？")
     ('审查团', '报告')
+    >>> counted_noun("在日内瓦有多少工作人员？"), counted_noun("有多少预算外资金？")
+    ('工作人员', None)
     """
     for match in _COUNT_WORD.finditer(question):
+        if match.group("measure_word") is None and question_measure(question) is not Measure.COUNT:
+            continue  # "多少预算外资金" asks an amount, "多少工作人员" a number
         words: list[str] = []
         head, end, coordinated, after_coordinator = "", 0, False, False
         for word, tag in tagged_words(question[match.end() :]):
@@ -128,6 +137,35 @@ def counted_noun(question: str) -> str | None:
         if len(counted) >= 2:
             return counted
     return None
+
+
+_HOW_MANY = re.compile(r"\bhow many\s+(?P<phrase>[A-Za-z][\w'’-]*(?:\s+[A-Za-z][\w'’-]*){0,5})", re.IGNORECASE)
+# Words that end the noun phrase after "how many": verbs, auxiliaries, prepositions, relatives.
+_PHRASE_END = frozenset(
+    "are is was were be been do does did will would can could should shall may might have has had "
+    "of in on at for to from by with under over during about per within between among across "
+    "that which who whose whom were got get gets received receive took take held hold sit sits "
+    "remain remained".split()
+)
+
+
+def english_counted_phrase(question: str) -> str | None:
+    """The words an English "how many" question counts, up to its verb or preposition.
+
+    >>> english_counted_phrase("How many members of the Network got training?")
+    'members'
+    >>> english_counted_phrase("How many civil society speakers were women?"), english_counted_phrase("How much?")
+    ('civil society speakers', None)
+    """
+    match = _HOW_MANY.search(question)
+    if match is None:
+        return None
+    words: list[str] = []
+    for word in match.group("phrase").split():
+        if word.lower() in _PHRASE_END:
+            break
+        words.append(word)
+    return " ".join(words) or None
 
 
 @cache

@@ -131,3 +131,10 @@ def test_a_malformed_glossary_line_names_the_line() -> None:
     text = "zh\ten\tabbr_en\tabbr_zh\tcategory\tvariants\ten_variants\n员额\tposts\t\t\tbudgte\t\t\n"
     with pytest.raises(GlossaryError, match=r"glossary.tsv:2: unknown category 'budgte'"):
         parse_glossary(text)
+
+
+def test_count_nouns_name_what_a_question_counts_but_neither_expand_queries_nor_gloss(glossary: Glossary) -> None:
+    assert glossary.chinese_for("meetings") == "会议" and glossary.chinese_for("Member States") == "会员国"
+    assert "会议" not in glossary.expand_english("How many meetings did the Fourth Committee hold?")
+    assert "Fourth Committee" in [entry.en for entry in glossary.match_english("Fourth Committee meetings")]
+    assert [zh for zh, _ in glossary.gloss("第四委员会举行了 9 次会议")] == ["第四委员会"]

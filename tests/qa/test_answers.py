@@ -79,11 +79,45 @@ def test_a_count_question_is_answered_by_the_sentence_that_counts_it(service: QA
 
 
 @pytest.mark.slow
+def test_an_english_count_question_counts_the_glossary_noun_it_names(service: QAService) -> None:
+    answer = service.ask("How many delegations did the Palestinian Rights Committee send in 2022?")
+    assert "7 个代表团" in answer.text and ("paragraph", "3.73") in _refs(answer)
+    declined = service.ask("How many staff does the Palestinian Rights Committee have in Geneva?")
+    assert declined.abstained  # no evidence counts staff (工作人员)
+
+
+@pytest.mark.slow
+def test_a_money_question_is_not_answered_by_a_count(service: QAService) -> None:
+    # Table 3.14 counts the Fourth Committee's meetings; the document gives it no budget.
+    assert service.ask("What is the 2024 budget of the Fourth Committee?").abstained
+
+
+@pytest.mark.slow
 def test_a_count_question_meets_a_row_that_words_its_noun_more_fully(service: QAService) -> None:
     # "社会经济报告" is printed "社会经济状况报告" in the deliverables table.
     answer = service.ask("特别协调员办事处2022年实际出了几份社会经济报告？")
     assert not answer.abstained and ("table", "3.45") in _refs(answer)
     assert "2022 年实际：10" in answer.text
+
+
+@pytest.mark.slow
+def test_a_fact_question_naming_a_year_is_answered_by_that_years_performance_cell(service: QAService) -> None:
+    # Table 3.11's row never names the Special Committee in full: its subprogramme does (¶3.58), so
+    # the rare-body check lets it answer; the 2022 (actual) cell comes first, glossed.
+    question = "What information did the Special Committee on Decolonization receive in 2022 according to the performance measures?"
+    answer = service.ask(question)
+    assert not answer.abstained and answer.verification.clean
+    first = answer.citations[0]
+    assert (first.kind, first.ref, first.column) == ("table", "3.11", "2022(实际)")
+    assert answer.text.startswith("Performance measures, 2022 (actual): 特别委员会") and "(key terms:" in answer.text
+
+
+@pytest.mark.slow
+def test_a_chinese_target_question_gets_the_cell_of_the_asked_year_first(service: QAService) -> None:
+    answer = service.ask("联非办 2024 年业绩计量的计划目标是什么？")
+    first = answer.citations[0]
+    assert not answer.abstained and first.kind == "table" and first.column == "2024(计划)"
+    assert answer.text.startswith("业绩计量，2024(计划)：")
 
 
 @pytest.mark.slow
