@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from budgetqa.index.evidence import Candidate, EvidenceScorer, RankedUnit
 from budgetqa.index.glossary import Glossary, GlossaryEntry, normalize_zh
 from budgetqa.index.model import SearchHit
-from budgetqa.ingest.model import BlockKind, Document, TableRow, Unit
+from budgetqa.ingest.model import BlockKind, Document, Table, TableRow, Unit
 from budgetqa.ingest.numerals import int_to_chinese
 from budgetqa.ingest.refs import format_label
 
@@ -238,6 +238,7 @@ class ExtractiveAnswerer:
         candidates = self.scorer.candidates(question, [item.unit for item in units], ranks=[item.rank for item in units])
         asked = question_measure(question)
         compact_question = "".join(question.split())
+        question_terms = [form for form, _ in self.glossary.find_terms(question)]
         counted = self._counted(question)
         intent_years = set(_YEAR.findall(question))
         pool: list[Evidence] = []
@@ -255,8 +256,7 @@ class ExtractiveAnswerer:
                 adjustment = _measure_adjustment(asked, stated)
                 if cell.cell.is_nil:
                     adjustment += NIL_CELL
-                label = "".join(cell.row.label.split()).lstrip("0123456789.、 ")
-                if len(label) >= 2 and label in compact_question:
+                if _names_row(compact_question, question_terms, cell.row, cell.table):
                     adjustment += ROW_LABEL_NAMED
                 row_years = set(_YEAR.findall(cell.row.label))
                 if row_years and intent_years:
@@ -457,6 +457,21 @@ class ExtractiveAnswerer:
             evidence=[unit.id],
             mode="lookup",
         )
+
+
+def _compact_label(row: TableRow) -> str:
+    return "".join(row.label.split()).lstrip("0123456789.、 ")
+
+
+def _names_row(compact_question: str, terms: list[str], row: TableRow, table: Table) -> bool:
+    """The question names the row's label, and not only qualified from the front inside a longer
+    label of the same table or a glossary term `terms` of the question: "非员额资源" (non-post
+    resources) does not name the "员额" row; "员额资源" (post resources) does."""
+    label = _compact_label(row)
+    if len(label) < 2 or label not in compact_question:
+        return False
+    longer = ({_compact_label(other) for other in table.rows} | set(terms)) - {label}
+    return not any(label in other and not other.startswith(label) and other in compact_question for other in longer)
 
 
 def _subprogramme(section: tuple[str, ...] | list[str]) -> tuple[str, ...] | None:

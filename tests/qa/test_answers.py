@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from budgetqa.index.evidence import RankedUnit
-from budgetqa.qa.extractive import split_question
+from budgetqa.index.glossary import load_glossary
+from budgetqa.qa.extractive import _names_row, split_question
 from budgetqa.qa.measure import counted_noun
 from budgetqa.qa.service import QAService
 from budgetqa.settings import Settings
@@ -37,6 +38,17 @@ def test_split_question_answers_each_part_of_a_question_that_asks_several_things
 )
 def test_counted_noun_is_what_a_count_question_counts(question: str, noun: str | None) -> None:
     assert counted_noun(question) == noun
+
+
+@pytest.mark.parametrize(
+    ("question", "named"),
+    [("政治建和部 2024 年的员额资源是多少？", True), ("政治建和部 2024 年的非员额资源是多少？", False)],
+)
+def test_a_row_label_inside_a_longer_term_of_the_question_is_not_named(document, question: str, named: bool) -> None:
+    table = document.table("3.24")
+    posts = next(row for row in table.rows if row.label == "员额")
+    terms = [form for form, _ in load_glossary().find_terms(question)]
+    assert _names_row("".join(question.split()), terms, posts, table) is named
 
 
 @pytest.fixture(scope="module")
