@@ -66,6 +66,7 @@ COUNTED_NOUN = 0.12  # "几个代表团": evidence that counts 代表团 gains, 
 SHORT_TEXT_CELL = 12  # a text cell this short ("不适用 a") can answer as a cell
 NIL_CELL = -0.1  # "—" answers a figure question only when nothing better is there
 ROW_YEAR = 0.15  # a row labelled with a year ("2024 年拟议") answers for that year only
+OTHER_PART = 0.2  # evidence from another body's part, for a question about a body with a part of its own
 TOTAL_ROW_ASKED = 0.1  # "一共/in total" asks for a 共计 row (more so for a table's grand total)
 # Rows of tables with at most this many columns are quoted whole (plan and actual, every year).
 WHOLE_ROW_COLUMNS = 6
@@ -125,6 +126,7 @@ class ExtractiveAnswerer:
                 texts.setdefault(key, []).append(normalize_zh(unit.text))
         self._subprogramme_texts = {key: " ".join(parts) for key, parts in texts.items()}
         self._tables = {table.ref: table for table in document.tables}
+        self._part_titles = {part.number: normalize_zh(part.title) for part in document.parts}
 
     def answer(
         self, question: str, standalone: str, hits: list[SearchHit], language: Language, *, split: bool = True
@@ -202,8 +204,28 @@ class ExtractiveAnswerer:
         if not _ASKS_WHO.search(question):
             # A foreword's signature names its office as no sentence does, and answers nothing but "who".
             candidates = [c for c in candidates if not self._is_signature(c)]
-        evidence = [self._fact_item(question, candidate) for candidate in candidates]
+        evidence = self._in_asked_part(question, [self._fact_item(question, candidate) for candidate in candidates])
         return _top_two(sorted(evidence, key=lambda item: -item.score))
+
+    def _in_asked_part(self, question: str, evidence: list[Evidence]) -> list[Evidence]:
+        """A question about a body that has a part of its own (the Register of Damage, UNOAU, UNOCT …)
+        is answered from that part: evidence from another part that never names the body loses
+        ("2024 年，预算外资源估计为 …" is said of every office)."""
+        forms = [normalize_zh(form) for entry in self._named_entities(question) for form in entry.zh_forms]
+        home = {
+            number
+            for number, title in self._part_titles.items()
+            if any(len(form) >= 2 and (form in title or title in form) for form in forms)
+        }
+        if not home:
+            return evidence
+        out = []
+        for item in evidence:
+            unit = item.candidate.unit
+            if unit.part not in home and not any(form in normalize_zh(unit.text) for form in forms):
+                item = replace(item, adjustment=item.adjustment - OTHER_PART)
+            out.append(item)
+        return out
 
     def _fact_item(self, question: str, candidate: Candidate) -> Evidence:
         """"What is the 2024 target for …": a table row whose cell for that year states it in words (a
@@ -272,6 +294,7 @@ class ExtractiveAnswerer:
             pool = [replace(item, adjustment=item.adjustment + _counting_adjustment(item, counted)) for item in pool]
             counting = [item for item in pool if _counts(item, counted) and item.score >= ABSTAIN_BELOW]
             pool = counting or pool
+        pool = self._in_asked_part(question, pool)
         if not pool:
             return self._fact_evidence(question, units)
         if asked is Measure.PERCENT:

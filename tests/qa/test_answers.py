@@ -99,6 +99,14 @@ def test_an_english_count_question_counts_the_glossary_noun_it_names(service: QA
 
 
 @pytest.mark.slow
+def test_a_question_about_a_body_with_a_part_of_its_own_is_answered_from_that_part(service: QAService) -> None:
+    # "2024 年，预算外资源估计为 … 美元" is said of the Register (¶3.200) and of UNOCT (¶3.269) alike.
+    answer = service.ask("How much extrabudgetary funding does the Register of Damage expect in 2024?")
+    assert ("paragraph", "3.200") in _refs(answer) and "200 000" in answer.text
+    assert ("paragraph", "3.269") not in _refs(answer)
+
+
+@pytest.mark.slow
 def test_a_money_question_is_not_answered_by_a_count(service: QAService) -> None:
     # Table 3.14 counts the Fourth Committee's meetings; the document gives it no budget.
     assert service.ask("What is the 2024 budget of the Fourth Committee?").abstained
