@@ -66,6 +66,7 @@ COUNTED_NOUN = 0.12  # "几个代表团": evidence that counts 代表团 gains, 
 SHORT_TEXT_CELL = 12  # a text cell this short ("不适用 a") can answer as a cell
 NIL_CELL = -0.1  # "—" answers a figure question only when nothing better is there
 ROW_YEAR = 0.15  # a row labelled with a year ("2024 年拟议") answers for that year only
+SOURCE_NAMED = 0.12  # a figure of the funding source asked (regular budget, extrabudgetary …) or of another
 OTHER_PART = 0.2  # evidence from another body's part, for a question about a body with a part of its own
 TOTAL_ROW_ASKED = 0.1  # "一共/in total" asks for a 共计 row (more so for a table's grand total)
 # Rows of tables with at most this many columns are quoted whole (plan and actual, every year).
@@ -85,6 +86,14 @@ _ASKS_WHO = re.compile(
     r"\bwho(?:m|se)?\b|\bsign(?:s|ed|ature)?\b|\bheads?\b|\bheaded\b|under-secretary|谁|哪位|签署|署名|负责人|主管|副秘书长",
     re.IGNORECASE,
 )
+# The funding sources of a UN budget section, by the words the document names them with.
+_FUNDING_SOURCES = {
+    "regular budget": ("经常预算",),
+    "other assessed": ("其他分摊", "支助账户"),
+    "extrabudgetary": ("预算外", "自愿捐"),
+}
+# A sentence that gives a budget figure as none: "预计 2024 年没有预算外资源", "未提供员额".
+_STATES_NONE = re.compile(r"(?:没有|无|不再有|未提供)[^，。；\d]{0,10}?(?:资源|资金|经费|供资|捐款|员额|拨款|批款)")
 _ASKS_COUNTRY = re.compile(r"哪个国家|哪国|which (country|member state)", re.IGNORECASE)
 
 
@@ -207,10 +216,24 @@ class ExtractiveAnswerer:
         evidence = self._in_asked_part(question, [self._fact_item(question, candidate) for candidate in candidates])
         return _top_two(sorted(evidence, key=lambda item: -item.score))
 
+    def _of_asked_source(self, question: str, evidence: list[Evidence]) -> list[Evidence]:
+        """"预算外资源是多少": a figure of the funding source asked (regular budget, other assessed,
+        extrabudgetary) gains, a figure said of another source loses."""
+        asked = _funding_sources(f"{question} {' '.join(self.glossary.expand_english(question))}")
+        if not asked:
+            return evidence
+        out = []
+        for item in evidence:
+            stated = _funding_sources(item.candidate.text)
+            if stated:
+                item = replace(item, adjustment=item.adjustment + (SOURCE_NAMED if asked & stated else -SOURCE_NAMED))
+            out.append(item)
+        return out
+
     def _in_asked_part(self, question: str, evidence: list[Evidence]) -> list[Evidence]:
         """A question about a body that has a part of its own (the Register of Damage, UNOAU, UNOCT …)
-        is answered from that part: evidence from another part that never names the body loses
-        ("2024 年，预算外资源估计为 …" is said of every office)."""
+        is answered from that part wherever it has evidence; evidence from another part that never
+        names the body otherwise loses ("2024 年，预算外资源估计为 …" is said of every office)."""
         forms = [normalize_zh(form) for entry in self._named_entities(question) for form in entry.zh_forms]
         home = {
             number
@@ -219,13 +242,16 @@ class ExtractiveAnswerer:
         }
         if not home:
             return evidence
-        out = []
+        inside, outside = [], []
         for item in evidence:
             unit = item.candidate.unit
-            if unit.part not in home and not any(form in normalize_zh(unit.text) for form in forms):
-                item = replace(item, adjustment=item.adjustment - OTHER_PART)
-            out.append(item)
-        return out
+            if unit.part in home or any(form in normalize_zh(unit.text) for form in forms):
+                inside.append(item)
+            else:
+                outside.append(replace(item, adjustment=item.adjustment - OTHER_PART))
+        if any(item.score >= ABSTAIN_BELOW for item in inside):
+            return inside  # the body's own part answers, wherever it has evidence
+        return inside + outside
 
     def _fact_item(self, question: str, candidate: Candidate) -> Evidence:
         """"What is the 2024 target for …": a table row whose cell for that year states it in words (a
@@ -289,11 +315,15 @@ class ExtractiveAnswerer:
             elif _has_figure(candidate.text):
                 stated = sentence_measure(candidate.text)
                 pool.append(Evidence(candidate, None, _measure_adjustment(asked, stated), stated))
+            elif _STATES_NONE.search(candidate.text):
+                # "预计 2024 年没有预算外资源": the answer is none, as a nil cell ("—") says it
+                pool.append(Evidence(candidate, None, NIL_CELL, asked))
         if counted:
             # "几个代表团": evidence that counts 代表团 answers, wherever the evidence has some.
             pool = [replace(item, adjustment=item.adjustment + _counting_adjustment(item, counted)) for item in pool]
             counting = [item for item in pool if _counts(item, counted) and item.score >= ABSTAIN_BELOW]
             pool = counting or pool
+        pool = self._of_asked_source(question, pool)
         pool = self._in_asked_part(question, pool)
         if not pool:
             return self._fact_evidence(question, units)
@@ -559,14 +589,21 @@ def _figure_for_year(sentence: str, year: str, context: str = "") -> bool:
     True
     >>> _figure_for_year("2022 年在 37 个国家投资 2.315 亿美元，比 2019 年减少。", "2019")
     False
+    >>> _figure_for_year("由于捐助方停止供资，预计 2024 年没有预算外资源。", "2024")
+    True
     """
     for match in re.finditer(rf"(?<!\d){year}(?!\d)", sentence):
         clause = re.split(r"[。；;]", sentence[match.end() :], maxsplit=1)[0][:60]
-        if stated_figures(clause):
+        if stated_figures(clause) or _STATES_NONE.search(clause):
             return True
     if year not in sentence:
-        return year in context and bool(stated_figures(sentence))
+        return year in context and bool(stated_figures(sentence) or _STATES_NONE.search(sentence))
     return False
+
+
+def _funding_sources(text: str) -> set[str]:
+    """The funding sources `text` names ("预计 2024 年没有预算外资源" → {"extrabudgetary"})."""
+    return {source for source, words in _FUNDING_SOURCES.items() if any(word in text for word in words)}
 
 
 def _counting_adjustment(item: Evidence, noun: str) -> float:

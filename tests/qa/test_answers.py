@@ -107,6 +107,17 @@ def test_a_question_about_a_body_with_a_part_of_its_own_is_answered_from_that_pa
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize(
+    "question", ["联非办 2024 年的预算外资源是多少？", "What extrabudgetary resources does UNOAU expect in 2024?"]
+)
+def test_a_figure_the_document_gives_as_none_is_answered_as_none(service: QAService, question: str) -> None:
+    # ¶3.230: "预计 2024 年没有预算外资源" — UNOAU's part, the extrabudgetary source, no figure.
+    answer = service.ask(question)
+    assert not answer.abstained and _refs(answer)[0] == ("paragraph", "3.230")
+    assert "3.269" not in answer.text and "19 540 400" not in answer.text  # UNOCT's extrabudgetary figure
+
+
+@pytest.mark.slow
 def test_a_money_question_is_not_answered_by_a_count(service: QAService) -> None:
     # Table 3.14 counts the Fourth Committee's meetings; the document gives it no budget.
     assert service.ask("What is the 2024 budget of the Fourth Committee?").abstained
