@@ -285,8 +285,10 @@ class ExtractiveAnswerer:
     def _figure_evidence(self, question: str, units: list[RankedUnit]) -> list[Evidence]:
         candidates = self.scorer.candidates(question, [item.unit for item in units], ranks=[item.rank for item in units])
         asked = question_measure(question)
-        compact_question = "".join(question.split())
-        question_terms = [form for form, _ in self.glossary.find_terms(question)]
+        # An English question names rows through the glossary's Chinese for its phrases.
+        expansion = " ".join(self.glossary.expand_english(question))
+        compact_question = "".join(f"{question} {expansion}".split())
+        question_terms = [form for form, _ in self.glossary.find_terms(f"{question} {expansion}")]
         counted = self._counted(question)
         intent_years = set(_YEAR.findall(question))
         pool: list[Evidence] = []

@@ -29,7 +29,7 @@ _POSTS = re.compile(
 )
 _MONEY = re.compile(
     r"钱|经费|资金|美元|资源|预算|拨款|批款|支出|费用|\bhow much\b|\bfund(s|ing|ed)?\b|\bbudget|\bdollars?\b|\busd\b"
-    r"|\bresources\b|\bcosts?\b|\bappropriat|\bexpenditure|\bspen[dt]",
+    r"|\bresources\b|\bextrabudgetary\b|\bcosts?\b|\bappropriat|\bexpenditure|\bspen[dt]",
     re.IGNORECASE,
 )
 _COUNTED = re.compile(r"\bhow many\b|(?:几|多少)(?:个|名|次|份|项|辆|家|场|起|位|所|期|届|轮|批)", re.IGNORECASE)
