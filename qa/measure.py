@@ -28,7 +28,7 @@ _POSTS = re.compile(
     re.IGNORECASE,
 )
 _MONEY = re.compile(
-    r"钱|经费|资金|美元|资源|预算|拨款|批款|支出|费用|\bhow much\b|\bfund(s|ing|ed)?\b|\bbudget|\bdollars?\b|\busd\b"
+    r"钱|经费|资金|美元|资源|预算|拨款|批款|支出|费用|数额|金额|\bhow much\b|\bfund(s|ing|ed)?\b|\bbudget|\bdollars?\b|\busd\b"
     r"|\bresources\b|\bextrabudgetary\b|\bcosts?\b|\bappropriat|\bexpenditure|\bspen[dt]",
     re.IGNORECASE,
 )

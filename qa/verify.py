@@ -26,6 +26,7 @@ _NOT_FIGURES = re.compile(
     r"|(?:¶|§|para\.?|paragraph|第|表|table|图|figure|fig\.)\s*\d+\.[\d一二三四五六七八九十]+(?:\s*\(\d\))?"
     r"(?:\s*(?:和|及|至|、|,|and|to)\s*\d+\.[\d一二三四五六七八九十]+(?:\s*\(\d\))?)*\s*段?"  # 表 3.68 (3)和 3.69 (3)
     r"|(?:\w+/)*\d+/\d+(?:\s?[A-Z]\b)?"  # 72/262 C, S/PRST/2021/2, A/77/83
+    r"|\(Sect\.\s*\d+\)|/Add\.\s*\d+(?:\s*[-–]\s*\d+)?"  # A/78/6 (Sect. 3)/Add.1-6
     r"|\b\d{3,4}\s?\(\d{4}\)"  # 1267(1999)
     r"|\b(?:P|D|GS|NPO|FS)-\d(?:/\d)?"  # grades
     r"|(?:次级方案|成果|构成部分|subprogramme|component|result|part)\s*\d+"
@@ -40,7 +41,7 @@ def stated_figures(text: str) -> list[NumberMention]:
 
     >>> [m.value for m in stated_figures("员额：47 270.9 千美元 [表 3.24]；2024 年 P-4 为 53 个")]
     [47270.9, 53.0]
-    >>> stated_figures("如表 3.68 (3)和 3.69 (3)所示，表 3.24 至 3.26 显示")
+    >>> stated_figures("如表 3.68 (3)和 3.69 (3)所示，表 3.24 至 3.26 显示；见 A/78/6 (Sect. 3)/Add.1-6")
     []
     """
     masked = _NOT_FIGURES.sub(lambda m: " " * len(m.group(0)), text)
