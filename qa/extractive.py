@@ -18,16 +18,18 @@ from dataclasses import dataclass, replace
 from budgetqa.index.evidence import Candidate, EvidenceScorer, RankedUnit
 from budgetqa.index.glossary import Glossary, GlossaryEntry, normalize_zh
 from budgetqa.index.model import SearchHit
-from budgetqa.ingest.model import BlockKind, Document, Table, TableRow, Unit
+from budgetqa.ingest.model import BlockKind, Document, TableRow, Unit
 from budgetqa.ingest.numerals import int_to_chinese
 from budgetqa.ingest.refs import format_label
 
 from .intent import Intent, QuestionKind, classify
 from .measure import (
+    STATES_NONE,
     Measure,
     cell_measure,
     counted_noun,
     english_counted_phrase,
+    funding_sources,
     mentions,
     question_measure,
     sentence_measure,
@@ -35,7 +37,7 @@ from .measure import (
 )
 from .model import Answer, Citation, Language
 from .question_parts import split_question
-from .table_answer import CellAnswer, answer_cell
+from .table_answer import CellAnswer, answer_cell, names_row
 from .verify import stated_figures
 
 # Below this evidence score the answerer abstains (chosen on the dev set's answerable vs
@@ -86,14 +88,6 @@ _ASKS_WHO = re.compile(
     r"\bwho(?:m|se)?\b|\bsign(?:s|ed|ature)?\b|\bheads?\b|\bheaded\b|under-secretary|谁|哪位|签署|署名|负责人|主管|副秘书长",
     re.IGNORECASE,
 )
-# The funding sources of a UN budget section, by the words the document names them with.
-_FUNDING_SOURCES = {
-    "regular budget": ("经常预算",),
-    "other assessed": ("其他分摊", "支助账户"),
-    "extrabudgetary": ("预算外", "自愿捐"),
-}
-# A sentence that gives a budget figure as none: "预计 2024 年没有预算外资源", "未提供员额".
-_STATES_NONE = re.compile(r"(?:没有|无|不再有|未提供)[^，。；\d]{0,10}?(?:资源|资金|经费|供资|捐款|员额|拨款|批款)")
 _ASKS_COUNTRY = re.compile(r"哪个国家|哪国|which (country|member state)", re.IGNORECASE)
 
 
@@ -219,12 +213,12 @@ class ExtractiveAnswerer:
     def _of_asked_source(self, question: str, evidence: list[Evidence]) -> list[Evidence]:
         """"预算外资源是多少": a figure of the funding source asked (regular budget, other assessed,
         extrabudgetary) gains, a figure said of another source loses."""
-        asked = _funding_sources(f"{question} {' '.join(self.glossary.expand_english(question))}")
+        asked = funding_sources(f"{question} {' '.join(self.glossary.expand_english(question))}")
         if not asked:
             return evidence
         out = []
         for item in evidence:
-            stated = _funding_sources(item.candidate.text)
+            stated = funding_sources(item.candidate.text)
             if stated:
                 item = replace(item, adjustment=item.adjustment + (SOURCE_NAMED if asked & stated else -SOURCE_NAMED))
             out.append(item)
@@ -306,7 +300,7 @@ class ExtractiveAnswerer:
                 adjustment = _measure_adjustment(asked, stated)
                 if cell.cell.is_nil:
                     adjustment += NIL_CELL
-                if _names_row(compact_question, question_terms, cell.row, cell.table):
+                if names_row(compact_question, question_terms, cell.row, cell.table):
                     adjustment += ROW_LABEL_NAMED
                 row_years = set(_YEAR.findall(cell.row.label))
                 if row_years and intent_years:
@@ -317,7 +311,7 @@ class ExtractiveAnswerer:
             elif _has_figure(candidate.text):
                 stated = sentence_measure(candidate.text)
                 pool.append(Evidence(candidate, None, _measure_adjustment(asked, stated), stated))
-            elif _STATES_NONE.search(candidate.text):
+            elif STATES_NONE.search(candidate.text):
                 # "预计 2024 年没有预算外资源": the answer is none, as a nil cell ("—") says it
                 pool.append(Evidence(candidate, None, NIL_CELL, asked))
         if counted:
@@ -514,21 +508,6 @@ class ExtractiveAnswerer:
         )
 
 
-def _compact_label(row: TableRow) -> str:
-    return "".join(row.label.split()).lstrip("0123456789.、 ")
-
-
-def _names_row(compact_question: str, terms: list[str], row: TableRow, table: Table) -> bool:
-    """The question names the row's label, and not only qualified from the front inside a longer
-    label of the same table or a glossary term `terms` of the question: "非员额资源" (non-post
-    resources) does not name the "员额" row; "员额资源" (post resources) does."""
-    label = _compact_label(row)
-    if len(label) < 2 or label not in compact_question:
-        return False
-    longer = ({_compact_label(other) for other in table.rows} | set(terms)) - {label}
-    return not any(label in other and not other.startswith(label) and other in compact_question for other in longer)
-
-
 def _subprogramme(section: tuple[str, ...] | list[str]) -> tuple[str, ...] | None:
     """The heading path down to a unit's subprogramme ("次级方案 4 非殖民化"), or None outside one."""
     for depth, heading in enumerate(section):
@@ -596,16 +575,11 @@ def _figure_for_year(sentence: str, year: str, context: str = "") -> bool:
     """
     for match in re.finditer(rf"(?<!\d){year}(?!\d)", sentence):
         clause = re.split(r"[。；;]", sentence[match.end() :], maxsplit=1)[0][:60]
-        if stated_figures(clause) or _STATES_NONE.search(clause):
+        if stated_figures(clause) or STATES_NONE.search(clause):
             return True
     if year not in sentence:
-        return year in context and bool(stated_figures(sentence) or _STATES_NONE.search(sentence))
+        return year in context and bool(stated_figures(sentence) or STATES_NONE.search(sentence))
     return False
-
-
-def _funding_sources(text: str) -> set[str]:
-    """The funding sources `text` names ("预计 2024 年没有预算外资源" → {"extrabudgetary"})."""
-    return {source for source, words in _FUNDING_SOURCES.items() if any(word in text for word in words)}
 
 
 def _counting_adjustment(item: Evidence, noun: str) -> float:

@@ -1,4 +1,4 @@
-"""What kind of figure a question asks for, and what kind a piece of evidence states.
+"""What kind of figure a question asks for (and what it counts), and what kind a piece of evidence states.
 
 "员额资源是多少" asks for money (the cost of posts); "有几个员额" asks for a number of posts; "what
 share" asks for a percentage.  Matching the two keeps a posts table from answering a money question.
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
-from functools import cache
+from functools import lru_cache
 
 from budgetqa.index.tokenize import tagged_words
 from budgetqa.ingest.model import Table, TableRow
@@ -144,7 +144,7 @@ _HOW_MANY = re.compile(r"\bhow many\s+(?P<phrase>[A-Za-z][\w'’-]*(?:\s+[A-Za-z
 _PHRASE_END = frozenset(
     "are is was were be been do does did will would can could should shall may might have has had "
     "of in on at for to from by with under over during about per within between among across "
-    "that which who whose whom were got get gets received receive took take held hold sit sits "
+    "that which who whose whom got get gets received receive took take held hold sit sits "
     "remain remained".split()
 )
 
@@ -168,7 +168,7 @@ def english_counted_phrase(question: str) -> str | None:
     return " ".join(words) or None
 
 
-@cache
+@lru_cache(maxsize=1024)
 def _noun_pattern(noun: str) -> str:
     """A pattern for `noun` whose words may have a few characters between them, as the document
     words it more fully ("社会经济报告" meets "社会经济状况报告")."""
@@ -196,3 +196,18 @@ def states_count_of(text: str, noun: str) -> bool:
     pattern = _noun_pattern(noun)
     counted = rf"\d\s*(?:{pattern}|[个名次份项辆家场起位所期届轮批][^\d，。；,;:：]{{0,12}}?{pattern})"
     return re.search(counted, text) is not None
+
+
+# The funding sources of a UN budget section, by the words the document names them with.
+FUNDING_SOURCES = {
+    "regular budget": ("经常预算",),
+    "other assessed": ("其他分摊", "支助账户"),
+    "extrabudgetary": ("预算外", "自愿捐"),
+}
+# A sentence that gives a budget figure as none: "预计 2024 年没有预算外资源", "未提供员额".
+STATES_NONE = re.compile(r"(?:没有|无|不再有|未提供)[^，。；\d]{0,10}?(?:资源|资金|经费|供资|捐款|员额|拨款|批款)")
+
+
+def funding_sources(text: str) -> set[str]:
+    """The funding sources `text` names ("预计 2024 年没有预算外资源" → {"extrabudgetary"})."""
+    return {source for source, words in FUNDING_SOURCES.items() if any(word in text for word in words)}

@@ -96,3 +96,19 @@ def answer_cell(table: Table, row_index: int, question: str) -> CellAnswer | Non
 
 def _header(table: Table, index: int) -> str:
     return table.columns[index] if index < len(table.columns) else f"列 {index + 1}"
+
+
+def compact_label(row: TableRow) -> str:
+    """A row label as a question may name it: no spaces, no item number ("1. 预防、管理和解决冲突")."""
+    return "".join(row.label.split()).lstrip("0123456789.、 ")
+
+
+def names_row(compact_question: str, terms: list[str], row: TableRow, table: Table) -> bool:
+    """The question names the row's label, and not only qualified from the front inside a longer
+    label of the same table or a glossary term `terms` of the question: "非员额资源" (non-post
+    resources) does not name the "员额" row; "员额资源" (post resources) does."""
+    label = compact_label(row)
+    if len(label) < 2 or label not in compact_question:
+        return False
+    longer = ({compact_label(other) for other in table.rows} | set(terms)) - {label}
+    return not any(label in other and not other.startswith(label) and other in compact_question for other in longer)

@@ -6,9 +6,10 @@ import pytest
 
 from budgetqa.index.evidence import RankedUnit
 from budgetqa.index.glossary import load_glossary
-from budgetqa.qa.extractive import _names_row, split_question
+from budgetqa.qa.extractive import split_question
 from budgetqa.qa.measure import counted_noun
 from budgetqa.qa.service import QAService
+from budgetqa.qa.table_answer import names_row
 from budgetqa.settings import Settings
 
 
@@ -48,7 +49,7 @@ def test_a_row_label_inside_a_longer_term_of_the_question_is_not_named(document,
     table = document.table("3.24")
     posts = next(row for row in table.rows if row.label == "员额")
     terms = [form for form, _ in load_glossary().find_terms(question)]
-    assert _names_row("".join(question.split()), terms, posts, table) is named
+    assert names_row("".join(question.split()), terms, posts, table) is named
 
 
 @pytest.fixture(scope="module")
