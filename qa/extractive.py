@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 
 from budgetqa.index.evidence import Candidate, EvidenceScorer, RankedUnit
 from budgetqa.index.glossary import Glossary, GlossaryEntry, normalize_zh
-from budgetqa.index.model import SearchHit
+from budgetqa.index.model import IndexUnit, SearchHit
 from budgetqa.ingest.model import BlockKind, Document, TableRow, Unit
 from budgetqa.ingest.numerals import int_to_chinese
 from budgetqa.ingest.refs import format_label
@@ -123,11 +123,12 @@ class ExtractiveAnswerer:
         ]
         self._frequency: dict[str, int] = {}
         texts: dict[tuple[str, ...], list[str]] = {}
-        for unit in document.units():
+        for unit, normalized in zip(document.units(), self._block_texts, strict=True):
             key = _subprogramme(unit.section)
             if key is not None:
-                texts.setdefault(key, []).append(normalize_zh(unit.text))
+                texts.setdefault(key, []).append(normalized)
         self._subprogramme_texts = {key: " ".join(parts) for key, parts in texts.items()}
+        self._normalized: dict[str, str] = {}  # evidence unit id → its text, normalised (filled as met)
         self._tables = {table.ref: table for table in document.tables}
         self._part_titles = {part.number: normalize_zh(part.title) for part in document.parts}
 
@@ -210,10 +211,11 @@ class ExtractiveAnswerer:
         evidence = self._in_asked_part(question, [self._fact_item(question, candidate) for candidate in candidates])
         return _top_two(sorted(evidence, key=lambda item: -item.score))
 
-    def _of_asked_source(self, question: str, evidence: list[Evidence]) -> list[Evidence]:
+    def _of_asked_source(self, expanded_question: str, evidence: list[Evidence]) -> list[Evidence]:
         """"预算外资源是多少": a figure of the funding source asked (regular budget, other assessed,
-        extrabudgetary) gains, a figure said of another source loses."""
-        asked = funding_sources(f"{question} {' '.join(self.glossary.expand_english(question))}")
+        extrabudgetary) gains, a figure said of another source loses.  `expanded_question` is the
+        question with the glossary's Chinese for its English phrases."""
+        asked = funding_sources(expanded_question)
         if not asked:
             return evidence
         out = []
@@ -239,13 +241,19 @@ class ExtractiveAnswerer:
         inside, outside = [], []
         for item in evidence:
             unit = item.candidate.unit
-            if unit.part in home or any(form in normalize_zh(unit.text) for form in forms):
+            if unit.part in home or any(form in self._normalized_text(unit) for form in forms):
                 inside.append(item)
             else:
                 outside.append(replace(item, adjustment=item.adjustment - OTHER_PART))
         if any(item.score >= ABSTAIN_BELOW for item in inside):
             return inside  # the body's own part answers, wherever it has evidence
         return inside + outside
+
+    def _normalized_text(self, unit: IndexUnit) -> str:
+        text = self._normalized.get(unit.uid)
+        if text is None:
+            text = self._normalized[unit.uid] = normalize_zh(unit.text)
+        return text
 
     def _fact_item(self, question: str, candidate: Candidate) -> Evidence:
         """"What is the 2024 target for …": a table row whose cell for that year states it in words (a
@@ -280,9 +288,9 @@ class ExtractiveAnswerer:
         candidates = self.scorer.candidates(question, [item.unit for item in units], ranks=[item.rank for item in units])
         asked = question_measure(question)
         # An English question names rows through the glossary's Chinese for its phrases.
-        expansion = " ".join(self.glossary.expand_english(question))
-        compact_question = "".join(f"{question} {expansion}".split())
-        question_terms = [form for form, _ in self.glossary.find_terms(f"{question} {expansion}")]
+        expanded_question = f"{question} {' '.join(self.glossary.expand_english(question))}"
+        compact_question = "".join(expanded_question.split())
+        question_terms = [form for form, _ in self.glossary.find_terms(expanded_question)]
         counted = self._counted(question)
         intent_years = set(_YEAR.findall(question))
         pool: list[Evidence] = []
@@ -319,7 +327,7 @@ class ExtractiveAnswerer:
             pool = [replace(item, adjustment=item.adjustment + _counting_adjustment(item, counted)) for item in pool]
             counting = [item for item in pool if _counts(item, counted) and item.score >= ABSTAIN_BELOW]
             pool = counting or pool
-        pool = self._of_asked_source(question, pool)
+        pool = self._of_asked_source(expanded_question, pool)
         pool = self._in_asked_part(question, pool)
         if not pool:
             return self._fact_evidence(question, units)
@@ -402,7 +410,7 @@ class ExtractiveAnswerer:
         return any(entry.category == "geo" for _, entry in self.glossary.find_terms(text))
 
     def _named_entities(self, question: str) -> list[GlossaryEntry]:
-        if re.search(r"[\u4e00-\u9fff]", question):
+        if _HAN.search(question):
             entries = [entry for _, entry in self.glossary.find_terms(question)]
         else:
             entries = self.glossary.match_english(question)
