@@ -16,6 +16,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from .budget import Column, TableKind
+
 
 class BlockKind(StrEnum):
     """Kinds of citable blocks; the values are the `kind` strings of the units contract."""
@@ -160,6 +162,12 @@ class Table:
     sub_parts: list[str] = field(default_factory=list)  # ["(1) 经常预算", "(2) 预算外"]
     cited_by: list[str] = field(default_factory=list)  # paragraph refs that cite or introduce it
     raw_text: str = ""  # the table's text with debris removed, as printed
+    kind: TableKind = TableKind.OTHER  # what the table reports, decided at ingest
+    column_types: list[Column] = field(default_factory=list)  # one per column: year, basis, measure
+
+    def column_type(self, index: int) -> Column:
+        """The typed column at `index` (see :mod:`budgetqa.ingest.budget`)."""
+        return self.column_types[index]
 
     @property
     def title(self) -> str:

@@ -35,7 +35,7 @@ _FRAGMENT = re.compile(
 )
 
 
-class TableKind(StrEnum):
+class TableShape(StrEnum):
     """The shapes of table this document prints."""
 
     RESOURCES = "resources"  # financial or post resources with a 变动 group (表 3.24, 3.26, 3.27)
@@ -66,10 +66,10 @@ def header_fragments(lines: list[str]) -> list[str]:
 
 @dataclass(frozen=True)
 class Header:
-    """A parsed header: its columns in order, and what kind of table it heads."""
+    """A parsed header: its columns in order, and the shape of table it heads."""
 
     columns: list[str]
-    kind: TableKind
+    shape: TableShape
     label_header: str | None
 
 
@@ -127,7 +127,7 @@ def build_header(fragments: list[str], *, caption: str = "") -> Header:
     if pending_year is not None:
         columns.append(pending_year)
     return Header(
-        columns=_order(columns), kind=_kind(columns, label_header, caption), label_header=label_header
+        columns=_order(columns), shape=_kind(columns, label_header, caption), label_header=label_header
     )
 
 
@@ -141,17 +141,17 @@ def _order(columns: list[str]) -> list[str]:
     return text + years + change
 
 
-def _kind(columns: list[str], label_header: str | None, caption: str) -> TableKind:
+def _kind(columns: list[str], label_header: str | None, caption: str) -> TableShape:
     if label_header == "类别和次类别":
-        return TableKind.DELIVERABLES
+        return TableShape.DELIVERABLES
     if label_header == "决策机关" or "说明" in columns:
-        return TableKind.DECISION_ORGANS
+        return TableShape.DECISION_ORGANS
     if columns[:2] == ["数目", "详情"]:
-        return TableKind.POST_CHANGES
+        return TableShape.POST_CHANGES
     if any(c.startswith(CHANGE_PREFIX) for c in columns):
-        return TableKind.RESOURCES
+        return TableShape.RESOURCES
     if any(re.fullmatch(r"\d{4}\((实际|计划)\)", c) for c in columns):
-        return TableKind.MEASURES
+        return TableShape.MEASURES
     if caption.startswith("遵守率") or any(re.fullmatch(r"\d{4} 年(实际|计划)", c) for c in columns):
-        return TableKind.COMPLIANCE
-    return TableKind.OTHER
+        return TableShape.COMPLIANCE
+    return TableShape.OTHER

@@ -26,11 +26,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .budget import TableKind, type_columns
 from .errors import DocumentError
 from .model import Cell, LineSpan, Table, TableRow
 from .numeric import NIL_MARKS, parse_number
 from .table_cells import is_value_token, split_label, tokenize
-from .table_header import Header, TableKind, build_header, header_fragments, is_header_line
+from .table_header import Header, TableShape, build_header, header_fragments, is_header_line
 from .table_rows import choose_split, resolve_by_totals
 
 _TABLE_LINE = re.compile(r"^\s*表\s*(\d+\.\d+)\s*$")
@@ -209,6 +210,7 @@ def parse_table_block(ref: str, lines: list[tuple[int, str]], *, section: list[s
         builder.add_segment(segment)
     rows = builder.rows
     resolve_by_totals(rows, columns)
+    kind = table_kind(layout)
     return Table(
         ref=ref,
         caption=layout.caption,
@@ -221,7 +223,37 @@ def parse_table_block(ref: str, lines: list[tuple[int, str]], *, section: list[s
         part=part,
         sub_parts=layout.sub_parts,
         raw_text="\n".join(line.text.rstrip() for line in physical),
+        kind=kind,
+        column_types=type_columns(columns, table_unit=layout.unit, kind=kind),
     )
+
+
+_SHAPE_KINDS = {
+    TableShape.DELIVERABLES: TableKind.DELIVERABLES,
+    TableShape.MEASURES: TableKind.MEASURES,
+    TableShape.COMPLIANCE: TableKind.COMPLIANCE,
+    TableShape.POST_CHANGES: TableKind.POST_CHANGES,
+    TableShape.DECISION_ORGANS: TableKind.DECISION_ORGANS,
+}
+
+
+def table_kind(layout: _Layout) -> TableKind:
+    """What the table reports: from its header's shape, then, for resources tables, its label
+    column and caption ("按支出用途" by object of expenditure, "按资金来源" by funding source,
+    "职类和职等" posts by grade, a component's "财政资源和员额资源")."""
+    header = next(iter(layout.header_of.values()))
+    if header.shape in _SHAPE_KINDS:
+        return _SHAPE_KINDS[header.shape]
+    if header.shape is not TableShape.RESOURCES:
+        return TableKind.OTHER
+    caption, unit = layout.caption, layout.unit or ""
+    if header.label_header == "职类和职等" or "职类和职等" in caption:
+        return TableKind.POSTS_BY_GRADE
+    if "资金来源" in caption:
+        return TableKind.POSTS_BY_SOURCE if "美元" not in unit and "员额" in unit else TableKind.RESOURCES_BY_SOURCE
+    if header.label_header == "支出用途" or "支出用途" in caption:
+        return TableKind.RESOURCES_BY_OBJECT
+    return TableKind.RESOURCES_AND_POSTS
 
 
 def _union_columns(layout: _Layout) -> list[str]:
@@ -276,11 +308,11 @@ class _RowBuilder:
             self.part = segment.part
             self.group = None
         header = self._header(segment.part)
-        if header.kind is TableKind.MEASURES:
+        if header.shape is TableShape.MEASURES:
             self._measures(segment, header)
-        elif header.kind is TableKind.POST_CHANGES:
+        elif header.shape is TableShape.POST_CHANGES:
             self._post_changes(segment, header)
-        elif header.kind is TableKind.DECISION_ORGANS:
+        elif header.shape is TableShape.DECISION_ORGANS:
             self._decision_organs(segment, header)
         else:
             self._numeric(segment, header)
@@ -310,7 +342,7 @@ class _RowBuilder:
                 row_tokens.values, header.columns, leading_gap=row_tokens.wide_gap_after_label
             )
             if choice is None or sum(1 for c in choice.cells if c.text) < max(1, count - 1):
-                if choice is None or header.kind is TableKind.RESOURCES:
+                if choice is None or header.shape is TableShape.RESOURCES:
                     continue  # chart values printed inside the table: they fit no row
             self._add_row(
                 label,
@@ -324,7 +356,7 @@ class _RowBuilder:
 
     def _label_only(self, logical: _Logical, header: Header) -> None:
         label = logical.text.strip()
-        if header.kind is TableKind.DELIVERABLES:
+        if header.shape is TableShape.DELIVERABLES:
             if _CATEGORY.match(label):
                 self.group = label
                 return

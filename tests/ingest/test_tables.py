@@ -15,7 +15,7 @@ import pytest
 
 from budgetqa.ingest.model import Cell, Table
 from budgetqa.ingest.table_cells import enumerate_splits, tokenize
-from budgetqa.ingest.table_header import TableKind, build_header, header_fragments, is_header_line
+from budgetqa.ingest.table_header import TableShape, build_header, header_fragments, is_header_line
 from budgetqa.ingest.tables import TableParseError, parse_table_block, table_to_text
 
 SOURCE = Path(__file__).resolve().parents[2] / "data" / "A_78_6_Sect3_zh.txt"
@@ -280,7 +280,7 @@ def test_header_fragments_are_put_in_column_order():
             ]
         )
     )
-    assert header.kind is TableKind.RESOURCES
+    assert header.shape is TableShape.RESOURCES
     assert header.columns[0] == "2022 年支出" and header.columns[-1] == "2024 年估计(重计费用前)"
 
 
