@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from budgetqa.ingest.model import BlockKind
+from budgetqa.ingest.refs import format_label
+
 Language = Literal["zh", "en"]
 
 
@@ -21,14 +24,22 @@ class Citation:
 
     @property
     def label(self) -> str:
-        """How the citation is printed: ¶3.115, 表 3.27, 图 3.十四, 附件三."""
-        if self.kind == "paragraph":
-            return f"¶{self.ref}"
-        if self.kind == "table":
-            return f"表 {self.ref}"
-        if self.kind == "figure":
-            return f"图 {self.ref}"
-        return self.ref
+        """How the citation is printed in Chinese: ¶3.115, 表 3.27, 图 3.十四, 附件三, 前言 一."""
+        return self.label_for("zh")
+
+    def label_for(self, lang: Language) -> str:
+        """The printed label in `lang`, from :func:`budgetqa.ingest.refs.format_label`.
+
+        >>> Citation("annex", "三", []).label_for("zh"), Citation("annex", "三", []).label_for("en")
+        ('附件三', 'Annex III')
+
+        A kind that names no block kind (no answerer produces one) prints as its bare ref.
+        """
+        try:
+            kind = BlockKind.from_str(self.kind)
+        except ValueError:
+            return self.ref
+        return format_label(kind, self.ref, lang)
 
     def to_json(self) -> dict[str, object]:
         out: dict[str, object] = {"kind": self.kind, "ref": self.ref, "lines": self.lines, "quote": self.quote}
@@ -52,6 +63,34 @@ class VerificationReport:
         return not self.removed_citations and not self.removed_figures
 
 
+@dataclass(frozen=True)
+class Computation:
+    """A figure the answer computed from printed ones: "10 112.1 − 5 807.8 = 4 304.3".
+
+    The verifier accepts the result only when every operand is printed in a cited unit and the
+    arithmetic holds.
+    """
+
+    formula: str
+    operands: list[float]
+    operator: str  # "-" (a − b), "+" (a sum), "%" (a as a percentage of b)
+    result: float
+
+    def holds(self) -> bool:
+        if self.operator == "-" and len(self.operands) == 2:
+            expected = self.operands[0] - self.operands[1]
+        elif self.operator == "%" and len(self.operands) == 2 and self.operands[1]:
+            expected = self.operands[0] / self.operands[1] * 100
+        elif self.operator == "+":
+            expected = sum(self.operands)
+        else:
+            return False
+        return abs(expected - self.result) <= 0.05 + 1e-9 * abs(expected)
+
+    def to_json(self) -> dict[str, object]:
+        return {"formula": self.formula, "operands": self.operands, "operator": self.operator, "result": self.result}
+
+
 @dataclass
 class Answer:
     """A cited answer.  `abstained` answers say what the document does not say, with nearest passages."""
@@ -63,8 +102,9 @@ class Answer:
     confidence: float
     abstained: bool
     evidence: list[str] = field(default_factory=list)  # uids of the units the answer was drawn from
-    mode: str = "extractive"  # "extractive", "lookup", "llm:<model>"
+    mode: str = "extractive"  # "extractive", "lookup", "facts", "llm:<model>"
     verification: VerificationReport = field(default_factory=VerificationReport)
+    computations: list[Computation] = field(default_factory=list)  # figures computed from printed ones
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -76,6 +116,7 @@ class Answer:
             "abstained": self.abstained,
             "evidence": self.evidence,
             "mode": self.mode,
+            "computations": [c.to_json() for c in self.computations],
             "verification": {
                 "removed_citations": self.verification.removed_citations,
                 "removed_figures": self.verification.removed_figures,

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -20,6 +21,8 @@ from budgetqa.index.language import detect_language
 from budgetqa.index.model import SearchHit
 from budgetqa.index.service import SearchService
 from budgetqa.index.session import ResolvedQuestion
+from budgetqa.ingest.bodies import BodyRegistry
+from budgetqa.ingest.facts import extract_facts
 from budgetqa.ingest.model import BlockKind, Document
 from budgetqa.ingest.refs import Citation as RefCitation
 from budgetqa.ingest.refs import UnknownReference, format_label, parse_citation, resolve
@@ -34,9 +37,11 @@ from budgetqa.inputs import (
 from budgetqa.settings import Settings
 
 from .extractive import ExtractiveAnswerer
+from .fact_answer import FactAnswerer
 from .intent import Intent, QuestionKind, classify
 from .measure import Measure, question_measure
 from .model import Answer, AnswerEvent, Language, UnitView
+from .understand import ParsedQuestion, Understanding
 from .verify import verify
 
 if TYPE_CHECKING:
@@ -44,6 +49,7 @@ if TYPE_CHECKING:
 
 ANSWER_TYPE_TERMS = {Measure.POSTS: "员额数目"}  # words that label a figure of that kind in the tables
 EVIDENCE_HITS = 20  # reranked hits an answer is drawn from
+MAX_SESSIONS = 10_000  # sessions whose last parsed question is kept for follow-ups
 
 QuestionError = InputError  # a question that cannot be answered as given (empty, too long, binary)
 
@@ -64,8 +70,13 @@ class QAService:
         self.searcher = search
         index = search.index
         self.extractive = ExtractiveAnswerer(index.document, search.scorer, index.glossary)
+        registry = BodyRegistry.of(index.document)
+        facts = extract_facts(index.document, registry)
+        self.understanding = Understanding.of(index.document, facts, index.glossary)
+        self.facts = FactAnswerer(facts, registry, index.glossary)
         self.generator = generator
         self._lock = threading.RLock()
+        self._parsed: OrderedDict[str, ParsedQuestion] = OrderedDict()  # session id → last parsed question
 
     @classmethod
     def open(
@@ -110,8 +121,13 @@ class QAService:
         language: Language = lang or detect_language(text)
         with self._lock, single_thread():
             resolved = self.searcher.resolve(text, session_id)
+            parsed = self.parse(text, session_id, is_follow_up=resolved.is_follow_up)
             intent = classify(text)
-            if intent.kind is QuestionKind.LOOKUP and intent.citations:
+            from_facts = self.facts.answer(parsed) if self.generator is None else None
+            if from_facts is not None and not (intent.kind is QuestionKind.LOOKUP and intent.citations):
+                answer = self._finish(from_facts, session_id, text, resolved, [])
+                hits = []
+            elif intent.kind is QuestionKind.LOOKUP and intent.citations:
                 answer = verify(self._lookup_answer(text, intent.citations[0], language), self.document)
                 self.searcher.record(session_id, text, resolved, answer.evidence)
                 hits: list[SearchHit] = []
@@ -129,6 +145,18 @@ class QAService:
         else:
             yield AnswerEvent("token", answer.text)
         yield AnswerEvent("answer", answer=answer)
+
+    def parse(self, question: str, session_id: str | None = None, *, is_follow_up: bool = False) -> ParsedQuestion:
+        """The question parsed once (:mod:`budgetqa.qa.understand`); a follow-up in a session inherits
+        the slots it leaves out from the session's previous question, which this one then replaces."""
+        previous = self._parsed.get(session_id) if session_id else None
+        parsed = self.understanding.parse(question, previous, is_follow_up=is_follow_up and previous is not None)
+        if session_id:
+            self._parsed[session_id] = parsed
+            self._parsed.move_to_end(session_id)
+            while len(self._parsed) > MAX_SESSIONS:
+                self._parsed.popitem(last=False)
+        return parsed
 
     def _finish(
         self, answer: Answer, session_id: str | None, question: str, resolved: ResolvedQuestion, hits: list[SearchHit]

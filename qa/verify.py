@@ -14,8 +14,7 @@ from dataclasses import replace
 
 from budgetqa.ingest.model import BlockKind, Document
 from budgetqa.ingest.numeric import NumberMention, find_numbers, same_figure
-from budgetqa.ingest.refs import Citation as RefCitation
-from budgetqa.ingest.refs import format_label, resolve
+from budgetqa.ingest.refs import BlockReference, resolve
 
 from .model import Answer, Citation, VerificationReport
 
@@ -67,21 +66,20 @@ def verify(answer: Answer, document: Document) -> Answer:
     for citation in answer.citations:
         try:
             kind = BlockKind.from_str(citation.kind)
-            unit = resolve(document, RefCitation(kind, citation.ref))
+            unit = resolve(document, BlockReference(kind, citation.ref))
         except (LookupError, ValueError):
             report.removed_citations.append(citation.label)
-            removed_labels.append(citation.label)
-            if citation.kind in {k.value for k in BlockKind}:
-                removed_labels.append(format_label(BlockKind(citation.kind), citation.ref, "en"))
+            removed_labels += [citation.label_for("zh"), citation.label_for("en")]
             continue
         kept.append(citation if citation.lines else replace(citation, lines=unit.lines.as_list()))
         texts.append(unit.text)
         if citation.quote:
             texts.append(citation.quote)
     text = answer.text
+    computed = _verified_results(answer, texts)
     if not answer.abstained:
         for figure in stated_figures(text):
-            if not supported(figure, texts):
+            if not supported(figure, texts) and not _is_computed(figure, computed):
                 written = figure.text.strip()
                 report.removed_figures.append(written)
                 text = _remove_figure(text, written)
@@ -93,6 +91,23 @@ def verify(answer: Answer, document: Document) -> Answer:
         report.notes.append(notice)
     confidence = answer.confidence if report.clean else min(answer.confidence, 0.3)
     return replace(answer, text=text, citations=kept, confidence=confidence, verification=report)
+
+
+def _verified_results(answer: Answer, texts: list[str]) -> list[float]:
+    """Results of the answer's computations whose operands the cited units print and whose
+    arithmetic holds; other computations support nothing."""
+    results: list[float] = []
+    for computation in answer.computations:
+        operands = [NumberMention(text=str(v), value=v, scaled=v, start=0, end=0) for v in computation.operands]
+        known = all(supported(o, texts) or any(same_figure(o.value, r) for r in results) for o in operands)
+        if computation.holds() and known:
+            results.append(computation.result)
+    return results
+
+
+def _is_computed(figure: NumberMention, results: list[float]) -> bool:
+    """A stated figure that is a verified computation's result (or its percentage of the base)."""
+    return any(same_figure(abs(figure.value), abs(result)) or same_figure(figure.value, result) for result in results)
 
 
 def _remove_figure(text: str, written: str) -> str:

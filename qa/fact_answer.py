@@ -1,0 +1,572 @@
+"""Figure answers from facts: a figure question becomes a query over the document's typed facts.
+
+The stages after :mod:`budgetqa.qa.understand`:
+
+- **select**: filter the facts by the parsed slots (body, component, funding source, measure,
+  breakdown, year and basis); choose the total or the component by what was asked; choose the
+  column by year and basis (default: the proposal year's estimate before recosting, and the answer
+  says so). Changes come from the printed change columns and sentences; a difference the document
+  does not print is computed from printed facts, with its formula and every cell it uses cited.
+- **decline**: a slot the document cannot ground (an approved or recosted amount, a year it does not
+  cover, a body it does not budget for) declines with the reason and the nearest real fact.
+- **compose**: the answer in the question's language — English labels and number formats for an
+  English question (USD 10,112.1 thousand), Chinese ones for a Chinese question (10 112.1 千美元); the
+  Chinese source cell or sentence is carried by the citations' quotes, never as the English answer.
+
+Questions that are not about a body's budget figures (counts in the narrative, dates, reasons)
+return None here and go to the passage answerer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from budgetqa.index.glossary import Glossary
+from budgetqa.ingest.bodies import SECTION_KEY, Body, BodyRegistry
+from budgetqa.ingest.budget import (
+    BASIS_NAMES_EN,
+    BASIS_NAMES_ZH,
+    SOURCE_NAMES_EN,
+    SOURCE_NAMES_ZH,
+    Basis,
+    Breakdown,
+    ChangeKind,
+    FundingSource,
+    Measure,
+)
+from budgetqa.ingest.facts import Fact
+from budgetqa.ingest.model import BlockKind
+from budgetqa.ingest.refs import format_label
+
+from .model import Answer, Citation, Computation, Language
+from .understand import PROPOSAL_YEAR, Aggregate, ParsedQuestion, QuestionKind
+
+MAX_SOURCES = 4  # citations of one figure (the table, the annex, the paragraph that print it)
+
+# The basis a year's figure has when the question names none, by measure and funding source: the
+# proposal year is estimated before recosting, the current year appropriated, the last year spent.
+_DEFAULT_BASES: dict[tuple[int, Measure], tuple[Basis, ...]] = {
+    (PROPOSAL_YEAR, Measure.MONEY): (Basis.ESTIMATE_BEFORE_RECOSTING, Basis.PROPOSED, Basis.ESTIMATE),
+    (PROPOSAL_YEAR - 1, Measure.MONEY): (Basis.APPROPRIATION, Basis.ESTIMATE),
+    (PROPOSAL_YEAR - 2, Measure.MONEY): (Basis.ACTUAL,),
+    (PROPOSAL_YEAR, Measure.POSTS): (Basis.PROPOSED, Basis.ESTIMATE),
+    (PROPOSAL_YEAR - 1, Measure.POSTS): (Basis.APPROVED, Basis.ESTIMATE),
+}
+# Bases a question may name that mean the same printed column.
+_SAME_BASIS: dict[Basis, tuple[Basis, ...]] = {
+    Basis.PROPOSED: (Basis.ESTIMATE_BEFORE_RECOSTING, Basis.PROPOSED, Basis.ESTIMATE),
+    Basis.ESTIMATE: (Basis.ESTIMATE, Basis.ESTIMATE_BEFORE_RECOSTING, Basis.PROPOSED),
+    Basis.ESTIMATE_BEFORE_RECOSTING: (Basis.ESTIMATE_BEFORE_RECOSTING, Basis.PROPOSED, Basis.ESTIMATE),
+    Basis.PLANNED: (Basis.ESTIMATE_BEFORE_RECOSTING, Basis.PROPOSED, Basis.ESTIMATE),
+    Basis.APPROPRIATION: (Basis.APPROPRIATION, Basis.APPROVED),
+    Basis.APPROVED: (Basis.APPROVED, Basis.APPROPRIATION),
+    Basis.ACTUAL: (Basis.ACTUAL,),
+}
+# Preference among sources printing the same figure: the body's own tables, the overview annex,
+# then the paragraphs.
+_SOURCE_RANK = {BlockKind.TABLE: 0, BlockKind.ANNEX: 1, BlockKind.PARAGRAPH: 2}
+
+
+@dataclass(frozen=True)
+class Decline:
+    """Why a figure question cannot be answered from the document, and the nearest real fact."""
+
+    reason_zh: str
+    reason_en: str
+    nearest: Fact | None = None
+
+
+class FactAnswerer:
+    """Answers figure questions over one document's facts."""
+
+    def __init__(self, facts: list[Fact], registry: BodyRegistry, glossary: Glossary | None = None) -> None:
+        self.facts = facts
+        self.registry = registry
+        self.glossary = glossary
+        self.years = sorted({f.year for f in facts if f.year is not None and f.measure is Measure.MONEY})
+
+    # ------------------------------------------------------------------ entry point
+
+    def answer(self, parsed: ParsedQuestion) -> Answer | None:
+        """The answer from facts, a reasoned decline, or None when facts do not apply."""
+        if not parsed.asks_figure or parsed.measure in (Measure.COUNT, Measure.TEXT, None):
+            return None
+        if parsed.unknown_bodies and not parsed.bodies:
+            return self._decline(parsed, _outside(parsed.unknown_bodies, self.registry), [])
+        bodies = list(parsed.bodies)
+        if parsed.aggregate in (Aggregate.LARGEST, Aggregate.SMALLEST) and not parsed.component and len(bodies) != 1:
+            return self._extreme(parsed, bodies)
+        if not bodies and parsed.component is None:
+            return None
+        if parsed.kind is QuestionKind.COMPARE and len(bodies) >= 2:
+            return self._compare(parsed, bodies)
+        body = bodies[0] if bodies else None
+        decline = self._unanswerable(parsed, body)
+        if decline is not None:
+            return self._decline(parsed, decline, [])
+        if parsed.aggregate in (Aggregate.CHANGE, Aggregate.PERCENTAGE):
+            return self._change(parsed, body)
+        chosen = self._select(parsed, body)
+        if not chosen:
+            return None
+        return self._figure_answer(parsed, chosen)
+
+    # ------------------------------------------------------------------ select
+
+    def scoped(self, parsed: ParsedQuestion, body: Body | None, *, measure: Measure | None = None) -> list[Fact]:
+        """Facts of the body, component, measure and breakdown the question asks about."""
+        measure = measure or parsed.measure
+        facts = [f for f in self.facts if f.measure is measure]
+        if body is not None:
+            facts = [f for f in facts if f.body == body.key]
+        if parsed.component is not None:
+            facts = [f for f in facts if f.component == parsed.component]
+        elif parsed.subprogramme is not None:
+            facts = [f for f in facts if f.subprogramme == parsed.subprogramme]
+        if parsed.breakdown is not None:
+            facts = [f for f in facts if _names_row(parsed.breakdown, f)]
+        else:
+            wanted = Breakdown.COMPONENT if parsed.component is not None else Breakdown.TOTAL
+            level = [f for f in facts if f.breakdown is wanted and (wanted is Breakdown.COMPONENT or f.component is None)]
+            if parsed.component is not None:
+                level += [f for f in facts if f.breakdown is Breakdown.TOTAL]
+            facts = level
+        return facts
+
+    def _by_funding(self, parsed: ParsedQuestion, facts: list[Fact]) -> tuple[list[Fact], FundingSource]:
+        if parsed.funding is not None:
+            return [f for f in facts if f.funding is parsed.funding], parsed.funding
+        order = (FundingSource.REGULAR_BUDGET, FundingSource.ALL)
+        if parsed.aggregate is Aggregate.TOTAL and parsed.breakdown is None:
+            order = (FundingSource.ALL, FundingSource.REGULAR_BUDGET)  # "in total": every source together
+        for funding in order:
+            chosen = [f for f in facts if f.funding is funding]
+            if chosen:
+                return chosen, funding
+        return facts, FundingSource.ALL
+
+    def _select(self, parsed: ParsedQuestion, body: Body | None) -> list[Fact]:
+        facts, _ = self._by_funding(parsed, self.scoped(parsed, body))
+        year = _asked_year(parsed)
+        return _in_year(facts, year, parsed.basis, parsed.measure or Measure.MONEY)
+
+    def _unanswerable(self, parsed: ParsedQuestion, body: Body | None) -> Decline | None:
+        measure = parsed.measure or Measure.MONEY
+        scoped = self.scoped(parsed, body)
+        nearest = _best(_in_year(self._by_funding(parsed, scoped)[0], PROPOSAL_YEAR, None, measure))
+        if parsed.after_recosting:
+            return Decline(
+                "文件只给出重计费用前的估计数，没有给出重计费用后的数额",
+                "The document gives amounts before recosting only, not amounts after recosting",
+                nearest,
+            )
+        years = _asked_years(parsed)
+        covered = sorted({f.year for f in scoped if f.year is not None})
+        for year in years:
+            if covered and year not in covered:
+                listed = "、".join(str(y) for y in covered)
+                return Decline(
+                    f"文件没有 {year} 年的数字（只有 {listed} 年的）",
+                    f"The document gives no {year} figure (it covers {', '.join(str(y) for y in covered)})",
+                    nearest,
+                )
+        basis = parsed.basis
+        if basis is not None and parsed.aggregate not in (Aggregate.CHANGE, Aggregate.PERCENTAGE):
+            year = _asked_year(parsed)
+            same = _SAME_BASIS.get(basis, (basis,))
+            in_year = [f for f in scoped if f.year == year]
+            if in_year and not any(f.basis in same for f in in_year):
+                printed = {f.basis for f in in_year if f.basis is not Basis.CHANGE}
+                defaults = [b for b in _DEFAULT_BASES.get((year, measure), ()) if b in printed] or sorted(printed)
+                zh = BASIS_NAMES_ZH[defaults[0]]
+                en = BASIS_NAMES_EN[defaults[0]]
+                return Decline(
+                    f"文件给出的 {year} 年数字是{zh}数，不是{BASIS_NAMES_ZH[basis]}数",
+                    f"The document gives the {en} figure for {year}, not the {BASIS_NAMES_EN[basis]} one",
+                    _best(_in_year(self._by_funding(parsed, scoped)[0], year, None, measure)) or nearest,
+                )
+        if parsed.funding is not None and scoped and not [f for f in scoped if f.funding is parsed.funding]:
+            return Decline(
+                f"文件没有给出{SOURCE_NAMES_ZH[parsed.funding]}的这一数字",
+                f"The document gives no {SOURCE_NAMES_EN[parsed.funding]} figure for this",
+                nearest,
+            )
+        if not scoped and parsed.breakdown is not None and body is not None:
+            return Decline(
+                f"文件没有列出{body.name_zh}的“{parsed.breakdown}”细目",
+                f"The document does not break down {body.name_en}'s figures by {self._english(parsed.breakdown)}",
+                None,
+            )
+        return None
+
+    # ------------------------------------------------------------------ changes, comparisons
+
+    def _change(self, parsed: ParsedQuestion, body: Body | None) -> Answer | None:
+        measure = parsed.measure if parsed.measure not in (None, Measure.PERCENTAGE) else Measure.MONEY
+        scoped, _ = self._by_funding(parsed, self.scoped(parsed, body, measure=measure))
+        years = _asked_years(parsed)
+        later = max(years) if years else PROPOSAL_YEAR
+        earlier = min(years) if len(years) >= 2 else later - 1
+        if later == PROPOSAL_YEAR and earlier == PROPOSAL_YEAR - 1:
+            change_kind = parsed.change or ChangeKind.TOTAL
+            printed = [f for f in scoped if f.basis is Basis.CHANGE and f.change is change_kind and f.year == later]
+            percent = [
+                f
+                for f in self._by_funding(parsed, self.scoped(parsed, body, measure=Measure.PERCENTAGE))[0]
+                if f.basis is Basis.CHANGE and f.year == later
+            ]
+            if printed:
+                chosen = _agreeing(printed)
+                extra = _agreeing(percent) if change_kind is ChangeKind.TOTAL else []
+                if parsed.aggregate is Aggregate.PERCENTAGE and extra:
+                    return self._figure_answer(parsed, extra, also=chosen)
+                return self._figure_answer(parsed, chosen, also=extra)
+        first = _in_year(scoped, earlier, None, measure)
+        second = _in_year(scoped, later, None, measure)
+        if not first or not second:
+            return None
+        return self._computed_change(parsed, first, second)
+
+    def _computed_change(self, parsed: ParsedQuestion, first: list[Fact], second: list[Fact]) -> Answer:
+        a, b = first[0], second[0]
+        left, right = _in_unit(b, a.unit), a.number or 0.0
+        result = round(left - right, 1)
+        lang = parsed.lang
+        formula = f"{_format(left, a, lang)} − {_format(right, a, lang)} = {_format(result, a, lang, signed=True)}"
+        computations = [Computation(formula, [left, right], "-", result)]
+        percent = ""
+        if right:
+            share = round(result / right * 100, 1)
+            percent = f" ({share:+.1f}%)"
+            computations.append(Computation(f"{result} / {right} × 100", [result, right], "%", share))
+        heading = self._heading(parsed, a, change=True, years=(a.year, b.year))
+        text = f"{heading}: {formula}{percent}" if lang == "en" else f"{heading}：{formula}{percent}"
+        citations = self._citations([*second[:1], *first[:1]], lang)
+        text += " " + _cite_text(citations, lang)
+        return self._answer(parsed, text, citations, computations)
+
+    def _compare(self, parsed: ParsedQuestion, bodies: list[Body]) -> Answer | None:
+        rows: list[tuple[Body, Fact]] = []
+        for body in bodies:
+            chosen = self._select(parsed, body)
+            if chosen:
+                rows.append((body, chosen[0]))
+        if len(rows) < 2:
+            return None
+        return self._ranked(parsed, rows, difference=True)
+
+    def _extreme(self, parsed: ParsedQuestion, bodies: list[Body]) -> Answer | None:
+        candidates = bodies or [b for b in self.registry.bodies if not b.is_section]
+        rows = [(body, chosen[0]) for body in candidates if (chosen := self._select(parsed, body))]
+        if not rows:
+            return None
+        return self._ranked(parsed, rows, difference=False)
+
+    def _ranked(self, parsed: ParsedQuestion, rows: list[tuple[Body, Fact]], *, difference: bool) -> Answer:
+        lang = parsed.lang
+        reverse = parsed.aggregate is not Aggregate.SMALLEST
+        rows.sort(key=lambda item: _usd_or_value(item[1]), reverse=reverse)
+        lines = []
+        for body, fact in rows:
+            value = _format(fact.number or 0.0, fact, lang)
+            lines.append(f"{body.label(lang)}: {value}" if lang == "en" else f"{body.label(lang)}：{value}")
+        computations: list[Computation] = []
+        top, second = rows[0][1], rows[1][1] if len(rows) > 1 else None
+        if difference and second is not None:
+            left, right = top.number or 0.0, _in_unit(second, top.unit)
+            result = round(left - right, 1)
+            formula = f"{_format(left, top, lang)} − {_format(right, top, lang)} = {_format(result, top, lang)}"
+            computations.append(Computation(formula, [left, right], "-", result))
+            lines.append(("Difference: " if lang == "en" else "相差：") + formula)
+        first = rows[0][0].label(lang)
+        lead = (
+            f"{'Largest' if reverse else 'Smallest'}: {first}."
+            if lang == "en"
+            else f"{'最多' if reverse else '最少'}的是{first}。"
+        )
+        citations = self._citations([fact for _, fact in rows], lang)
+        separator = "; " if lang == "en" else "；"
+        text = f"{lead} {separator.join(lines)} {_cite_text(citations, lang)}"
+        return self._answer(parsed, text, citations, computations)
+
+    # ------------------------------------------------------------------ compose
+
+    def _figure_answer(self, parsed: ParsedQuestion, chosen: list[Fact], also: Iterable[Fact] = ()) -> Answer:
+        lang = parsed.lang
+        fact = chosen[0]
+        heading = self._heading(parsed, fact, change=fact.basis is Basis.CHANGE)
+        value = _format(fact.number or 0.0, fact, lang, signed=fact.basis is Basis.CHANGE)
+        extra = [f for f in also if f.id not in {c.id for c in chosen}]
+        if extra:
+            other = extra[0]
+            value += f" ({_format(other.number or 0.0, other, lang, signed=other.basis is Basis.CHANGE)})"
+        sources = _distinct_sources([*chosen, *extra])
+        citations = self._citations(sources, lang)
+        text = f"{heading}: {value}" if lang == "en" else f"{heading}：{value}"
+        notes = self._notes(parsed, fact)
+        text = f"{text} {_cite_text(citations, lang)}{notes}"
+        return self._answer(parsed, text, citations, [])
+
+    def _notes(self, parsed: ParsedQuestion, fact: Fact) -> str:
+        """What the answer assumed: the default basis, the default funding source."""
+        notes_zh: list[str] = []
+        notes_en: list[str] = []
+        if parsed.basis is None and fact.basis is Basis.ESTIMATE_BEFORE_RECOSTING:
+            notes_zh.append("这是重计费用前的拟议估计数")
+            notes_en.append("this is the proposed estimate before recosting")
+        if parsed.funding is None and fact.funding is FundingSource.REGULAR_BUDGET and fact.measure is Measure.MONEY:
+            total = [
+                f
+                for f in self.facts
+                if f.body == fact.body
+                and f.funding is FundingSource.ALL
+                and f.measure is fact.measure
+                and f.year == fact.year
+                and f.breakdown is Breakdown.TOTAL
+                and f.component is None
+                and f.basis is not Basis.CHANGE
+                and fact.component is None
+                and fact.breakdown is Breakdown.TOTAL
+            ]
+            if total and not _same_value(total[0], fact):
+                t = total[0]
+                label = format_label(t.source.kind, t.source.ref, parsed.lang)
+                notes_zh.append(f"所有资金来源共计 {_format(t.number or 0.0, t, 'zh')} [{label}]")
+                notes_en.append(f"all funding sources together: {_format(t.number or 0.0, t, 'en')} [{label}]")
+        if parsed.lang == "en":
+            return "" if not notes_en else " (" + "; ".join(notes_en) + ".)"
+        return "" if not notes_zh else "（" + "；".join(notes_zh) + "。）"
+
+    def _heading(
+        self, parsed: ParsedQuestion, fact: Fact, *, change: bool, years: tuple[int | None, int | None] | None = None
+    ) -> str:
+        lang = parsed.lang
+        start, end = years or ((fact.year - 1 if fact.year else None), fact.year)
+        body = self.registry.by_key(fact.body)
+        subject = body.label(lang)
+        if fact.component:
+            subject += f", {self._english(fact.component)}" if lang == "en" else f" {fact.component}"
+        if fact.breakdown not in (Breakdown.TOTAL, Breakdown.COMPONENT) and fact.label:
+            subject += f", {self._english(fact.label)}" if lang == "en" else f" {fact.label}"
+        if lang == "en":
+            source = SOURCE_NAMES_EN[fact.funding]
+            if change:
+                what = "percentage change" if fact.measure is Measure.PERCENTAGE else "change"
+                return f"{subject}, {source}, {what} {start} to {end}"
+            measure = "posts" if fact.measure is Measure.POSTS else BASIS_NAMES_EN[fact.basis]
+            if fact.measure is Measure.POSTS:
+                measure = f"{BASIS_NAMES_EN[fact.basis]} posts"
+            return f"{subject}, {source}, {fact.year} {measure}"
+        source = SOURCE_NAMES_ZH[fact.funding]
+        if change:
+            what = "变动百分比" if fact.measure is Measure.PERCENTAGE else "变动"
+            return f"{subject} {source} {start}—{end} 年{what}"
+        measure = "员额" if fact.measure is Measure.POSTS else ""
+        return f"{subject} {fact.year} 年{source}{BASIS_NAMES_ZH[fact.basis]}{measure}"
+
+    def _english(self, zh: str) -> str:
+        if self.glossary is not None:
+            label = self.glossary.english_label(zh)
+            if label and not any("\u4e00" <= ch <= "\u9fff" for ch in label):
+                return label
+        return zh
+
+    def _citations(self, facts: Iterable[Fact], lang: Language) -> list[Citation]:
+        out: list[Citation] = []
+        seen: set[tuple[str, str]] = set()
+        for fact in facts:
+            source = fact.source
+            key = (source.kind.value, source.ref)
+            if key in seen:
+                continue
+            seen.add(key)
+            out.append(
+                Citation(
+                    kind=source.kind.value,
+                    ref=source.ref,
+                    lines=[source.line, source.line],
+                    quote=_quote(fact),
+                    row=source.row,
+                    column=source.column,
+                )
+            )
+            if len(out) >= MAX_SOURCES:
+                break
+        return out
+
+    def _decline(self, parsed: ParsedQuestion, decline: Decline, _: list[Fact]) -> Answer:
+        lang = parsed.lang
+        reason = decline.reason_en if lang == "en" else decline.reason_zh
+        citations: list[Citation] = []
+        text = reason + ("." if lang == "en" else "。")
+        nearest = decline.nearest
+        if nearest is not None:
+            citations = self._citations([nearest], lang)
+            heading = self._heading(parsed, nearest, change=nearest.basis is Basis.CHANGE)
+            value = _format(nearest.number or 0.0, nearest, lang)
+            label = _cite_text(citations, lang)
+            text += (
+                f" The nearest figure it gives: {heading}: {value} {label}."
+                if lang == "en"
+                else f"文件给出的最接近的数字：{heading}：{value} {label}。"
+            )
+        answer = self._answer(parsed, text, citations, [])
+        answer.abstained = True
+        answer.confidence = 0.0
+        return answer
+
+    def _answer(self, parsed: ParsedQuestion, text: str, citations: list[Citation], computations: list[Computation]) -> Answer:
+        return Answer(
+            question=parsed.text,
+            language=parsed.lang,
+            text=text,
+            citations=citations,
+            confidence=0.9,
+            abstained=False,
+            evidence=[f"{c.kind}:{c.ref}" for c in citations],
+            mode="facts",
+            computations=computations,
+        )
+
+
+# ---------------------------------------------------------------------- helpers
+
+
+def _outside(names: tuple[str, ...], registry: BodyRegistry) -> Decline:
+    covered_en = ", ".join(b.name_en for b in registry.bodies if not b.is_section)
+    covered_zh = "、".join(b.name_zh for b in registry.bodies if not b.is_section)
+    return Decline(
+        f"本款不包括{'、'.join(names)}的预算；本款涵盖：{covered_zh}",
+        f"This section does not budget for the {', '.join(names)}; it covers: {covered_en}",
+    )
+
+
+def _asked_years(parsed: ParsedQuestion) -> tuple[int, ...]:
+    return parsed.years
+
+
+def _asked_year(parsed: ParsedQuestion) -> int:
+    return max(parsed.years) if parsed.years else PROPOSAL_YEAR
+
+
+def _in_year(facts: list[Fact], year: int, basis: Basis | None, measure: Measure) -> list[Fact]:
+    """Facts of `year` with the asked basis (or the year's default basis), best-supported first.
+
+    The first basis in order of preference that has facts decides the value; every other source
+    that prints the same value under an equivalent basis (a paragraph's "拟议" amount for a table's
+    "估计(重计费用前)" column) is kept with it, so that all of them are cited.
+    """
+    in_year = [f for f in facts if f.year == year and f.basis is not Basis.CHANGE]
+    bases = _SAME_BASIS.get(basis, (basis,)) if basis is not None else _DEFAULT_BASES.get((year, measure), ())
+    for candidate in bases:
+        chosen = _agreeing([f for f in in_year if f.basis is candidate])
+        if chosen:
+            equivalent = _SAME_BASIS.get(candidate, (candidate,))
+            more = [f for f in in_year if f.basis in equivalent and f not in chosen and _same_value(f, chosen[0])]
+            return sorted([*chosen, *more], key=lambda f: (_SOURCE_RANK[f.source.kind], f.source.ref))
+    return _agreeing(in_year) if basis is None and not bases else []
+
+
+def _agreeing(facts: list[Fact]) -> list[Fact]:
+    """The facts that print the best-supported value, tables first."""
+    if not facts:
+        return []
+    groups: dict[float, list[Fact]] = {}
+    for fact in facts:
+        groups.setdefault(round(_usd_or_value(fact), 1), []).append(fact)
+
+    def support(item: tuple[float, list[Fact]]) -> tuple[int, int]:
+        members = item[1]
+        return (len({(f.source.kind, f.source.ref) for f in members}), -min(_SOURCE_RANK[f.source.kind] for f in members))
+
+    best = max(groups.items(), key=support)[1]
+    return sorted(best, key=lambda f: (_SOURCE_RANK[f.source.kind], f.source.ref))
+
+
+def _best(facts: list[Fact]) -> Fact | None:
+    return facts[0] if facts else None
+
+
+def _distinct_sources(facts: list[Fact]) -> list[Fact]:
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for fact in facts:
+        key = (fact.source.kind.value, fact.source.ref)
+        if key not in seen:
+            seen.add(key)
+            out.append(fact)
+    return out
+
+
+def _usd_or_value(fact: Fact) -> float:
+    usd = fact.usd
+    return usd if usd is not None else (fact.number or 0.0)
+
+
+def _same_value(a: Fact, b: Fact) -> bool:
+    return abs(_usd_or_value(a) - _usd_or_value(b)) < 0.5
+
+
+def _in_unit(fact: Fact, unit: str) -> float:
+    """`fact`'s value in `unit` (千美元 or 美元 for money)."""
+    value = fact.number or 0.0
+    if fact.measure is Measure.MONEY and fact.unit != unit:
+        return value / 1000 if unit == "千美元" else value * 1000
+    return value
+
+
+def _names_row(breakdown: str, fact: Fact) -> bool:
+    label = "".join(fact.label.split())
+    want = "".join(breakdown.split())
+    if fact.breakdown is Breakdown.GRADE:
+        return label.upper() == want.upper()
+    return label == want or (len(want) >= 2 and want in label and fact.breakdown is Breakdown.OBJECT)
+
+
+def _format(value: float, fact: Fact, lang: str, *, signed: bool = False) -> str:
+    """A value in the fact's unit, written for the language: 10 112.1 千美元 / USD 10,112.1 thousand.
+
+    A figure printed as none ("—", "没有预算外资源") is written as none.
+    """
+    if fact.is_nil:
+        return "none (printed as —)" if lang == "en" else "无（文件列为 —）"
+    decimals = 1 if fact.unit in ("千美元", "%") or (value != int(value)) else 0
+    magnitude = f"{abs(value):,.{decimals}f}"
+    negative = value < 0
+    if lang == "zh":
+        magnitude = magnitude.replace(",", " ")
+    number = ("−" if negative else "+" if signed and value > 0 else "") + magnitude
+    unit = fact.unit
+    if lang == "en":
+        if unit == "千美元":
+            return f"USD {number} thousand"
+        if unit == "美元":
+            return f"USD {number}"
+        if unit == "%":
+            return f"{number}%"
+        if unit == "员额":
+            return f"{number} posts"
+        return number
+    if unit == "%":
+        return f"{number}%"
+    if unit == "员额":
+        return f"{number} 个员额"
+    return f"{number} {unit}"
+
+
+def _quote(fact: Fact) -> str:
+    source = fact.source
+    if source.kind is BlockKind.PARAGRAPH:
+        return source.text
+    parts = [p for p in (source.sub_part, source.row, source.column) if p]
+    return " | ".join(parts) + f": {source.text}"
+
+
+def _cite_text(citations: list[Citation], lang: str) -> str:
+    labels = [format_label(BlockKind(c.kind), c.ref, lang) for c in citations]
+    return "[" + ("; ".join(labels) if lang == "en" else "；".join(labels)) + "]" if labels else ""
+
+
+def is_section(body: Body | None) -> bool:
+    return body is not None and body.key == SECTION_KEY

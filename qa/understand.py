@@ -1,0 +1,391 @@
+"""Understand: one parse of each question, read by every later stage.
+
+:func:`parse_question` turns a question, in Chinese or English, into a :class:`ParsedQuestion`: its
+language (the one detector), its kind (lookup, figure, fact, why, compare, list), its scope (the
+bodies it names, resolved from any of their names by the document's :class:`BodyRegistry`, and the
+component or subprogramme), the funding source, the measure, the years and basis it asks about
+("approved", "after recosting", "actual", "planned"), the breakdown it names (an object of
+expenditure, a grade, a category of posts), the aggregate (total, change, percentage, difference,
+largest) and the parts of a multi-part question.  A follow-up fills the slots it leaves out from
+the previous turn's parse (:meth:`ParsedQuestion.inherit`).
+
+The word lists are the budget's own vocabulary (the document's column headers and row labels, and
+their official English forms), not the wording of any particular question.
+
+>>> from budgetqa.ingest.commands import load_document
+>>> understanding = Understanding.of(load_document())
+>>> parsed = understanding.parse("联非办 2024 年经常预算的员额有多少个？")
+>>> parsed.body_keys, parsed.funding.value, parsed.measure.value, parsed.years
+(('UNOAU',), 'regular_budget', 'posts', (2024,))
+>>> understanding.parse("How much did UNOCT's regular budget change from 2023?").aggregate.value
+'change'
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+
+from budgetqa.index.glossary import Glossary
+from budgetqa.index.language import detect_language
+from budgetqa.ingest.bodies import Body, BodyRegistry
+from budgetqa.ingest.budget import YEAR_RE, Basis, ChangeKind, FundingSource, Measure
+from budgetqa.ingest.facts import Fact
+from budgetqa.ingest.model import Document
+from budgetqa.ingest.refs import Citation as Reference
+
+from .intent import QuestionKind as IntentKind
+from .intent import classify
+from .measure import Measure as AskedMeasure
+from .measure import question_measure
+from .model import Language
+from .question_parts import split_question
+
+
+class QuestionKind(StrEnum):
+    LOOKUP = "lookup"  # show a unit
+    FIGURE = "figure"  # how much, how many, what share
+    FACT = "fact"  # who, what, when, which
+    WHY = "why"  # why, for what reason
+    COMPARE = "compare"  # compare A and B, which is larger
+    LIST = "list"  # list, what are the …
+
+
+class Aggregate(StrEnum):
+    VALUE = "value"  # the figure itself
+    TOTAL = "total"  # a whole (一共, in total)
+    CHANGE = "change"  # 2023 → 2024 (增加/减少, change, increase)
+    PERCENTAGE = "percentage"  # the change in per cent, a share
+    DIFFERENCE = "difference"  # A − B
+    LARGEST = "largest"  # which is the largest
+    SMALLEST = "smallest"
+
+
+# ------------------------------------------------------------------ vocabulary
+
+_SOURCE_TERMS: tuple[tuple[re.Pattern[str], FundingSource], ...] = (
+    (re.compile(r"其他分摊|支助账户|other[- ]assessed|support account", re.I), FundingSource.OTHER_ASSESSED),
+    (re.compile(r"预算外|自愿捐|extra-?budgetary|voluntary contributions?|XB\b", re.I), FundingSource.EXTRABUDGETARY),
+    (re.compile(r"经常预算|regular[- ]budget|\bRB\b|assessed contributions", re.I), FundingSource.REGULAR_BUDGET),
+    (re.compile(r"所有资金来源|各种资金来源|全部资金|all (?:funding )?sources|all funds|every source", re.I), FundingSource.ALL),
+)
+_AFTER_RECOSTING = re.compile(r"重计费用后|(?<!未)(?<!不)重计费用(?!前)|after recosting|recosted|with recosting", re.I)
+_BEFORE_RECOSTING = re.compile(r"重计费用前|before recosting", re.I)
+_BASIS_TERMS: tuple[tuple[re.Pattern[str], Basis], ...] = (
+    (re.compile(r"核定|批准的|获批|approved", re.I), Basis.APPROVED),
+    (re.compile(r"批款|拨款|appropriat", re.I), Basis.APPROPRIATION),
+    (re.compile(r"实际|支出|花了|花掉|用了|\bactual|spent|spend|expenditure", re.I), Basis.ACTUAL),
+    (re.compile(r"计划|目标|planned|target", re.I), Basis.PLANNED),
+    (re.compile(r"拟议|提议|申请|要求|proposed|proposal|request", re.I), Basis.PROPOSED),
+    (re.compile(r"估计|预计|estimate", re.I), Basis.ESTIMATE),
+)
+_CHANGE = re.compile(
+    r"变动|变化|增加|增长|减少|下降|增减|多了|少了|涨了|降了|差额|净增|净减|比.{0,12}(?:多|少|高|低)"
+    r"|\bchang|\bincreas|\bdecreas|\bgrow|\bgrew|\bdrop|\bfell|\bfall|\bcut\b|\bdifference from|\bcompared (?:with|to) 20\d\d"
+    r"|\bmore than in 20\d\d|\bless than in 20\d\d|\bvariance|\bup from|\bdown from",
+    re.I,
+)
+_PERCENT = re.compile(r"百分比|百分之|几成|比例|占比|%|\bper ?cent|\bpercentage|\bshare\b|\bproportion", re.I)
+_TOTAL = re.compile(r"一共|总共|共计|合计|总额|总计|加在一起|总的|全部|\bin total\b|\baltogether\b|\bcombined\b|\btotal\b|\boverall\b", re.I)
+_LARGEST = re.compile(r"最多|最大|最高|哪个.{0,6}(?:多|大|高)|\blargest\b|\bbiggest\b|\bhighest\b|\bmost\b", re.I)
+_SMALLEST = re.compile(r"最少|最小|最低|\bsmallest\b|\blowest\b|\bleast\b", re.I)
+_DIFFERENCE = re.compile(r"相差|差多少|差距|\bdifference between\b|\bgap between\b|\bhow much more\b|\bhow much less\b", re.I)
+_WHY = re.compile(r"为什么|为何|原因|理由|怎么会|\bwhy\b|\breason|\bwhat explains\b|\bdue to what\b", re.I)
+_LIST = re.compile(r"列出|哪些|有什么|\blist\b|\bwhich (?:are|were)\b|\bwhat are the\b", re.I)
+_COMPARE = re.compile(r"比较|对比|相比|\bcompare|\bversus\b|\bvs\.?\b", re.I)
+_POSTS = re.compile(r"员额|职位|\bposts?\b|\bpositions?\b|staffing|\bstaff\b", re.I)
+_MONEY = re.compile(
+    r"钱|经费|资金|美元|资源|预算|拨款|批款|支出|费用|数额|金额|花|\bhow much\b|\bfund|\bbudget|\bdollars?\b|\busd\b"
+    r"|\bresources?\b|\bcost|\bappropriat|\bexpenditure|\bspen[dt]|\brequirements?\b|\bamount\b",
+    re.I,
+)
+_SOURCE_NAMED = re.compile("|".join(pattern.pattern for pattern, _ in _SOURCE_TERMS), re.I)
+_NEXT_YEAR = re.compile(r"明年|下一年|\bnext year\b", re.I)
+_THIS_YEAR = re.compile(r"今年|本年度|\bthis year\b|\bcurrent year\b", re.I)
+_LAST_YEAR = re.compile(r"去年|上一年|前一年|\blast year\b|\bprevious year\b|\bprior year\b|\bthe year before\b", re.I)
+# The document's "current" years: the proposal year, its appropriation year and the last actuals.
+PROPOSAL_YEAR = 2024
+
+# Objects of expenditure and categories of posts, as the tables label them, with the English
+# forms the budget uses.  The Chinese labels are matched as printed; the English ones by word.
+BREAKDOWN_TERMS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("非员额", ("non-post", "non post", "nonpost")),
+    ("其他工作人员费用", ("other staff costs",)),
+    ("招待费", ("hospitality",)),
+    ("咨询人", ("consultants", "consultant")),
+    ("专家", ("experts",)),
+    ("代表差旅", ("travel of representatives",)),
+    ("工作人员差旅", ("travel of staff", "staff travel")),
+    ("订约承办事务", ("contractual services",)),
+    ("一般业务费用", ("general operating expenses",)),
+    ("用品和材料", ("supplies and materials",)),
+    ("家具和设备", ("furniture and equipment",)),
+    ("房地改良", ("improvement of premises",)),
+    ("赠款和捐助款", ("grants and contributions",)),
+    ("专业及以上职类", ("professional and higher", "professional category")),
+    ("一般事务及有关职类", ("general service and related", "general service")),
+)
+_GRADE = re.compile(r"\b(USG|ASG|D-[12]|P-[1-5](?:/1)?|GS\s*\((?:PL|OL)\)|LL|NPO|FS)\b", re.I)
+_SUBPROGRAMME = re.compile(r"次级方案\s*([1-9一二三四五六七])|subprogramme\s*([1-9])", re.I)
+_ZH_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7}
+COMPONENT_TERMS_EN: dict[str, tuple[str, ...]] = {
+    "决策机关": ("policymaking organs", "policy-making organs"),
+    "行政领导和管理": ("executive direction and management",),
+    "方案支助": ("programme support",),
+    "工作方案": ("programme of work",),
+}
+
+
+@dataclass(frozen=True)
+class ParsedQuestion:
+    """Everything later stages need to know about a question, parsed once."""
+
+    text: str
+    lang: Language
+    kind: QuestionKind
+    bodies: tuple[Body, ...] = ()
+    component: str | None = None  # "选举援助", "决策机关"
+    subprogramme: int | None = None
+    funding: FundingSource | None = None
+    measure: Measure | None = None  # money, posts, percentage, count; None when no figure is asked
+    years: tuple[int, ...] = ()
+    basis: Basis | None = None
+    after_recosting: bool = False
+    breakdown: str | None = None  # a row label: "工作人员差旅", "P-4", "专业及以上职类"
+    aggregate: Aggregate = Aggregate.VALUE
+    change: ChangeKind | None = None
+    citations: tuple[Reference, ...] = ()
+    parts: tuple[str, ...] = ()
+    is_follow_up: bool = False
+    unknown_bodies: tuple[str, ...] = ()  # bodies named that the document does not cover
+    relative_year: bool = False  # the year came from "next year" / "去年"
+    slots: frozenset[str] = field(default_factory=frozenset)  # slot names the question itself fills
+
+    @property
+    def body_keys(self) -> tuple[str, ...]:
+        return tuple(body.key for body in self.bodies)
+
+    @property
+    def body(self) -> Body | None:
+        return self.bodies[0] if self.bodies else None
+
+    @property
+    def asks_figure(self) -> bool:
+        return self.kind in (QuestionKind.FIGURE, QuestionKind.COMPARE) and self.measure is not None
+
+    def inherit(self, previous: ParsedQuestion) -> ParsedQuestion:
+        """This follow-up with the slots it leaves out taken from the previous question's parse.
+
+        "那 2023 年呢？" after a question on UNOCT's regular budget in 2024 keeps the body, the source
+        and the measure, and replaces the year.
+        """
+        updates: dict[str, object] = {"is_follow_up": True}
+        for name in ("bodies", "component", "subprogramme", "funding", "measure", "breakdown", "basis", "years"):
+            if name not in self.slots and getattr(previous, name):
+                updates[name] = getattr(previous, name)
+        if "years" in self.slots and "basis" not in self.slots:
+            updates["basis"] = None  # a new year takes that year's own basis
+        if "aggregate" not in self.slots and previous.aggregate is not Aggregate.VALUE and "years" not in self.slots:
+            updates["aggregate"] = previous.aggregate
+        if self.kind in (QuestionKind.FACT, QuestionKind.LOOKUP) and previous.asks_figure and "measure" not in self.slots:
+            updates["kind"] = previous.kind
+        return replace(self, **updates)  # type: ignore[arg-type]
+
+
+@dataclass
+class Understanding:
+    """Parses questions against one document's bodies, components and glossary."""
+
+    registry: BodyRegistry
+    components: tuple[str, ...]  # component and subprogramme titles the facts use
+    glossary: Glossary | None = None
+    outside_bodies: tuple[tuple[str, str], ...] = ()  # (name, English name) of bodies not in the document
+
+    @classmethod
+    def of(cls, document: Document, facts: list[Fact] | None = None, glossary: Glossary | None = None) -> Understanding:
+        from budgetqa.ingest.entities import OFFICIAL_ENGLISH_NAMES
+        from budgetqa.ingest.facts import extract_facts
+
+        registry = BodyRegistry.of(document)
+        facts = facts if facts is not None else extract_facts(document, registry)
+        components = tuple(sorted({f.component for f in facts if f.component}, key=len, reverse=True))
+        covered = {"".join(part.title.split()) for part in document.parts}
+        outside = tuple((zh, en) for zh, en in OFFICIAL_ENGLISH_NAMES.items() if zh not in covered)
+        return cls(registry, components, glossary, outside)
+
+    def parse(self, question: str, previous: ParsedQuestion | None = None, *, is_follow_up: bool = False) -> ParsedQuestion:
+        """Parse `question`; with `previous` and `is_follow_up`, inherit the slots it leaves out."""
+        text = question.strip()
+        lang = detect_language(text)
+        slots: set[str] = set()
+        intent = classify(text)
+        bodies = tuple(self.registry.find(text))
+        if bodies:
+            slots.add("bodies")
+        unknown = tuple(en for zh, en in self.outside_bodies if zh in text or re.search(rf"\b{re.escape(en)}\b", text, re.I))
+        component, subprogramme = self._component(text, bodies)
+        if component is not None or subprogramme is not None:
+            slots.add("component")
+            slots.add("subprogramme")
+        funding = next((source for pattern, source in _SOURCE_TERMS if pattern.search(text)), None)
+        if funding is not None:
+            slots.add("funding")
+        years, relative = _years(text)
+        if years:
+            slots.add("years")
+        basis = None
+        after = bool(_AFTER_RECOSTING.search(text)) and not _BEFORE_RECOSTING.search(text)
+        if _BEFORE_RECOSTING.search(text):
+            basis = Basis.ESTIMATE_BEFORE_RECOSTING
+        else:
+            basis = next((b for pattern, b in _BASIS_TERMS if pattern.search(text)), None)
+        if basis is not None:
+            slots.add("basis")
+        breakdown = self._breakdown(text)
+        if breakdown is not None:
+            slots.add("breakdown")
+        measure = self._measure(text, intent.kind is IntentKind.FIGURE, breakdown)
+        if measure is not None and (_POSTS.search(text) or _MONEY.search(text) or _PERCENT.search(text)):
+            slots.add("measure")
+        aggregate, change = _aggregate(text, years)
+        if aggregate is not Aggregate.VALUE:
+            slots.add("aggregate")
+        if aggregate is Aggregate.PERCENTAGE and measure is None:
+            measure = Measure.PERCENTAGE
+        kind = _kind(text, intent.kind, aggregate, bodies, measure if breakdown is None else Measure.MONEY)
+        parsed = ParsedQuestion(
+            text=text,
+            lang=lang,
+            kind=kind,
+            bodies=bodies,
+            component=component,
+            subprogramme=subprogramme,
+            funding=funding,
+            measure=measure if kind in (QuestionKind.FIGURE, QuestionKind.COMPARE) else measure if aggregate is not Aggregate.VALUE else None,
+            years=years,
+            basis=basis,
+            after_recosting=after,
+            breakdown=breakdown,
+            aggregate=aggregate,
+            change=change,
+            citations=tuple(intent.citations),
+            parts=tuple(split_question(text)),
+            unknown_bodies=unknown,
+            relative_year=relative,
+            slots=frozenset(slots),
+        )
+        if previous is not None and is_follow_up:
+            return parsed.inherit(previous)
+        return parsed
+
+    # ------------------------------------------------------------------ slots
+
+    def _component(self, text: str, bodies: tuple[Body, ...]) -> tuple[str | None, int | None]:
+        match = _SUBPROGRAMME.search(text)
+        number = None
+        if match:
+            digit = match.group(1) or match.group(2)
+            number = _ZH_DIGITS.get(digit) or int(digit)
+        compact = "".join(text.split())
+        for title in self.components:
+            if title in compact and not any(title in alias for body in bodies for alias in body.aliases_zh):
+                return title, number
+        lowered = text.lower()
+        for title, names in COMPONENT_TERMS_EN.items():
+            if any(name in lowered for name in names) and title in self.components:
+                return title, number
+        if self.glossary is not None and re.search(r"[A-Za-z]{3}", text):
+            for title in self.components:
+                entry = self.glossary.by_zh(title)
+                if entry is not None and any(
+                    len(form) > 5 and re.search(rf"\b{re.escape(form)}\b", text, re.I) for form in entry.en_forms
+                ):
+                    return title, number
+        return None, number
+
+    def _breakdown(self, text: str) -> str | None:
+        grade = _GRADE.search(text)
+        if grade:
+            return re.sub(r"\s+", " ", grade.group(1).upper()).replace("GS (", "GS (")
+        compact = "".join(text.split())
+        lowered = text.lower()
+        for label, english in BREAKDOWN_TERMS:
+            if label in compact or any(re.search(rf"\b{re.escape(form)}\b", lowered) for form in english):
+                return label
+        if re.search(r"差旅|\btravel\b", text, re.I):
+            return "差旅"
+        if re.search(r"(?<!非)员额(?:资源|费用|经费|开支)|\bpost (?:resources|costs)\b|\bcost of (?:the )?posts\b", text, re.I):
+            return "员额"
+        return None
+
+    def _measure(self, text: str, asks_figure: bool, breakdown: str | None) -> Measure | None:
+        if breakdown == "员额" or (breakdown and not _GRADE.match(breakdown) and "职类" not in breakdown):
+            return Measure.MONEY
+        asked = question_measure(text)
+        if asked is AskedMeasure.POSTS or (
+            _POSTS.search(text) and not _MONEY.search(re.sub(r"员额资源|post resources", "", text, flags=re.I))
+        ):
+            return Measure.POSTS
+        if breakdown is not None:
+            return Measure.POSTS  # a grade or a category of posts
+        if asked is AskedMeasure.PERCENT and _PERCENT.search(text):
+            return Measure.PERCENTAGE
+        if asked is AskedMeasure.MONEY or (_MONEY.search(text) and asks_figure):
+            return Measure.MONEY
+        if asked is AskedMeasure.COUNT and asks_figure:
+            return Measure.COUNT
+        return None
+
+
+def _years(text: str) -> tuple[tuple[int, ...], bool]:
+    """The years a question names, in order; "明年/next year" is the proposal year."""
+    years = [int(y) for y in YEAR_RE.findall(text)]
+    relative = False
+    if not years:
+        if _NEXT_YEAR.search(text):
+            years, relative = [PROPOSAL_YEAR], True
+        elif _THIS_YEAR.search(text):
+            years, relative = [PROPOSAL_YEAR - 1], True
+    return tuple(dict.fromkeys(years)), relative
+
+
+def _aggregate(text: str, years: tuple[int, ...]) -> tuple[Aggregate, ChangeKind | None]:
+    change_kind = None
+    if re.search(r"技术调整|technical adjustment", text, re.I):
+        change_kind = ChangeKind.TECHNICAL
+    elif re.search(r"新的/扩大的任务|新任务|new (?:and|or) expanded mandates|new mandates", text, re.I):
+        change_kind = ChangeKind.NEW_MANDATES
+    if _DIFFERENCE.search(text):
+        return Aggregate.DIFFERENCE, change_kind
+    if _LARGEST.search(text) and not _CHANGE.search(text):
+        return Aggregate.LARGEST, change_kind
+    if _SMALLEST.search(text) and not _CHANGE.search(text):
+        return Aggregate.SMALLEST, change_kind
+    if _CHANGE.search(text) or change_kind is not None or (len(years) == 2 and _COMPARE.search(text)):
+        if _PERCENT.search(text):
+            return Aggregate.PERCENTAGE, change_kind or ChangeKind.TOTAL
+        return Aggregate.CHANGE, change_kind or ChangeKind.TOTAL
+    if _TOTAL.search(text):
+        return Aggregate.TOTAL, None
+    return Aggregate.VALUE, None
+
+
+def _kind(
+    text: str, intent: IntentKind, aggregate: Aggregate, bodies: tuple[Body, ...], measure: Measure | None
+) -> QuestionKind:
+    if intent is IntentKind.LOOKUP:
+        return QuestionKind.LOOKUP
+    if _WHY.search(text):
+        return QuestionKind.WHY
+    if aggregate in (Aggregate.LARGEST, Aggregate.SMALLEST, Aggregate.DIFFERENCE) or (
+        len(bodies) >= 2 and _COMPARE.search(text)
+    ):
+        return QuestionKind.COMPARE
+    if intent is IntentKind.FIGURE or aggregate in (Aggregate.CHANGE, Aggregate.PERCENTAGE):
+        return QuestionKind.FIGURE
+    if measure is not None and (bodies or _SOURCE_NAMED.search(text)):
+        return QuestionKind.FIGURE  # "DPPA travel of staff 2024": a budget row of a body is a figure
+    if _LIST.search(text) and measure is None:
+        return QuestionKind.LIST
+    return QuestionKind.FACT
