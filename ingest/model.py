@@ -333,6 +333,8 @@ class Document:
     annexes: list[Annex]
     footnotes: list[Footnote]
     report: ParseReport
+    # Every block as a flat Unit, rendered by the parser once the blocks are built (ingest/units.py).
+    rendered_units: list[Unit] = field(default_factory=list, repr=False)
 
     def paragraph(self, ref: str) -> Paragraph:
         for paragraph in self.paragraphs:
@@ -363,10 +365,12 @@ class Document:
         return "\n".join(self.lines[span.first - 1 : span.last])
 
     def units(self) -> Iterator[Unit]:
-        """Every citable block as a :class:`Unit`, in document order within each kind."""
-        from .units import document_units  # local import: units.py renders blocks to text
+        """Every citable block as a :class:`Unit`, in document order within each kind.
 
-        yield from document_units(self)
+        The parser attaches them (:func:`budgetqa.ingest.units.document_units`); a document assembled
+        by other means has none until its ``rendered_units`` are set.
+        """
+        yield from self.rendered_units
 
     def unit(self, kind: BlockKind, ref: str) -> Unit:
         for unit in self.units():

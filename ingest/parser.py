@@ -40,6 +40,7 @@ from .segment import RawBlock, Segmentation, Segmenter
 from .source import read_source, shown
 from .tables import parse_table_block
 from .textjoin import join_lines
+from .units import document_units
 
 __all__ = ["DocumentError", "NotABudgetSection", "parse_document", "parse_text"]
 
@@ -127,6 +128,7 @@ def parse_text(text: str, source_name: str = "") -> Document:
     ]
     if warning := truncation_warning(document):
         report.warnings.append(warning)
+    document.rendered_units = list(document_units(document))
     return document
 
 

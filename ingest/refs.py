@@ -3,9 +3,9 @@
 Users cite the budget the way it is printed or the way its English edition prints it: "¶3.115",
 "第 3.115 段", "para. 3.115"; "表 3.27 (1)", "Table 3.27(1)"; "图 3.十四", "Figure 3.XIV", "fig. 3.14";
 "附件三", "Annex III"; "前言 一", "foreword to part I".  This module turns any of those forms into a
-:class:`Citation` (kind + the document's own ref: "3.115", "3.27", "3.十四", "三"), finds the references
-mentioned inside a longer question, and resolves a citation to its :class:`Unit` — or says that the
-document has no such block and names the nearest ones that exist.
+:class:`BlockReference` (kind + the document's own ref: "3.115", "3.27", "3.十四", "三"), finds the
+references mentioned inside a longer question, and resolves a citation to its :class:`Unit` — or says
+that the document has no such block and names the nearest ones that exist.
 """
 
 from __future__ import annotations
@@ -24,8 +24,12 @@ from .numerals import chinese_to_int, int_to_chinese, int_to_roman, roman_to_int
 
 
 @dataclass(frozen=True)
-class Citation:
-    """A reference to one block: kind and ref as the document numbers it.
+class BlockReference:
+    """A reference to one block, as a user or the document writes it: kind and the document's own ref.
+
+    Not to be confused with :class:`budgetqa.qa.model.Citation`, the cited unit of an answer (with
+    its lines and quote), nor with :class:`budgetqa.ingest.model.Reference`, a cross-reference printed
+    in the document's running text.
 
     Paragraphs and tables: "3.115", "3.27"; figures: "3.十四" (Chinese numeral, as printed);
     annexes: "三"; forewords: the part's numeral "一" ("" when no part was named).
@@ -41,6 +45,9 @@ class Citation:
         label = format_label(self.kind, self.ref, lang)
         return f"{label} {self.table_part}" if self.table_part else label
 
+
+# The former name, still imported by qa/service.py and qa/understand.py; new code uses BlockReference.
+Citation = BlockReference
 
 _ZH_PREFIX = {BlockKind.ANNEX: "附件", BlockKind.FOREWORD: "前言 ", BlockKind.MANDATES: "授权 "}
 
@@ -268,13 +275,13 @@ def _canonical(kind: BlockKind, major: int, number: int) -> str:
 class _Hit:
     start: int
     end: int
-    citations: tuple[Citation, ...]
+    citations: tuple[BlockReference, ...]
 
 
-def _list_citations(kind: BlockKind, text: str) -> list[Citation]:
+def _list_citations(kind: BlockKind, text: str) -> list[BlockReference]:
     """Citations of a matched list ("3.27 (1)和 3.28 (1)", "3.115 至 3.117"), ranges expanded."""
     item_pattern = {BlockKind.FIGURE: _FIG_ITEM, BlockKind.ANNEX: _ORD_ITEM}.get(kind, _AR_ITEM)
-    out: list[Citation] = []
+    out: list[BlockReference] = []
     previous: tuple[tuple[int, int], int] | None = None  # key of the last item and where it ended
     for item in item_pattern.finditer(text):
         key = _key(kind, item.group("ref"))
@@ -291,17 +298,17 @@ def _list_citations(kind: BlockKind, text: str) -> list[Citation]:
                 and last_number < key[1] <= last_number + _MAX_RANGE
             ):
                 for number in range(last_number + 1, key[1]):
-                    out.append(Citation(kind, _canonical(kind, key[0], number)))
-        out.append(Citation(kind, _canonical(kind, *key), part))
+                    out.append(BlockReference(kind, _canonical(kind, key[0], number)))
+        out.append(BlockReference(kind, _canonical(kind, *key), part))
         previous = (key, item.end())
     return out
 
 
-def _foreword_citation(match: re.Match[str]) -> Citation:
+def _foreword_citation(match: re.Match[str]) -> BlockReference:
     groups = match.groupdict()
     token = groups.get("part") or groups.get("bare_part") or groups.get("zh_part") or ""
     number = _ordinal_value(token)
-    return Citation(BlockKind.FOREWORD, int_to_chinese(number) if number else "")
+    return BlockReference(BlockKind.FOREWORD, int_to_chinese(number) if number else "")
 
 
 def _explicit_hits(text: str) -> list[_Hit]:
@@ -325,7 +332,7 @@ def _bare_hits(text: str, section: int | None) -> list[_Hit]:
         key = _ar_key(match.group("list"))
         if key is None or (section is not None and key[0] != section):
             continue
-        hits.append(_Hit(match.start(), match.end(), (Citation(BlockKind.PARAGRAPH, f"{key[0]}.{key[1]}"),)))
+        hits.append(_Hit(match.start(), match.end(), (BlockReference(BlockKind.PARAGRAPH, f"{key[0]}.{key[1]}"),)))
     return hits
 
 
@@ -339,7 +346,7 @@ def _select(hits: Iterable[_Hit]) -> list[_Hit]:
     return chosen
 
 
-def find_citations(text: str, section: int | None = None) -> list[Citation]:
+def find_citations(text: str, section: int | None = None) -> list[BlockReference]:
     """References mentioned anywhere in `text`, in order of appearance, without repeats.
 
     Explicit forms ("paragraph 3.115", "第3.27段", "表 3.27 (1)和 3.28 (1)", "图 3.十四", "annex III",
@@ -350,8 +357,8 @@ def find_citations(text: str, section: int | None = None) -> list[Citation]:
     """
     normalised = _normalise(text)
     hits = _select([*_explicit_hits(normalised), *_bare_hits(normalised, section)])
-    seen: set[Citation] = set()
-    out: list[Citation] = []
+    seen: set[BlockReference] = set()
+    out: list[BlockReference] = []
     for hit in hits:
         for citation in hit.citations:
             if citation.kind is BlockKind.FOREWORD and not citation.ref:
@@ -362,14 +369,14 @@ def find_citations(text: str, section: int | None = None) -> list[Citation]:
     return out
 
 
-def parse_citation(text: str) -> Citation | None:
+def parse_citation(text: str) -> BlockReference | None:
     """The citation when the whole of `text` is one reference, else None.
 
     Case, full-width characters, surrounding quotes, a leading "见"/"see" and trailing punctuation are
-    tolerated: "3.115", "第 3.115 段", "para. 3.115", "¶3.115" → Citation(PARAGRAPH, "3.115");
-    "表 3.27 (1)", "Table 3.27(1)" → Citation(TABLE, "3.27", "(1)"); "Figure 3.XIV", "图 3.14" →
-    Citation(FIGURE, "3.十四"); "annex III", "附件 3" → Citation(ANNEX, "三"); "前言" →
-    Citation(FOREWORD, ""), "foreword to part II" → Citation(FOREWORD, "二").
+    tolerated: "3.115", "第 3.115 段", "para. 3.115", "¶3.115" → BlockReference(PARAGRAPH, "3.115");
+    "表 3.27 (1)", "Table 3.27(1)" → BlockReference(TABLE, "3.27", "(1)"); "Figure 3.XIV", "图 3.14" →
+    BlockReference(FIGURE, "3.十四"); "annex III", "附件 3" → BlockReference(ANNEX, "三"); "前言" →
+    BlockReference(FOREWORD, ""), "foreword to part II" → BlockReference(FOREWORD, "二").
     """
     normalised = _normalise(text).strip().strip(_QUOTES).strip()
     normalised = _TRAIL.sub("", _LEAD.sub("", normalised))
@@ -395,7 +402,7 @@ def parse_citation(text: str) -> Citation | None:
 class UnknownReference(LookupError):
     """A citation that names no block of the document; `suggestions` are the nearest labels."""
 
-    def __init__(self, citation: Citation, suggestions: list[str], symbol: str = "the document") -> None:
+    def __init__(self, citation: BlockReference, suggestions: list[str], symbol: str = "the document") -> None:
         self.citation = citation
         self.suggestions = list(suggestions)
         self.symbol = symbol
@@ -428,8 +435,8 @@ class AmbiguousReference(UnknownReference):
 class RefIndex:
     """The citable units of one document, indexed by ref, for repeated look-ups.
 
-    Build it once per document (rendering units is the costly part); :func:`resolve`, :func:`nearest`
-    and :func:`lookup` build a fresh one on each call.
+    Build it once per document (indexing every unit is the costly part); :func:`resolve`,
+    :func:`nearest` and :func:`lookup` build a fresh one on each call.
     """
 
     def __init__(self, document: Document, units: Iterable[Unit] | None = None) -> None:
@@ -449,7 +456,7 @@ class RefIndex:
             if printed_key and corrected_key and (BlockKind.PARAGRAPH, printed_key) not in self._units:
                 self._printed[printed_key] = corrected_key
 
-    def resolve(self, citation: Citation) -> Unit:
+    def resolve(self, citation: BlockReference) -> Unit:
         """The unit a citation names; raises :class:`UnknownReference` with the nearest refs if none."""
         key = _key(citation.kind, citation.ref)
         if citation.kind is BlockKind.FOREWORD and key is None:
@@ -467,7 +474,7 @@ class RefIndex:
             self._check_table_part(citation)
         return unit
 
-    def _check_table_part(self, citation: Citation) -> None:
+    def _check_table_part(self, citation: BlockReference) -> None:
         table = next((t for t in self.document.tables if _ar_key(t.ref) == _ar_key(citation.ref)), None)
         if table is None or not table.sub_parts:
             return  # the parser recorded no sub-parts: nothing to check the part against
@@ -477,7 +484,7 @@ class RefIndex:
             labels = [f"{format_label(BlockKind.TABLE, table.ref)} ({digit})" for digit in digits]
             raise UnknownReference(citation, labels, self.document.symbol)
 
-    def nearest(self, citation: Citation, k: int = 3) -> list[str]:
+    def nearest(self, citation: BlockReference, k: int = 3) -> list[str]:
         """Labels of the `k` existing refs of the citation's kind nearest to it in numbering."""
         key = _key(citation.kind, citation.ref)
         candidates = [(other, unit) for other, unit in self._by_kind.get(citation.kind, []) if other != key]
@@ -520,13 +527,13 @@ class Lookup:
     `whole` is True when the question is nothing but a reference ("表 3.27"), so its unit is the answer.
     """
 
-    citations: tuple[Citation, ...]
+    citations: tuple[BlockReference, ...]
     units: tuple[Unit, ...]
     unknown: tuple[UnknownReference, ...]
     whole: bool
 
 
-def resolve(document: Document, citation: Citation) -> Unit:
+def resolve(document: Document, citation: BlockReference) -> Unit:
     """The unit of `document` that `citation` names.
 
     A misprinted paragraph number (printed "3.62" for ¶3.262) resolves to its paragraph when no other
@@ -536,7 +543,7 @@ def resolve(document: Document, citation: Citation) -> Unit:
     return RefIndex(document).resolve(citation)
 
 
-def nearest(document: Document, citation: Citation, k: int = 3) -> list[str]:
+def nearest(document: Document, citation: BlockReference, k: int = 3) -> list[str]:
     """Labels of the `k` existing blocks of the same kind nearest in numbering: 表 3.81 → 表 3.80, 表 3.79, …"""
     return RefIndex(document).nearest(citation, k)
 

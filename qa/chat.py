@@ -143,7 +143,7 @@ def _show_history(state: ChatState, console: Console) -> None:
             str(number),
             escape(turn.question),
             escape(_shorten(first_line, 80)) + marker,
-            ", ".join(citation.label for citation in answer.citations),
+            ", ".join(citation.label_for(answer.language) for citation in answer.citations),
         )
     console.print(table)
 
@@ -203,7 +203,7 @@ def render_answer(answer: Answer) -> Panel:
     """An answer as a panel: its text, then its citations with their lines, confidence and mode."""
     parts: list[object] = [Text(answer.text)]
     if answer.citations:
-        parts.append(_citations_table(answer.citations))
+        parts.append(_citations_table(answer.citations, answer.language))
     status = (
         "[yellow]abstained — 文件没有回答[/]" if answer.abstained else f"confidence {answer.confidence:.2f}"
     )
@@ -218,7 +218,7 @@ def render_answer(answer: Answer) -> Panel:
     )
 
 
-def _citations_table(citations: list[Citation]) -> Table:
+def _citations_table(citations: list[Citation], language: Language) -> Table:
     table = Table(show_header=True, header_style="bold", box=None, padding=(0, 1))
     table.add_column("cites")
     table.add_column("lines", justify="right")
@@ -228,7 +228,7 @@ def _citations_table(citations: list[Citation]) -> Table:
         lines = citation.lines
         where = " / ".join(item for item in (citation.row, citation.column) if item)
         table.add_row(
-            citation.label,
+            citation.label_for(language),
             _lines(lines),
             escape(where),
             escape(_shorten(" ".join(citation.quote.split()), 90)),

@@ -110,8 +110,9 @@ def print_answer(answer: Answer, out: Console) -> None:
     title = ("abstained" if answer.abstained else f"confidence {answer.confidence:.2f}") + f" · {answer.mode}"
     out.print(Panel(Text(answer.text), title=escape(answer.question), subtitle=escape(title), border_style=style))
     for citation in answer.citations:
+        label = escape(citation.label_for(answer.language))
         where = escape(f" · {citation.row}") if citation.row else ""
-        out.print(f"  [bold]{escape(citation.label)}[/]{where}  lines {citation.lines[0]}–{citation.lines[-1]}" if citation.lines else f"  {citation.label}")
+        out.print(f"  [bold]{label}[/]{where}  lines {citation.lines[0]}–{citation.lines[-1]}" if citation.lines else f"  {label}")
 
 
 def chat_command(

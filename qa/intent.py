@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from budgetqa.ingest.refs import Citation, find_citations, parse_citation
+from budgetqa.ingest.refs import BlockReference, find_citations, parse_citation
 
 
 class QuestionKind(StrEnum):
@@ -29,7 +29,7 @@ _YEAR = re.compile(r"(?<!\d)(20[0-4]\d|19\d\d)(?!\d)")
 @dataclass(frozen=True)
 class Intent:
     kind: QuestionKind
-    citations: tuple[Citation, ...]
+    citations: tuple[BlockReference, ...]
     years: tuple[str, ...]
 
 

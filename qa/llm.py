@@ -25,8 +25,7 @@ from pydantic import SecretStr
 
 from budgetqa.index.model import IndexUnit, SearchHit
 from budgetqa.ingest.model import BlockKind
-from budgetqa.ingest.refs import Citation as RefCitation
-from budgetqa.ingest.refs import find_citations, format_label
+from budgetqa.ingest.refs import BlockReference, find_citations, format_label
 from budgetqa.settings import Settings
 
 from .model import Answer, AnswerEvent, Citation, Language
@@ -90,7 +89,7 @@ class GenerationError(RuntimeError):
 class _Cited:
     """A citation found in the answer text, with the bracket it was written in."""
 
-    citation: RefCitation
+    citation: BlockReference
     start: int
     end: int
 
@@ -237,7 +236,7 @@ def _cited(text: str) -> list[_Cited]:
 
 def _canonical_brackets(text: str, cited: list[_Cited]) -> str:
     """Rewrite each citing bracket as one "[label]" per citation, so that every answer cites alike."""
-    spans: dict[tuple[int, int], list[RefCitation]] = {}
+    spans: dict[tuple[int, int], list[BlockReference]] = {}
     for found in cited:
         spans.setdefault((found.start, found.end), []).append(found.citation)
     for (start, end), citations in sorted(spans.items(), reverse=True):
@@ -250,7 +249,7 @@ def _matching(kind: str, ref: str, units: Sequence[IndexUnit]) -> list[IndexUnit
     return [unit for unit in units if unit.kind.value == kind and unit.ref == ref]
 
 
-def _citation(citation: RefCitation, units: Sequence[IndexUnit], answer_text: str) -> Citation:
+def _citation(citation: BlockReference, units: Sequence[IndexUnit], answer_text: str) -> Citation:
     """A citation with lines, quote and row from the evidence unit it names (lines=[] if none)."""
     kind, ref = citation.kind.value, citation.ref
     matching = _matching(kind, ref, units)

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from budgetqa.ingest.model import BlockKind
 from budgetqa.ingest.numerals import int_to_chinese, int_to_roman
-from budgetqa.ingest.refs import Citation, find_citations, format_label, parse_citation
+from budgetqa.ingest.refs import BlockReference, find_citations, format_label, parse_citation
 
 # Examples per property; BUDGETQA_FUZZ_SCALE=20 runs twenty times as many (a longer search, by hand).
 SCALE = int(os.environ.get("BUDGETQA_FUZZ_SCALE", "1"))
@@ -70,7 +70,7 @@ def test_every_written_form_of_a_paragraph_parses_to_it(section, number, form, d
     text = form.format(s=section, n=number)
     if data is not None:
         text = data.draw(spelled(text))
-    assert parse_citation(text) == Citation(P, f"{section}.{number}")
+    assert parse_citation(text) == BlockReference(P, f"{section}.{number}")
 
 
 TABLE_FORMS = [
@@ -96,7 +96,7 @@ def test_every_written_form_of_a_table_parses_to_it(section, number, part, form,
     text = pattern.format(s=section, n=number, p=part)
     if data is not None:
         text = data.draw(spelled(text))
-    assert parse_citation(text) == Citation(T, f"{section}.{number}", f"({part})" if has_part else None)
+    assert parse_citation(text) == BlockReference(T, f"{section}.{number}", f"({part})" if has_part else None)
 
 
 FIGURE_FORMS = [
@@ -121,7 +121,7 @@ def test_every_written_form_of_a_figure_parses_to_its_chinese_numeral(section, n
     text = form.format(s=section, n=number, cn=int_to_chinese(number), roman=int_to_roman(number))
     if data is not None:
         text = data.draw(spelled(text))
-    assert parse_citation(text) == Citation(F, f"{section}.{int_to_chinese(number)}")
+    assert parse_citation(text) == BlockReference(F, f"{section}.{int_to_chinese(number)}")
 
 
 ANNEX_FORMS = [
@@ -143,27 +143,27 @@ def test_every_written_form_of_an_annex_parses_to_its_chinese_numeral(number, fo
     text = form.format(n=number, cn=int_to_chinese(number), roman=int_to_roman(number))
     if data is not None:
         text = data.draw(spelled(text))
-    assert parse_citation(text) == Citation(A, int_to_chinese(number))
+    assert parse_citation(text) == BlockReference(A, int_to_chinese(number))
 
 
 citations = st.one_of(
-    st.builds(lambda s, n: Citation(P, f"{s}.{n}"), sections, numbers),
+    st.builds(lambda s, n: BlockReference(P, f"{s}.{n}"), sections, numbers),
     st.builds(
-        lambda s, n, p: Citation(T, f"{s}.{n}", p),
+        lambda s, n, p: BlockReference(T, f"{s}.{n}", p),
         sections,
         numbers,
         st.sampled_from([None, "(1)", "(2)", "(9)"]),
     ),
-    st.builds(lambda s, n: Citation(F, f"{s}.{int_to_chinese(n)}"), sections, numbers),
-    st.builds(lambda n: Citation(A, int_to_chinese(n)), ordinals),
-    st.builds(lambda n: Citation(W, int_to_chinese(n)), st.integers(min_value=1, max_value=20)),
+    st.builds(lambda s, n: BlockReference(F, f"{s}.{int_to_chinese(n)}"), sections, numbers),
+    st.builds(lambda n: BlockReference(A, int_to_chinese(n)), ordinals),
+    st.builds(lambda n: BlockReference(W, int_to_chinese(n)), st.integers(min_value=1, max_value=20)),
 )
 
 
 @FUZZ
 @given(citations, st.sampled_from(["zh", "en"]))
-@example(Citation(F, "3.十四"), "en")
-@example(Citation(T, "3.27", "(1)"), "zh")
+@example(BlockReference(F, "3.十四"), "en")
+@example(BlockReference(T, "3.27", "(1)"), "zh")
 def test_a_printed_label_parses_back_to_its_citation(citation, lang):
     assert parse_citation(citation.label(lang)) == citation
 
@@ -174,8 +174,8 @@ def test_a_printed_label_parses_back_to_its_citation(citation, lang):
     st.sampled_from(["zh", "en"]),
     st.sampled_from([("请参看", "中的数字。"), ("What does ", " say about posts?"), ("(见", ")"), ("", "")]),
 )
-@example(Citation(A, "一"), "en", ("请参看", "中的数字。"))  # "Annex I中" was not recognised
-@example(Citation(W, "四"), "en", ("请参看", "中的数字。"))
+@example(BlockReference(A, "一"), "en", ("请参看", "中的数字。"))  # "Annex I中" was not recognised
+@example(BlockReference(W, "四"), "en", ("请参看", "中的数字。"))
 def test_a_label_inside_a_sentence_is_found(citation, lang, context):
     before, after = context
     assert find_citations(f"{before}{citation.label(lang)}{after}") == [citation]

@@ -23,7 +23,7 @@ from budgetqa.ingest.model import (
 )
 from budgetqa.ingest.refs import (
     AmbiguousReference,
-    Citation,
+    BlockReference,
     RefIndex,
     UnknownReference,
     find_citations,
@@ -43,64 +43,64 @@ P, T, F, A, W = BlockKind.PARAGRAPH, BlockKind.TABLE, BlockKind.FIGURE, BlockKin
 
 WHOLE_FORMS = [
     # paragraphs
-    ("3.115", Citation(P, "3.115")),
-    ("第3.115段", Citation(P, "3.115")),
-    ("第 3.115 段", Citation(P, "3.115")),
-    ("3.115段", Citation(P, "3.115")),
-    ("para. 3.115", Citation(P, "3.115")),
-    ("para 3.115", Citation(P, "3.115")),
-    ("Para. 3.115", Citation(P, "3.115")),
-    ("paragraph 3.115", Citation(P, "3.115")),
-    ("Paragraph 3.115.", Citation(P, "3.115")),
-    ("¶3.115", Citation(P, "3.115")),
-    ("¶ 3.115", Citation(P, "3.115")),
-    ("§3.115", Citation(P, "3.115")),
-    ("３．１１５", Citation(P, "3.115")),
-    ("第３．１１５段。", Citation(P, "3.115")),
-    ("see para. 3.115", Citation(P, "3.115")),
-    ("“3.115”", Citation(P, "3.115")),
+    ("3.115", BlockReference(P, "3.115")),
+    ("第3.115段", BlockReference(P, "3.115")),
+    ("第 3.115 段", BlockReference(P, "3.115")),
+    ("3.115段", BlockReference(P, "3.115")),
+    ("para. 3.115", BlockReference(P, "3.115")),
+    ("para 3.115", BlockReference(P, "3.115")),
+    ("Para. 3.115", BlockReference(P, "3.115")),
+    ("paragraph 3.115", BlockReference(P, "3.115")),
+    ("Paragraph 3.115.", BlockReference(P, "3.115")),
+    ("¶3.115", BlockReference(P, "3.115")),
+    ("¶ 3.115", BlockReference(P, "3.115")),
+    ("§3.115", BlockReference(P, "3.115")),
+    ("３．１１５", BlockReference(P, "3.115")),
+    ("第３．１１５段。", BlockReference(P, "3.115")),
+    ("see para. 3.115", BlockReference(P, "3.115")),
+    ("“3.115”", BlockReference(P, "3.115")),
     # tables
-    ("表3.27", Citation(T, "3.27")),
-    ("表 3.27", Citation(T, "3.27")),
-    ("表 3.27 (1)", Citation(T, "3.27", "(1)")),
-    ("表3.27(2)", Citation(T, "3.27", "(2)")),
-    ("表３．２７（１）", Citation(T, "3.27", "(1)")),
-    ("table 3.27", Citation(T, "3.27")),
-    ("Table 3.27(1)", Citation(T, "3.27", "(1)")),
-    ("TABLE 3.27 (2)?", Citation(T, "3.27", "(2)")),
-    ("table 3.27, part 1", Citation(T, "3.27", "(1)")),
-    ("见表 3.27", Citation(T, "3.27")),
+    ("表3.27", BlockReference(T, "3.27")),
+    ("表 3.27", BlockReference(T, "3.27")),
+    ("表 3.27 (1)", BlockReference(T, "3.27", "(1)")),
+    ("表3.27(2)", BlockReference(T, "3.27", "(2)")),
+    ("表３．２７（１）", BlockReference(T, "3.27", "(1)")),
+    ("table 3.27", BlockReference(T, "3.27")),
+    ("Table 3.27(1)", BlockReference(T, "3.27", "(1)")),
+    ("TABLE 3.27 (2)?", BlockReference(T, "3.27", "(2)")),
+    ("table 3.27, part 1", BlockReference(T, "3.27", "(1)")),
+    ("见表 3.27", BlockReference(T, "3.27")),
     # figures: always the Chinese numeral the document prints
-    ("图3.十四", Citation(F, "3.十四")),
-    ("图 3.十四", Citation(F, "3.十四")),
-    ("图 3.14", Citation(F, "3.十四")),
-    ("figure 3.14", Citation(F, "3.十四")),
-    ("Figure 3.XIV", Citation(F, "3.十四")),
-    ("figure 3.xiv", Citation(F, "3.十四")),
-    ("fig. 3.14", Citation(F, "3.十四")),
-    ("Fig 3.34", Citation(F, "3.三十四")),
-    ("图 3.三十四", Citation(F, "3.三十四")),
+    ("图3.十四", BlockReference(F, "3.十四")),
+    ("图 3.十四", BlockReference(F, "3.十四")),
+    ("图 3.14", BlockReference(F, "3.十四")),
+    ("figure 3.14", BlockReference(F, "3.十四")),
+    ("Figure 3.XIV", BlockReference(F, "3.十四")),
+    ("figure 3.xiv", BlockReference(F, "3.十四")),
+    ("fig. 3.14", BlockReference(F, "3.十四")),
+    ("Fig 3.34", BlockReference(F, "3.三十四")),
+    ("图 3.三十四", BlockReference(F, "3.三十四")),
     # annexes
-    ("附件三", Citation(A, "三")),
-    ("附件 3", Citation(A, "三")),
-    ("附件３", Citation(A, "三")),
-    ("annex III", Citation(A, "三")),
-    ("Annex 3", Citation(A, "三")),
-    ("ANNEX iv", Citation(A, "四")),
+    ("附件三", BlockReference(A, "三")),
+    ("附件 3", BlockReference(A, "三")),
+    ("附件３", BlockReference(A, "三")),
+    ("annex III", BlockReference(A, "三")),
+    ("Annex 3", BlockReference(A, "三")),
+    ("ANNEX iv", BlockReference(A, "四")),
     # forewords
-    ("前言", Citation(W, "")),
-    ("foreword", Citation(W, "")),
-    ("前言 一", Citation(W, "一")),
-    ("foreword to part II", Citation(W, "二")),
-    ("Foreword (part 3)", Citation(W, "三")),
-    ("第二部分前言", Citation(W, "二")),
-    ("part V foreword", Citation(W, "五")),
+    ("前言", BlockReference(W, "")),
+    ("foreword", BlockReference(W, "")),
+    ("前言 一", BlockReference(W, "一")),
+    ("foreword to part II", BlockReference(W, "二")),
+    ("Foreword (part 3)", BlockReference(W, "三")),
+    ("第二部分前言", BlockReference(W, "二")),
+    ("part V foreword", BlockReference(W, "五")),
 ]
 
 
 @pytest.mark.parametrize(("text", "expected"), WHOLE_FORMS, ids=[text for text, _ in WHOLE_FORMS])
 def test_every_written_form_of_a_reference_parses_to_the_documents_own_ref(
-    text: str, expected: Citation
+    text: str, expected: BlockReference
 ) -> None:
     assert parse_citation(text) == expected
 
@@ -133,37 +133,37 @@ def test_text_that_is_not_just_one_reference_parses_to_none(text: str) -> None:
 # --------------------------------------------------------------------------------------------------
 
 QUESTIONS = [
-    ("what does paragraph 3.115 say", [Citation(P, "3.115")]),
-    ("What does para. 3.115 say about recosting?", [Citation(P, "3.115")]),
-    ("show table 3.27", [Citation(T, "3.27")]),
-    ("Can you pull up table 3.29?", [Citation(T, "3.29")]),
-    ("第3.27段讲了什么？", [Citation(P, "3.27")]),
-    ("第 3.115 段说了什么", [Citation(P, "3.115")]),
-    ("图 3.十四 显示什么", [Citation(F, "3.十四")]),
-    ("What does figure 3.XIV show?", [Citation(F, "3.十四")]),
-    ("What is in annex III?", [Citation(A, "三")]),
-    ("附件三列出了什么？", [Citation(A, "三")]),
-    ("what is 3.115 about?", [Citation(P, "3.115")]),
-    ("3.115讲了什么", [Citation(P, "3.115")]),
-    ("表 3.27 (1) 中 2024 年的共计是多少？", [Citation(T, "3.27", "(1)")]),
-    ("Compare tables 3.27 and 3.28.", [Citation(T, "3.27"), Citation(T, "3.28")]),
+    ("what does paragraph 3.115 say", [BlockReference(P, "3.115")]),
+    ("What does para. 3.115 say about recosting?", [BlockReference(P, "3.115")]),
+    ("show table 3.27", [BlockReference(T, "3.27")]),
+    ("Can you pull up table 3.29?", [BlockReference(T, "3.29")]),
+    ("第3.27段讲了什么？", [BlockReference(P, "3.27")]),
+    ("第 3.115 段说了什么", [BlockReference(P, "3.115")]),
+    ("图 3.十四 显示什么", [BlockReference(F, "3.十四")]),
+    ("What does figure 3.XIV show?", [BlockReference(F, "3.十四")]),
+    ("What is in annex III?", [BlockReference(A, "三")]),
+    ("附件三列出了什么？", [BlockReference(A, "三")]),
+    ("what is 3.115 about?", [BlockReference(P, "3.115")]),
+    ("3.115讲了什么", [BlockReference(P, "3.115")]),
+    ("表 3.27 (1) 中 2024 年的共计是多少？", [BlockReference(T, "3.27", "(1)")]),
+    ("Compare tables 3.27 and 3.28.", [BlockReference(T, "3.27"), BlockReference(T, "3.28")]),
     (
         "见表 3.27 至 3.29 和图 3.十四",
-        [Citation(T, "3.27"), Citation(T, "3.28"), Citation(T, "3.29"), Citation(F, "3.十四")],
+        [BlockReference(T, "3.27"), BlockReference(T, "3.28"), BlockReference(T, "3.29"), BlockReference(F, "3.十四")],
     ),
-    ("如表 3.27 (1)和 3.28 (1)所示", [Citation(T, "3.27", "(1)"), Citation(T, "3.28", "(1)")]),
+    ("如表 3.27 (1)和 3.28 (1)所示", [BlockReference(T, "3.27", "(1)"), BlockReference(T, "3.28", "(1)")]),
     (
         "summarise paragraphs 3.115 to 3.117 and annex III",
-        [Citation(P, "3.115"), Citation(P, "3.116"), Citation(P, "3.117"), Citation(A, "三")],
+        [BlockReference(P, "3.115"), BlockReference(P, "3.116"), BlockReference(P, "3.117"), BlockReference(A, "三")],
     ),
-    ("who signed the foreword to part II?", [Citation(W, "二")]),
-    ("第二部分的前言由谁签署", [Citation(W, "二")]),
-    ("Table 3.27 and table 3.27 again", [Citation(T, "3.27")]),
+    ("who signed the foreword to part II?", [BlockReference(W, "二")]),
+    ("第二部分的前言由谁签署", [BlockReference(W, "二")]),
+    ("Table 3.27 and table 3.27 again", [BlockReference(T, "3.27")]),
 ]
 
 
 @pytest.mark.parametrize(("question", "expected"), QUESTIONS, ids=[q for q, _ in QUESTIONS])
-def test_references_inside_a_question_are_found_in_order(question: str, expected: list[Citation]) -> None:
+def test_references_inside_a_question_are_found_in_order(question: str, expected: list[BlockReference]) -> None:
     assert find_citations(question, section=3) == expected
 
 
@@ -190,8 +190,8 @@ def test_numbers_that_are_quantities_or_dates_are_not_references(question: str) 
 
 def test_a_bare_number_of_another_section_is_not_a_paragraph_of_this_one() -> None:
     assert find_citations("What is in 4.12?", section=3) == []
-    assert find_citations("What is in 4.12?", section=4) == [Citation(P, "4.12")]
-    assert find_citations("paragraph 4.12", section=3) == [Citation(P, "4.12")]  # explicit: kept
+    assert find_citations("What is in 4.12?", section=4) == [BlockReference(P, "4.12")]
+    assert find_citations("paragraph 4.12", section=3) == [BlockReference(P, "4.12")]  # explicit: kept
 
 
 # --------------------------------------------------------------------------------------------------
@@ -219,8 +219,8 @@ def test_labels_are_printed_the_way_each_edition_numbers_blocks(
 
 
 def test_a_table_part_is_kept_in_the_citation_label() -> None:
-    assert Citation(T, "3.27", "(1)").label() == "表 3.27 (1)"
-    assert Citation(T, "3.27", "(1)").label("en") == "Table 3.27 (1)"
+    assert BlockReference(T, "3.27", "(1)").label() == "表 3.27 (1)"
+    assert BlockReference(T, "3.27", "(1)").label("en") == "Table 3.27 (1)"
 
 
 # --------------------------------------------------------------------------------------------------
@@ -340,7 +340,7 @@ def test_each_form_resolves_to_its_unit(
 def test_a_misprinted_paragraph_number_resolves_when_no_paragraph_carries_it(
     small: HandBuiltDocument,
 ) -> None:
-    assert resolve(small, Citation(P, "3.62")).ref == "3.262"
+    assert resolve(small, BlockReference(P, "3.62")).ref == "3.262"
 
 
 def test_a_misprinted_number_that_a_real_paragraph_carries_resolves_to_that_paragraph(
@@ -348,7 +348,7 @@ def test_a_misprinted_number_that_a_real_paragraph_carries_resolves_to_that_para
 ) -> None:
     fixed = _hand_built_document()
     fixed.fixture_units.append(_unit(P, "3.62", 5))
-    assert resolve(fixed, Citation(P, "3.62")).lines == LineSpan(5, 7)
+    assert resolve(fixed, BlockReference(P, "3.62")).lines == LineSpan(5, 7)
 
 
 def test_an_unknown_table_names_the_nearest_tables(small: HandBuiltDocument) -> None:
@@ -361,8 +361,8 @@ def test_an_unknown_table_names_the_nearest_tables(small: HandBuiltDocument) -> 
 
 
 def test_an_unknown_paragraph_names_the_nearest_paragraphs(small: HandBuiltDocument) -> None:
-    assert nearest(small, Citation(P, "3.272")) == ["¶3.271", "¶3.270", "¶3.263"]
-    assert nearest(small, Citation(P, "3.265"), k=2) == ["¶3.263", "¶3.262"]
+    assert nearest(small, BlockReference(P, "3.272")) == ["¶3.271", "¶3.270", "¶3.263"]
+    assert nearest(small, BlockReference(P, "3.265"), k=2) == ["¶3.263", "¶3.262"]
 
 
 def test_an_unknown_figure_is_named_in_both_numerals(small: HandBuiltDocument) -> None:
@@ -373,18 +373,18 @@ def test_an_unknown_figure_is_named_in_both_numerals(small: HandBuiltDocument) -
 
 
 def test_an_unknown_annex_names_the_nearest_annexes(small: HandBuiltDocument) -> None:
-    assert nearest(small, Citation(A, "五"), k=2) == ["附件四", "附件三"]
+    assert nearest(small, BlockReference(A, "五"), k=2) == ["附件四", "附件三"]
 
 
 def test_a_table_part_the_table_does_not_have_is_unknown(small: HandBuiltDocument) -> None:
     with pytest.raises(UnknownReference) as caught:
-        resolve(small, Citation(T, "3.27", "(3)"))
+        resolve(small, BlockReference(T, "3.27", "(3)"))
     assert caught.value.suggestions == ["表 3.27 (1)", "表 3.27 (2)"]
 
 
 def test_a_foreword_without_its_part_is_ambiguous_when_there_are_several(small: HandBuiltDocument) -> None:
     with pytest.raises(AmbiguousReference) as caught:
-        resolve(small, Citation(W, ""))
+        resolve(small, BlockReference(W, ""))
     assert caught.value.suggestions == ["前言 一", "前言 二"]
 
 
@@ -393,14 +393,14 @@ def test_lookup_resolves_every_reference_of_a_question_and_reports_the_missing_o
 ) -> None:
     found = lookup(small, "Compare table 3.27 with table 3.81 and paragraph 3.7")
     assert [unit.id for unit in found.units] == ["table:3.27", "paragraph:3.7"]
-    assert [error.citation for error in found.unknown] == [Citation(T, "3.81")]
+    assert [error.citation for error in found.unknown] == [BlockReference(T, "3.81")]
     assert not found.whole
     assert lookup(small, "表 3.27").whole
 
 
 def test_a_ref_index_answers_repeated_lookups_without_rendering_units_again(small: HandBuiltDocument) -> None:
     index = RefIndex(small)
-    assert index.resolve(Citation(F, "3.十三")).lines == LineSpan(613, 615)
+    assert index.resolve(BlockReference(F, "3.十三")).lines == LineSpan(613, 615)
     assert len(list(index)) == len(small.fixture_units)
 
 
@@ -464,7 +464,7 @@ def test_annex_iii_of_the_real_document_resolves() -> None:
 @needs_parser
 def test_paragraph_3_115_has_a_line_span_on_the_lines_that_print_it() -> None:
     index = _real()
-    unit = index.resolve(Citation(P, "3.115"))
+    unit = index.resolve(BlockReference(P, "3.115"))
     assert isinstance(unit.lines, LineSpan)
     assert unit.lines.first == 4014  # " 3.115 如表 3.27 (1)和 3.28 (1)所示，…"; 表 3.27 starts at 4019
     assert 4016 <= unit.lines.last <= 4018
@@ -473,7 +473,7 @@ def test_paragraph_3_115_has_a_line_span_on_the_lines_that_print_it() -> None:
 
 @needs_parser
 def test_the_printed_3_62_resolves_to_the_real_paragraph_3_62_because_it_collides() -> None:
-    unit = _real().resolve(Citation(P, "3.62"))
+    unit = _real().resolve(BlockReference(P, "3.62"))
     assert unit.ref == "3.62"
     assert unit.lines.first == 2514
 
@@ -481,10 +481,10 @@ def test_the_printed_3_62_resolves_to_the_real_paragraph_3_62_because_it_collide
 @needs_parser
 def test_the_real_document_ends_its_tables_at_3_80_and_its_paragraphs_at_3_271() -> None:
     index = _real_rendering(T, F)
-    assert index.nearest(Citation(T, "3.81")) == ["表 3.80", "表 3.79", "表 3.78"]
-    assert index.nearest(Citation(P, "3.272"), k=2) == ["¶3.271", "¶3.270"]
+    assert index.nearest(BlockReference(T, "3.81")) == ["表 3.80", "表 3.79", "表 3.78"]
+    assert index.nearest(BlockReference(P, "3.272"), k=2) == ["¶3.271", "¶3.270"]
     with pytest.raises(UnknownReference, match="nearest: 图 3.三十四"):
-        index.resolve(Citation(F, "3.三十五"))
+        index.resolve(BlockReference(F, "3.三十五"))
 
 
 @needs_parser
