@@ -94,6 +94,8 @@ class FactAnswerer:
             return None
         if parsed.unknown_bodies and not parsed.bodies:
             return self._decline(parsed, _outside(parsed.unknown_bodies, self.registry), [])
+        if parsed.other_topics and parsed.breakdown is None:
+            return None  # a figure about something the budget rows do not list: the narrative answers
         bodies = list(parsed.bodies)
         if parsed.aggregate in (Aggregate.LARGEST, Aggregate.SMALLEST) and not parsed.component and len(bodies) != 1:
             return self._extreme(parsed, bodies)
@@ -110,7 +112,22 @@ class FactAnswerer:
         chosen = self._select(parsed, body)
         if not chosen:
             return None
-        return self._figure_answer(parsed, chosen)
+        return self._figure_answer(parsed, chosen, also=self._printed_change(parsed, body, chosen[0]))
+
+    def _printed_change(self, parsed: ParsedQuestion, body: Body | None, fact: Fact) -> list[Fact]:
+        """The change from the previous year printed beside a proposal-year figure, shown with it."""
+        if fact.year != PROPOSAL_YEAR or fact.basis is Basis.CHANGE or parsed.measure is Measure.PERCENTAGE:
+            return []
+        changes = [
+            f
+            for f in self.scoped(parsed, body)
+            if f.basis is Basis.CHANGE
+            and f.change is ChangeKind.TOTAL
+            and f.year == fact.year
+            and f.funding is fact.funding
+            and f.label == fact.label
+        ]
+        return _agreeing(changes)[:1]
 
     # ------------------------------------------------------------------ select
 
@@ -152,8 +169,8 @@ class FactAnswerer:
         return _in_year(facts, year, parsed.basis, parsed.measure or Measure.MONEY)
 
     def _unanswerable(self, parsed: ParsedQuestion, body: Body | None) -> Decline | None:
-        measure = parsed.measure or Measure.MONEY
-        scoped = self.scoped(parsed, body)
+        measure = parsed.measure if parsed.measure not in (None, Measure.PERCENTAGE) else Measure.MONEY
+        scoped = self.scoped(parsed, body, measure=measure)
         nearest = _best(_in_year(self._by_funding(parsed, scoped)[0], PROPOSAL_YEAR, None, measure))
         if parsed.after_recosting:
             return Decline(
@@ -206,8 +223,13 @@ class FactAnswerer:
         measure = parsed.measure if parsed.measure not in (None, Measure.PERCENTAGE) else Measure.MONEY
         scoped, _ = self._by_funding(parsed, self.scoped(parsed, body, measure=measure))
         years = _asked_years(parsed)
-        later = max(years) if years else PROPOSAL_YEAR
-        earlier = min(years) if len(years) >= 2 else later - 1
+        if len(years) >= 2:
+            earlier, later = min(years), max(years)
+        elif years and years[0] < PROPOSAL_YEAR:
+            earlier, later = years[0], PROPOSAL_YEAR  # "比 2023 年增加了多少", "change from 2023"
+        else:
+            later = years[0] if years else PROPOSAL_YEAR
+            earlier = later - 1
         if later == PROPOSAL_YEAR and earlier == PROPOSAL_YEAR - 1:
             change_kind = parsed.change or ChangeKind.TOTAL
             printed = [f for f in scoped if f.basis is Basis.CHANGE and f.change is change_kind and f.year == later]
@@ -300,7 +322,11 @@ class FactAnswerer:
         extra = [f for f in also if f.id not in {c.id for c in chosen}]
         if extra:
             other = extra[0]
-            value += f" ({_format(other.number or 0.0, other, lang, signed=other.basis is Basis.CHANGE)})"
+            shown = _format(other.number or 0.0, other, lang, signed=other.basis is Basis.CHANGE)
+            if other.basis is Basis.CHANGE and fact.basis is not Basis.CHANGE:
+                previous = (fact.year or PROPOSAL_YEAR) - 1
+                shown = f"change from {previous}: {shown}" if lang == "en" else f"比 {previous} 年变动 {shown}"
+            value += f" ({shown})" if lang == "en" else f"（{shown}）"
         sources = _distinct_sources([*chosen, *extra])
         citations = self._citations(sources, lang)
         text = f"{heading}: {value}" if lang == "en" else f"{heading}：{value}"
@@ -315,7 +341,7 @@ class FactAnswerer:
         if parsed.basis is None and fact.basis is Basis.ESTIMATE_BEFORE_RECOSTING:
             notes_zh.append("这是重计费用前的拟议估计数")
             notes_en.append("this is the proposed estimate before recosting")
-        if parsed.funding is None and fact.funding is FundingSource.REGULAR_BUDGET and fact.measure is Measure.MONEY:
+        if parsed.funding is None and fact.funding is FundingSource.REGULAR_BUDGET:
             total = [
                 f
                 for f in self.facts
@@ -529,6 +555,8 @@ def _format(value: float, fact: Fact, lang: str, *, signed: bool = False) -> str
 
     A figure printed as none ("—", "没有预算外资源") is written as none.
     """
+    if fact.is_nil and fact.basis is Basis.CHANGE:
+        return "no change" if lang == "en" else "无变动"
     if fact.is_nil:
         return "none (printed as —)" if lang == "en" else "无（文件列为 —）"
     decimals = 1 if fact.unit in ("千美元", "%") or (value != int(value)) else 0

@@ -126,11 +126,11 @@ class QAService:
             from_facts = self.facts.answer(parsed) if self.generator is None else None
             if from_facts is not None and not (intent.kind is QuestionKind.LOOKUP and intent.citations):
                 answer = self._finish(from_facts, session_id, text, resolved, [])
-                hits = []
+                hits: list[SearchHit] = []
             elif intent.kind is QuestionKind.LOOKUP and intent.citations:
                 answer = verify(self._lookup_answer(text, intent.citations[0], language), self.document)
                 self.searcher.record(session_id, text, resolved, answer.evidence)
-                hits: list[SearchHit] = []
+                hits = []
             else:
                 searched = _with_answer_type(resolved, intent)
                 hits = self.searcher.lookup_hits(text) + self.searcher.ranked(searched, top_k=EVIDENCE_HITS, lang=language, per_ref=3)

@@ -73,7 +73,7 @@ _SOURCE_TERMS: tuple[tuple[re.Pattern[str], FundingSource], ...] = (
 _AFTER_RECOSTING = re.compile(r"重计费用后|(?<!未)(?<!不)重计费用(?!前)|after recosting|recosted|with recosting", re.I)
 _BEFORE_RECOSTING = re.compile(r"重计费用前|before recosting", re.I)
 _BASIS_TERMS: tuple[tuple[re.Pattern[str], Basis], ...] = (
-    (re.compile(r"核定|批准的|获批|approved", re.I), Basis.APPROVED),
+    (re.compile(r"核定|批准|获批|approv", re.I), Basis.APPROVED),
     (re.compile(r"批款|拨款|appropriat", re.I), Basis.APPROPRIATION),
     (re.compile(r"实际|支出|花了|花掉|用了|\bactual|spent|spend|expenditure", re.I), Basis.ACTUAL),
     (re.compile(r"计划|目标|planned|target", re.I), Basis.PLANNED),
@@ -81,7 +81,7 @@ _BASIS_TERMS: tuple[tuple[re.Pattern[str], Basis], ...] = (
     (re.compile(r"估计|预计|estimate", re.I), Basis.ESTIMATE),
 )
 _CHANGE = re.compile(
-    r"变动|变化|增加|增长|减少|下降|增减|多了|少了|涨了|降了|差额|净增|净减|比.{0,12}(?:多|少|高|低)"
+    r"变动|变化|增加|增长|减少|下降|增减|多了|少了|涨了|降了|差额|净增|净减|比\s*20\d\d.{0,12}(?:多|少|高|低)"
     r"|\bchang|\bincreas|\bdecreas|\bgrow|\bgrew|\bdrop|\bfell|\bfall|\bcut\b|\bdifference from|\bcompared (?:with|to) 20\d\d"
     r"|\bmore than in 20\d\d|\bless than in 20\d\d|\bvariance|\bup from|\bdown from",
     re.I,
@@ -104,6 +104,9 @@ _SOURCE_NAMED = re.compile("|".join(pattern.pattern for pattern, _ in _SOURCE_TE
 _NEXT_YEAR = re.compile(r"明年|下一年|\bnext year\b", re.I)
 _THIS_YEAR = re.compile(r"今年|本年度|\bthis year\b|\bcurrent year\b", re.I)
 _LAST_YEAR = re.compile(r"去年|上一年|前一年|\blast year\b|\bprevious year\b|\bprior year\b|\bthe year before\b", re.I)
+# Glossary categories that name a topic of their own (an organ, a place, a mandate, a programme, an
+# office holder), as opposed to budget vocabulary (sources, objects of expenditure, grades, counts).
+_TOPIC_CATEGORIES = frozenset({"org", "geo", "mandate", "programme", "title"})
 # The document's "current" years: the proposal year, its appropriation year and the last actuals.
 PROPOSAL_YEAR = 2024
 
@@ -126,7 +129,7 @@ BREAKDOWN_TERMS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("专业及以上职类", ("professional and higher", "professional category")),
     ("一般事务及有关职类", ("general service and related", "general service")),
 )
-_GRADE = re.compile(r"\b(USG|ASG|D-[12]|P-[1-5](?:/1)?|GS\s*\((?:PL|OL)\)|LL|NPO|FS)\b", re.I)
+_GRADE = re.compile(r"(?<![A-Za-z0-9])(USG|ASG|D-[12]|P-[1-5](?:/1)?|GS\s*\((?:PL|OL)\)|LL|NPO|FS)(?![A-Za-z0-9])", re.I)
 _SUBPROGRAMME = re.compile(r"次级方案\s*([1-9一二三四五六七])|subprogramme\s*([1-9])", re.I)
 _ZH_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7}
 COMPONENT_TERMS_EN: dict[str, tuple[str, ...]] = {
@@ -160,6 +163,7 @@ class ParsedQuestion:
     is_follow_up: bool = False
     unknown_bodies: tuple[str, ...] = ()  # bodies named that the document does not cover
     relative_year: bool = False  # the year came from "next year" / "去年"
+    other_topics: tuple[str, ...] = ()  # named things beyond the budget's rows: a mandate, a place, another organ
     slots: frozenset[str] = field(default_factory=frozenset)  # slot names the question itself fills
 
     @property
@@ -254,6 +258,7 @@ class Understanding:
         if aggregate is Aggregate.PERCENTAGE and measure is None:
             measure = Measure.PERCENTAGE
         kind = _kind(text, intent.kind, aggregate, bodies, measure if breakdown is None else Measure.MONEY)
+        topics = self._other_topics(text, bodies, component)
         parsed = ParsedQuestion(
             text=text,
             lang=lang,
@@ -273,6 +278,7 @@ class Understanding:
             parts=tuple(split_question(text)),
             unknown_bodies=unknown,
             relative_year=relative,
+            other_topics=topics,
             slots=frozenset(slots),
         )
         if previous is not None and is_follow_up:
@@ -303,6 +309,29 @@ class Understanding:
                 ):
                     return title, number
         return None, number
+
+    def _other_topics(self, text: str, bodies: tuple[Body, ...], component: str | None) -> tuple[str, ...]:
+        """Glossary terms the question names that are neither budget vocabulary nor its scope.
+
+        "How much does DPPA spend on the Multi-Year Appeal?" names a programme the budget tables do
+        not have a row for: its figure is in the narrative, not among the facts.
+        """
+        if self.glossary is None:
+            return ()
+        names = [alias for body in bodies for alias in body.aliases_zh] + list(self.components)
+        if component:
+            names.append(component)
+        entries = [entry for _, entry in self.glossary.find_terms(text)] + self.glossary.match_english(text)
+        topics = []
+        for entry in entries:
+            if entry.category not in _TOPIC_CATEGORIES:
+                continue
+            if any(form in name or name in form for form in entry.zh_forms for name in names):
+                continue
+            if any(entry.zh == b.name_zh for b in self.registry.bodies):
+                continue
+            topics.append(entry.en or entry.zh)
+        return tuple(dict.fromkeys(topics))
 
     def _breakdown(self, text: str) -> str | None:
         grade = _GRADE.search(text)

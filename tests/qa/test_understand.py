@@ -1,0 +1,68 @@
+"""The question parse: a table of questions (our own, in both languages) → the slots they fill."""
+
+from __future__ import annotations
+
+import pytest
+
+from budgetqa.index.glossary import load_glossary
+from budgetqa.ingest.budget import Basis, FundingSource, Measure
+from budgetqa.ingest.commands import load_document
+from budgetqa.qa.understand import Aggregate, QuestionKind, Understanding
+
+
+@pytest.fixture(scope="module")
+def understanding() -> Understanding:
+    return Understanding.of(load_document(), glossary=load_glossary())
+
+
+CASES = [
+    # question, lang, kind, bodies, funding, measure, years, aggregate
+    ("联非办明年经常预算要多少钱？", "zh", QuestionKind.FIGURE, ("UNOAU",), FundingSource.REGULAR_BUDGET, Measure.MONEY, (2024,), Aggregate.VALUE),
+    ("反恐办 2023 年核定了几个员额？", "zh", QuestionKind.FIGURE, ("UNOCT",), None, Measure.POSTS, (2023,), Aggregate.VALUE),
+    ("中东特协办的预算外资源 2024 年比 2023 年减少了多少？", "zh", QuestionKind.FIGURE, ("UNSCO",), FundingSource.EXTRABUDGETARY, Measure.MONEY, (2024, 2023), Aggregate.CHANGE),
+    ("第 3 款 2024 年的资源一共有多少？", "zh", QuestionKind.FIGURE, ("SECTION",), None, Measure.MONEY, (2024,), Aggregate.TOTAL),
+    ("What are UNRoD's other assessed resources in 2024?", "en", QuestionKind.FIGURE, ("UNRoD",), FundingSource.OTHER_ASSESSED, Measure.MONEY, (2024,), Aggregate.VALUE),
+    ("By what percentage does the Office of Counter-Terrorism's regular budget grow in 2024?", "en", QuestionKind.FIGURE, ("UNOCT",), FundingSource.REGULAR_BUDGET, Measure.PERCENTAGE, (2024,), Aggregate.PERCENTAGE),
+    ("How many posts will the Department of Political and Peacebuilding Affairs have next year?", "en", QuestionKind.FIGURE, ("DPPA",), None, Measure.POSTS, (2024,), Aggregate.VALUE),
+    ("Which office has the smallest regular budget?", "en", QuestionKind.COMPARE, (), FundingSource.REGULAR_BUDGET, Measure.MONEY, (), Aggregate.SMALLEST),
+]
+
+
+@pytest.mark.parametrize(("question", "lang", "kind", "bodies", "funding", "measure", "years", "aggregate"), CASES)
+def test_a_question_fills_the_slots_it_names(
+    understanding: Understanding, question, lang, kind, bodies, funding, measure, years, aggregate
+) -> None:
+    parsed = understanding.parse(question)
+    assert (parsed.lang, parsed.kind, parsed.body_keys) == (lang, kind, bodies)
+    assert (parsed.funding, parsed.measure, parsed.years, parsed.aggregate) == (funding, measure, years, aggregate)
+
+
+def test_the_basis_asked_is_read_in_both_languages(understanding: Understanding) -> None:
+    assert understanding.parse("政治建和部 2024 年核定的经常预算是多少？").basis is Basis.APPROVED
+    assert understanding.parse("What did UNSCO actually spend in 2022?").basis is Basis.ACTUAL
+    assert understanding.parse("UNOAU's budget before recosting").basis is Basis.ESTIMATE_BEFORE_RECOSTING
+    assert understanding.parse("联非办重计费用后的经常预算").after_recosting
+    assert not understanding.parse("联非办重计费用前的经常预算").after_recosting
+
+
+def test_components_grades_and_objects_of_expenditure_are_named(understanding: Understanding) -> None:
+    assert understanding.parse("选举援助次级方案 2024 年的经常预算").component == "选举援助"
+    assert understanding.parse("How much goes to executive direction and management at DPPA?").component == "行政领导和管理"
+    assert understanding.parse("反恐办有几个 P-5 员额？").breakdown == "P-5"
+    assert understanding.parse("How much does UNOCT budget for consultants?").breakdown == "咨询人"
+    assert understanding.parse("联非办的工作人员差旅费是多少？").breakdown == "工作人员差旅"
+
+
+def test_a_follow_up_inherits_the_slots_it_leaves_out(understanding: Understanding) -> None:
+    first = understanding.parse("反恐办 2024 年经常预算拟议多少？")
+    follow = understanding.parse("那 2023 年呢？", first, is_follow_up=True)
+    assert follow.body_keys == ("UNOCT",) and follow.funding is FundingSource.REGULAR_BUDGET
+    assert follow.years == (2023,) and follow.basis is None and follow.measure is Measure.MONEY
+    english = understanding.parse("And its extrabudgetary resources?", first, is_follow_up=True)
+    assert english.body_keys == ("UNOCT",) and english.funding is FundingSource.EXTRABUDGETARY
+
+
+def test_bodies_outside_the_section_and_other_topics_are_noticed(understanding: Understanding) -> None:
+    assert understanding.parse("What is the 2024 budget of the Office for Disarmament Affairs?").unknown_bodies
+    assert understanding.parse("How much has DPPA raised through the Multi-Year Appeal?").other_topics
+    assert not understanding.parse("How much is DPPA's regular budget?").other_topics
