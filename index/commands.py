@@ -24,8 +24,11 @@ err = Console(stderr=True)
 
 def register(app: typer.Typer) -> None:
     """Add this stage's commands to the `budgetqa` app."""
+    from .fact_commands import register as register_facts
+
     app.command("index")(index_command)
     app.command("search")(search_command)
+    register_facts(app)
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:

@@ -178,6 +178,19 @@ class Column:
     unit: str | None = None  # "千美元", "员额", "%"; None for text columns
 
 
+def basis_for_source(basis: Basis, funding: FundingSource) -> Basis:
+    """The basis of a figure of `funding`: only the regular budget is recosted, so an "estimate before
+    recosting" column read in another source's rows (or in a total over every source) is a plain
+    estimate, as the overview annex prints it.
+
+    >>> basis_for_source(Basis.ESTIMATE_BEFORE_RECOSTING, FundingSource.EXTRABUDGETARY).value
+    'estimate'
+    """
+    if basis is Basis.ESTIMATE_BEFORE_RECOSTING and funding is not FundingSource.REGULAR_BUDGET:
+        return Basis.ESTIMATE
+    return basis
+
+
 def unit_measures(table_unit: str | None) -> tuple[Measure, ...]:
     """The measures a table's unit line announces: "千美元/员额数目" → (MONEY, POSTS)."""
     unit = table_unit or ""

@@ -31,6 +31,7 @@ from .budget import (
     FundingSource,
     Measure,
     TableKind,
+    basis_for_source,
     is_grade,
     row_measure,
 )
@@ -227,6 +228,7 @@ def _table_facts(
             if measure is Measure.TEXT:
                 continue
             year = column.year if column.year is not None else final_year
+            funding = _table_source(table, row)
             yield Fact(
                 id=f"table:{table.ref}#{row_index}.{column_index}",
                 document=document.symbol,
@@ -234,12 +236,12 @@ def _table_facts(
                 component=row_component,
                 subprogramme=row_number,
                 table_kind=table.kind,
-                funding=_table_source(table, row),
+                funding=funding,
                 breakdown=breakdown,
                 label=label,
                 group=row.group,
                 year=year,
-                basis=column.basis,
+                basis=basis_for_source(column.basis, funding),
                 change=column.change,
                 measure=measure,
                 unit=_unit(measure, column, table),
@@ -429,23 +431,29 @@ _UNCHANGED = re.compile(r"(\d{4})\s*年批款相比(?:资源数额)?(?:不变|�
 def _sentence_facts(
     document: Document, paragraph: Paragraph, registry: BodyRegistry, subprogrammes: dict[tuple[str, int], str]
 ) -> Iterator[Fact]:
-    """Facts of the standard budget sentences of a paragraph about resources."""
+    """Facts of the standard budget sentences of a paragraph about resources.
+
+    The sentences of a paragraph are read in order: a change that names no source or year ("减少
+    128 400 美元，…") takes those of the paragraph's last amount, even in a later sentence.
+    """
     body = registry.by_part(paragraph.part).key
     component, number = component_of_section(paragraph.section, paragraph.part, subprogrammes)
     heading_years = [int(y) for heading in paragraph.section for y in YEAR_RE.findall(heading)]
-    context_year = heading_years[-1] if heading_years else None
+    carry = _Carry(context_year=heading_years[-1] if heading_years else None)
     counter = 0
     for sentence in _SENTENCE_END.split(paragraph.text):
         if "美元" not in sentence and not _UNCHANGED.search(sentence):
             continue
-        for fact in _amounts_in(sentence, context_year):
+        for fact in _amounts_in(sentence, carry):
             counter += 1
+            named = _clause_component(fact.clause, paragraph.part, subprogrammes)
+            fact_component, fact_number = named if named is not None else (component, number)
             yield Fact(
                 id=f"paragraph:{paragraph.ref}#{counter}",
                 document=document.symbol,
                 body=body,
-                component=component,
-                subprogramme=number,
+                component=fact_component,
+                subprogramme=fact_number,
                 table_kind=None,
                 funding=fact.funding,
                 breakdown=Breakdown.OBJECT if fact.label else Breakdown.TOTAL,
@@ -471,18 +479,56 @@ class _SentenceAmount:
     basis: Basis
     funding: FundingSource
     label: str
+    clause: str = ""  # the words before the amount, back to the last comma or colon
 
 
-def _amounts_in(sentence: str, context_year: int | None) -> Iterator[_SentenceAmount]:
+@dataclass
+class _Carry:
+    """What the earlier amounts of a paragraph say of its later ones."""
+
+    context_year: int | None  # the year of the paragraph's heading
+    year: int | None = None  # the year of the last amount that was not a change
+    funding: FundingSource = FundingSource.REGULAR_BUDGET  # its funding source
+    change_sign: float | None = None  # +1/-1 once an increase/decrease was met
+
+
+_CLAUSE_BASES: tuple[tuple[str, Basis], ...] = (
+    ("拟议", Basis.PROPOSED),
+    ("估计", Basis.ESTIMATE),
+    ("批款", Basis.APPROPRIATION),
+    ("支出", Basis.ACTUAL),
+)
+_CLAUSE_SUBPROGRAMME = re.compile(r"次级方案\s*(\d{1,2})")
+
+
+def _clause_basis(clause: str) -> Basis | None:
+    """The basis a clause names ("拟议", "估计", "重计费用前" …); None when it names none."""
+    if "重计费用前" in clause:
+        return Basis.ESTIMATE_BEFORE_RECOSTING
+    return next((basis for word, basis in _CLAUSE_BASES if word in clause), None)
+
+
+def _clause_component(
+    clause: str, part: str, subprogrammes: dict[tuple[str, int], str]
+) -> tuple[str, int | None] | None:
+    """The component a clause names ("决策机关项下增加", "由次级方案 1 员额项下减少"), if any."""
+    match = _CLAUSE_SUBPROGRAMME.search(clause)
+    if match:
+        number = int(match.group(1))
+        return subprogrammes.get((part, number), f"次级方案 {number}"), number
+    return next(((heading, None) for heading in COMPONENT_HEADINGS[:3] if heading in clause), None)
+
+
+def _amounts_in(sentence: str, carry: _Carry) -> Iterator[_SentenceAmount]:
     """The resource amounts of one sentence, each with the year, basis and source its clause gives.
 
     A clause without a year takes the year of the paragraph's heading ("2024 年拟议所需员额资源…");
     an amount proposed before recosting is a regular-budget amount (only the regular budget is
-    recosted), and so is a proposal that names no source; a change takes the source of the amount it
-    follows.
+    recosted), and so is a proposal that names no source; an amount of another source that names no
+    basis is an estimate ("本次级方案的预算外资源为 …"). A change takes the source of the amount it
+    follows, and an amount that names no basis after a change is a part of that change ("增加
+    4 304 300 美元，包括员额资源项下 4 045 700 美元…").
     """
-    last_year: int | None = None
-    last_funding = FundingSource.REGULAR_BUDGET
     for match in _AMOUNT.finditer(sentence):
         clause_start = max(sentence.rfind(mark, 0, match.start()) for mark in "，,。；：")
         clause = sentence[clause_start + 1 : match.start()]
@@ -495,33 +541,35 @@ def _amounts_in(sentence: str, context_year: int | None) -> Iterator[_SentenceAm
             continue
         value *= {"亿": 1e8, "万": 1e4}.get(match.group(3) or "", 1)
         named = [source for word, source in _SOURCE_WORDS if word in clause]
-        label = "员额" if "员额资源" in clause and "非员额" not in clause else "非员额" if "非员额" in clause else ""
+        label = (
+            "非员额" if "非员额" in clause else "员额" if "员额资源" in clause or "员额项下" in clause else ""
+        )
         change = _CHANGE_WORD.search(clause.strip())
-        if change:
+        named_basis = _clause_basis(clause)
+        if change or (named_basis is None and carry.change_sign is not None):
             basis = Basis.CHANGE
-            if change.group(1) in ("减少", "净减", "降低"):
-                value = -value
-            year = last_year or context_year
-            funding = named[-1] if named else last_funding
+            if change:
+                carry.change_sign = -1.0 if change.group(1) in ("减少", "净减", "降低") else 1.0
+            value *= carry.change_sign or 1.0
+            year = carry.year or carry.context_year
+            funding = named[-1] if named else carry.funding
         else:
-            basis = Basis.PROPOSED if "拟议" in clause else Basis.ESTIMATE if "估计" in clause else (
-                Basis.APPROPRIATION if "批款" in clause else Basis.ACTUAL if "支出" in clause else Basis.PROPOSED
-            )
-            recosting = "重计费用前" in clause
-            if recosting:
-                basis = Basis.ESTIMATE_BEFORE_RECOSTING
             if named:
                 funding = named[-1]
-            elif recosting or basis is Basis.PROPOSED:
+            elif named_basis in (None, Basis.PROPOSED, Basis.ESTIMATE_BEFORE_RECOSTING):
                 funding = FundingSource.REGULAR_BUDGET
             else:
                 funding = FundingSource.ALL
-            year = years[-1] if years else context_year
-            last_year, last_funding = year, funding
-        yield _SentenceAmount(value, match.group(0), year, basis, funding, label)
+            if named_basis is None:
+                named_basis = Basis.PROPOSED if funding is FundingSource.REGULAR_BUDGET else Basis.ESTIMATE
+            basis = basis_for_source(named_basis, funding)
+            year = years[-1] if years else carry.context_year
+            carry.year, carry.funding = year, funding
+        yield _SentenceAmount(value, match.group(0), year, basis, funding, label, clause)
     unchanged = _UNCHANGED.search(sentence)
-    if unchanged and (last_year or context_year) is not None:
-        yield _SentenceAmount(0.0, unchanged.group(0), last_year or context_year, Basis.CHANGE, last_funding, "")
+    year = carry.year or carry.context_year
+    if unchanged and year is not None:
+        yield _SentenceAmount(0.0, unchanged.group(0), year, Basis.CHANGE, carry.funding, "")
 
 
 def with_section(fact: Fact) -> Fact:
