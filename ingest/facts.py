@@ -355,31 +355,45 @@ def _overview_facts(document: Document, annex: Annex, registry: BodyRegistry) ->
 
 
 def _overview_cells(values: list, measure: Measure) -> list[Cell | None] | None:
-    """Split a row's value tokens into the 12 cells (or 9 when other assessed is left blank)."""
+    """Split a row's value tokens into the 12 cells (or 9 when other assessed is left blank).
+
+    The split kept is the one that passes most of the row's arithmetic (2023 + difference = 2024 in
+    each group; the three sources add up to the total).  The printed overview is not always exact
+    (a total may differ from its parts by a few units), so a split may fail up to two checks; the
+    consistency audit reports such rows.
+    """
+    best: tuple[int, list[Cell | None]] | None = None
     for count in (12, 9):
         for pieces in enumerate_splits(values, count, limit=4000):
             cells = [make_cell(values, piece) for piece in pieces]
             if measure is Measure.MONEY and any(c.value is not None and "." not in c.text for c in cells):
                 continue
             full: list[Cell | None] = list(cells) if count == 12 else [*cells[:3], None, None, None, *cells[3:]]
-            if _overview_adds_up(full):
-                return full
-    return None
+            passed = _overview_checks_passed(full)
+            if best is None or passed > best[0]:
+                best = (passed, full)
+        if best is not None and best[0] == _OVERVIEW_CHECKS:
+            break
+    if best is None or best[0] < _OVERVIEW_CHECKS - 2:
+        return None
+    return best[1]
 
 
-def _overview_adds_up(cells: list[Cell | None]) -> bool:
+_OVERVIEW_CHECKS = 6  # four groups' 2023 + difference = 2024, and two years' sources = total
+
+
+def _overview_checks_passed(cells: list[Cell | None]) -> int:
     def number(cell: Cell | None) -> float:
         return 0.0 if cell is None or cell.value is None else cell.value
 
+    passed = 0
     for group in range(4):
         base, final, diff = cells[group * 3 : group * 3 + 3]
-        if abs(number(base) + number(diff) - number(final)) > 0.15:
-            return False
+        passed += abs(number(base) + number(diff) - number(final)) <= 0.15
     for position in (0, 1):
         parts = sum(number(cells[group * 3 + position]) for group in range(3))
-        if abs(parts - number(cells[9 + position])) > 0.25:
-            return False
-    return True
+        passed += abs(parts - number(cells[9 + position])) <= 0.25
+    return passed
 
 
 def _overview_row(
@@ -425,6 +439,7 @@ _SENTENCE_END = re.compile(r"(?<=[。；])")
 _AMOUNT = re.compile(r"(?<![\d.])(\d{1,3}(?: \d{3})+|\d+)(?:\.(\d+))?\s*(亿|万)?\s*美元")
 _CHANGE_WORD = re.compile(r"(净增|增加|增长|减少|净减|降低)\s*$")
 _RESOURCE_WORD = re.compile(r"资源|所需|经费|批款|预算|支出")
+_STATES_NONE = re.compile(r"(?:没有|无|不再有)(经常预算|其他分摊|预算外)资源")
 _UNCHANGED = re.compile(r"(\d{4})\s*年批款相比(?:资源数额)?(?:不变|没有变化)")
 
 
@@ -442,7 +457,7 @@ def _sentence_facts(
     carry = _Carry(context_year=heading_years[-1] if heading_years else None)
     counter = 0
     for sentence in _SENTENCE_END.split(paragraph.text):
-        if "美元" not in sentence and not _UNCHANGED.search(sentence):
+        if "美元" not in sentence and not _UNCHANGED.search(sentence) and not _STATES_NONE.search(sentence):
             continue
         for fact in _amounts_in(sentence, carry):
             counter += 1
@@ -465,7 +480,7 @@ def _sentence_facts(
                 measure=Measure.MONEY,
                 unit="美元",
                 value=fact.value,
-                is_nil=False,
+                is_nil=fact.value is None,
                 printed=fact.printed,
                 source=FactSource(BlockKind.PARAGRAPH, paragraph.ref, paragraph.lines.first, sentence.strip()),
             )
@@ -473,7 +488,7 @@ def _sentence_facts(
 
 @dataclass(frozen=True)
 class _SentenceAmount:
-    value: float
+    value: float | None  # None: the sentence states there is none
     printed: str
     year: int | None
     basis: Basis
@@ -566,6 +581,11 @@ def _amounts_in(sentence: str, carry: _Carry) -> Iterator[_SentenceAmount]:
             year = years[-1] if years else carry.context_year
             carry.year, carry.funding = year, funding
         yield _SentenceAmount(value, match.group(0), year, basis, funding, label, clause)
+    none = _STATES_NONE.search(sentence)
+    if none:
+        said = [int(y) for y in YEAR_RE.findall(sentence[: none.start()])]
+        funding = next(source for word, source in _SOURCE_WORDS if none.group(1).startswith(word))
+        yield _SentenceAmount(None, none.group(0), said[-1] if said else carry.context_year, Basis.ESTIMATE, funding, "")
     unchanged = _UNCHANGED.search(sentence)
     year = carry.year or carry.context_year
     if unchanged and year is not None:
