@@ -99,7 +99,7 @@ class FactAnswerer:
         bodies = list(parsed.bodies)
         if parsed.aggregate in (Aggregate.LARGEST, Aggregate.SMALLEST) and not parsed.component and len(bodies) != 1:
             return self._extreme(parsed, bodies)
-        if not bodies and parsed.component is None:
+        if not bodies and parsed.component is None and parsed.subprogramme is None:
             return None
         if parsed.kind is QuestionKind.COMPARE and len(bodies) >= 2:
             return self._compare(parsed, bodies)
@@ -144,9 +144,10 @@ class FactAnswerer:
         if parsed.breakdown is not None:
             facts = [f for f in facts if _names_row(parsed.breakdown, f)]
         else:
-            wanted = Breakdown.COMPONENT if parsed.component is not None else Breakdown.TOTAL
+            has_component = parsed.component is not None or parsed.subprogramme is not None
+            wanted = Breakdown.COMPONENT if has_component else Breakdown.TOTAL
             level = [f for f in facts if f.breakdown is wanted and (wanted is Breakdown.COMPONENT or f.component is None)]
-            if parsed.component is not None:
+            if has_component:
                 level += [f for f in facts if f.breakdown is Breakdown.TOTAL]
             facts = level
         return facts
@@ -564,7 +565,7 @@ def _format(value: float, fact: Fact, lang: str, *, signed: bool = False) -> str
     negative = value < 0
     if lang == "zh":
         magnitude = magnitude.replace(",", " ")
-    number = ("−" if negative else "+" if signed and value > 0 else "") + magnitude
+    number = ("-" if negative else "+" if signed and value > 0 else "") + magnitude
     unit = fact.unit
     if lang == "en":
         if unit == "千美元":

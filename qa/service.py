@@ -42,6 +42,7 @@ from .intent import Intent, QuestionKind, classify
 from .measure import Measure, question_measure
 from .model import Answer, AnswerEvent, Language, UnitView
 from .understand import ParsedQuestion, Understanding
+from .understand import QuestionKind as QuestionKind_
 from .verify import verify
 
 if TYPE_CHECKING:
@@ -150,7 +151,9 @@ class QAService:
         """The question parsed once (:mod:`budgetqa.qa.understand`); a follow-up in a session inherits
         the slots it leaves out from the session's previous question, which this one then replaces."""
         previous = self._parsed.get(session_id) if session_id else None
-        parsed = self.understanding.parse(question, previous, is_follow_up=is_follow_up and previous is not None)
+        parsed = self.understanding.parse(question)
+        if previous is not None and (is_follow_up or _leans_on(parsed, previous)):
+            parsed = parsed.inherit(previous)
         if session_id:
             self._parsed[session_id] = parsed
             self._parsed.move_to_end(session_id)
@@ -238,6 +241,21 @@ def _with_answer_type(resolved: ResolvedQuestion, intent: Intent) -> ResolvedQue
         return resolved
     terms = ANSWER_TYPE_TERMS.get(question_measure(resolved.text))
     return replace(resolved, text=f"{resolved.text} {terms}") if terms else resolved
+
+
+def _leans_on(parsed: ParsedQuestion, previous: ParsedQuestion) -> bool:
+    """A figure question that names no body or component after one that did ("2022 年实际花了多少？")
+    is about the same body."""
+    return (
+        previous.asks_figure
+        and bool(previous.bodies or previous.component)
+        and not parsed.bodies
+        and parsed.component is None
+        and parsed.subprogramme is None
+        and not parsed.unknown_bodies
+        and not parsed.other_topics
+        and parsed.kind in (QuestionKind_.FIGURE, QuestionKind_.COMPARE)
+    )
 
 
 def _dedupe(hits: list[SearchHit]) -> list[SearchHit]:

@@ -68,7 +68,7 @@ _SOURCE_TERMS: tuple[tuple[re.Pattern[str], FundingSource], ...] = (
     (re.compile(r"其他分摊|支助账户|other[- ]assessed|support account", re.I), FundingSource.OTHER_ASSESSED),
     (re.compile(r"预算外|自愿捐|extra-?budgetary|voluntary contributions?|XB\b", re.I), FundingSource.EXTRABUDGETARY),
     (re.compile(r"经常预算|regular[- ]budget|\bRB\b|assessed contributions", re.I), FundingSource.REGULAR_BUDGET),
-    (re.compile(r"所有资金来源|各种资金来源|全部资金|all (?:funding )?sources|all funds|every source", re.I), FundingSource.ALL),
+    (re.compile(r"所有资金来源|各种资金来源|各类资金|资金合计|全部资金|all[- ](?:funding[- ])?sources?|all funds|every source|combined funding", re.I), FundingSource.ALL),
 )
 _AFTER_RECOSTING = re.compile(r"重计费用后|(?<!未)(?<!不)重计费用(?!前)|after recosting|recosted|with recosting", re.I)
 _BEFORE_RECOSTING = re.compile(r"重计费用前|before recosting", re.I)
@@ -101,6 +101,11 @@ _MONEY = re.compile(
     re.I,
 )
 _SOURCE_NAMED = re.compile("|".join(pattern.pattern for pattern, _ in _SOURCE_TERMS), re.I)
+# Words that make a question about posts ask for money: the cost of posts, an amount.
+_POST_MONEY = re.compile(r"员额资源|员额经费|员额费用|员额开支|钱|美元|\bpost (?:resources|costs)\b|\bcost of (?:the )?posts\b|\bdollars?\b|\bUSD\b|\bhow much\b", re.I)
+# Names shaped like a Secretariat entity: "经济和社会事务部", "the Office of Legal Affairs".
+_ENTITY_ZH = re.compile(r"[\u4e00-\u9fff]{2,14}?(?:事务部|事务厅|行动部|管理部|支助部|办事处|办公室|事务署|委员会)")
+_ENTITY_EN = re.compile(r"\b(?:Department|Office) (?:of|for) (?:the )?[A-Z][A-Za-z-]*(?: (?:and |of |for |the )?[A-Z][A-Za-z-]*)*")
 _NEXT_YEAR = re.compile(r"明年|下一年|\bnext year\b", re.I)
 _THIS_YEAR = re.compile(r"今年|本年度|\bthis year\b|\bcurrent year\b", re.I)
 _LAST_YEAR = re.compile(r"去年|上一年|前一年|\blast year\b|\bprevious year\b|\bprior year\b|\bthe year before\b", re.I)
@@ -228,6 +233,8 @@ class Understanding:
         if bodies:
             slots.add("bodies")
         unknown = tuple(en for zh, en in self.outside_bodies if zh in text or re.search(rf"\b{re.escape(en)}\b", text, re.I))
+        if not bodies and not unknown:
+            unknown = self._unlisted_entities(text)
         component, subprogramme = self._component(text, bodies)
         if component is not None or subprogramme is not None:
             slots.add("component")
@@ -310,6 +317,20 @@ class Understanding:
                     return title, number
         return None, number
 
+    def _unlisted_entities(self, text: str) -> tuple[str, ...]:
+        """Secretariat entities the question names that are not bodies of this section (and not
+        organs or components its tables list), e.g. "法律事务厅", "Department of Economic and Social Affairs"."""
+        names = [m.group(0) for m in _ENTITY_ZH.finditer(text)] + [m.group(0) for m in _ENTITY_EN.finditer(text)]
+        listed = [*self.components, *(a for b in self.registry.bodies for a in (*b.aliases_zh, *b.aliases_en))]
+        unknown = []
+        for name in names:
+            if self.registry.find(name) or any(name in item or item in name for item in listed if len(item) > 3):
+                continue
+            if self.glossary is not None and (self.glossary.by_zh(name) is not None or self.glossary.match_english(name)):
+                continue  # an organ the document speaks of (安全理事会, the Peacebuilding Commission)
+            unknown.append(name)
+        return tuple(unknown)
+
     def _other_topics(self, text: str, bodies: tuple[Body, ...], component: str | None) -> tuple[str, ...]:
         """Glossary terms the question names that are neither budget vocabulary nor its scope.
 
@@ -352,10 +373,8 @@ class Understanding:
         if breakdown == "员额" or (breakdown and not _GRADE.match(breakdown) and "职类" not in breakdown):
             return Measure.MONEY
         asked = question_measure(text)
-        if asked is AskedMeasure.POSTS or (
-            _POSTS.search(text) and not _MONEY.search(re.sub(r"员额资源|post resources", "", text, flags=re.I))
-        ):
-            return Measure.POSTS
+        if _POSTS.search(text) and not _POST_MONEY.search(text):
+            return Measure.POSTS  # "经常预算员额多少个", "post count from the regular budget"
         if breakdown is not None:
             return Measure.POSTS  # a grade or a category of posts
         if asked is AskedMeasure.PERCENT and _PERCENT.search(text):
