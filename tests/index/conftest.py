@@ -82,3 +82,18 @@ def open_printing(document, settings: Settings, session_index) -> tuple:
         encoder_loader=lambda name: session_index.dense[name][0],
     )
     return index, output.getvalue()
+
+
+@pytest.fixture(scope="session")
+def facts_cache(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """A cache of its own for the fact-store tests (the store is built there once)."""
+    return Settings(cache_dir=tmp_path_factory.mktemp("facts-cache"))
+
+
+@pytest.fixture(scope="session")
+def opened_facts(document, facts_cache: Settings):
+    """The bundled document's fact store, opened once for the fact-store and facts-command tests."""
+    from budgetqa.index.fact_store import FactStore
+
+    with FactStore.for_document(document, facts_cache) as opened:
+        yield opened

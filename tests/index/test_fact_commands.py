@@ -10,24 +10,13 @@ import pytest
 from typer.testing import CliRunner
 
 from budgetqa.cli import app
-from budgetqa.index.fact_store import COLUMN_NAMES, FactStore
+from budgetqa.index.fact_store import COLUMN_NAMES
 from budgetqa.settings import Settings
 
 
 @pytest.fixture(scope="module")
-def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    return Settings(cache_dir=tmp_path_factory.mktemp("facts-cache"))
-
-
-@pytest.fixture(scope="module")
-def store(document, settings: Settings):
-    with FactStore.for_document(document, settings) as opened:
-        yield opened
-
-
-@pytest.fixture(scope="module")
-def env(store, settings: Settings) -> dict[str, str | None]:
-    return {"BUDGETQA_CACHE_DIR": str(settings.cache_dir), "BUDGETQA_DOCUMENT": None, "COLUMNS": "200"}
+def env(opened_facts, facts_cache: Settings) -> dict[str, str | None]:
+    return {"BUDGETQA_CACHE_DIR": str(facts_cache.cache_dir), "BUDGETQA_DOCUMENT": None, "COLUMNS": "200"}
 
 
 def _facts(env: dict[str, str | None], *args: str):
@@ -87,12 +76,12 @@ def test_sql_output_is_the_query_result(env) -> None:
         ("xlsx", pd.read_excel),
     ],
 )
-def test_exports_read_back_in_pandas_with_every_row(env, store, tmp_path: Path, output_format: str, read) -> None:
+def test_exports_read_back_in_pandas_with_every_row(env, opened_facts, tmp_path: Path, output_format: str, read) -> None:
     pytest.importorskip({"parquet": "pyarrow", "xlsx": "openpyxl"}.get(output_format, "pandas"))
     out = tmp_path / f"dppa.{output_format}"
     result = _facts(env, "--body", "DPPA", "--format", output_format, "--out", str(out))
     assert result.exit_code == 0, result.output
     frame = read(out)
-    assert len(frame) == len(store.query(body="DPPA"))
+    assert len(frame) == len(opened_facts.query(body="DPPA"))
     assert list(frame.columns) == list(COLUMN_NAMES)
     assert set(frame["body"]) == {"DPPA"}
