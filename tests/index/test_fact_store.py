@@ -52,14 +52,14 @@ def test_reopening_an_up_to_date_store_does_not_rewrite_it(opened_facts, documen
 
 
 def test_a_damaged_or_outdated_store_is_rebuilt(document, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    facts_cache = Settings(cache_dir=tmp_path)
-    path = fact_store_path(document, facts_cache)
+    settings = Settings(cache_dir=tmp_path)
+    path = fact_store_path(document, settings)
     path.parent.mkdir(parents=True)
     path.write_bytes(b"not a database")
-    with FactStore.for_document(document, facts_cache) as rebuilt:
+    with FactStore.for_document(document, settings) as rebuilt:
         assert rebuilt.count() > 2500
     monkeypatch.setattr(fact_store, "SCHEMA_VERSION", fact_store.SCHEMA_VERSION + 1)
-    with FactStore.for_document(document, facts_cache) as newer:
+    with FactStore.for_document(document, settings) as newer:
         assert newer.meta["schema_version"] == str(fact_store.SCHEMA_VERSION)
     assert [p.name for p in path.parent.iterdir()] == [path.name]  # no temporary file left behind
 
