@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
-from .bodies import SECTION_KEY, BodyRegistry
+from .bodies import BodyRegistry
 from .budget import (
     YEAR_RE,
     Basis,
@@ -33,6 +33,7 @@ from .budget import (
     TableKind,
     basis_for_source,
     is_grade,
+    measure_unit,
     row_measure,
 )
 from .model import Annex, BlockKind, Cell, Document, Paragraph, Table, TableRow
@@ -253,11 +254,10 @@ def _table_facts(
 
 
 def _unit(measure: Measure, column: Column, table: Table) -> str:
+    """The column's own unit, or, in a table that mixes measures, the row measure's unit."""
     if column.unit and column.measure is not None:
         return column.unit
-    if measure is Measure.MONEY:
-        return "千美元" if "千美元" in (table.unit or "千美元") else "美元"
-    return {Measure.POSTS: "员额", Measure.PERCENTAGE: "%", Measure.COUNT: "个"}.get(measure, "")
+    return measure_unit(measure, table.unit) or ""
 
 
 def _post_change_facts(document: Document, table: Table, row: TableRow, row_index: int, body: str) -> Iterator[Fact]:
@@ -591,7 +591,3 @@ def _amounts_in(sentence: str, carry: _Carry) -> Iterator[_SentenceAmount]:
     if unchanged and year is not None:
         yield _SentenceAmount(0.0, unchanged.group(0), year, Basis.CHANGE, carry.funding, "")
 
-
-def with_section(fact: Fact) -> Fact:
-    """The fact moved to the whole section (a section-wide total printed under a part)."""
-    return replace(fact, body=SECTION_KEY)

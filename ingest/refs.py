@@ -46,9 +46,6 @@ class BlockReference:
         return f"{label} {self.table_part}" if self.table_part else label
 
 
-# The former name, still imported by qa/service.py and qa/understand.py; new code uses BlockReference.
-Citation = BlockReference
-
 _ZH_PREFIX = {BlockKind.ANNEX: "附件", BlockKind.FOREWORD: "前言 ", BlockKind.MANDATES: "授权 "}
 
 

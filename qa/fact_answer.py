@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from budgetqa.index.glossary import Glossary
-from budgetqa.ingest.bodies import SECTION_KEY, Body, BodyRegistry
+from budgetqa.ingest.bodies import Body, BodyRegistry
 from budgetqa.ingest.budget import (
     BASIS_NAMES_EN,
     BASIS_NAMES_ZH,
@@ -179,7 +179,7 @@ class FactAnswerer:
                 "The document gives amounts before recosting only, not amounts after recosting",
                 nearest,
             )
-        years = _asked_years(parsed)
+        years = parsed.years
         covered = sorted({f.year for f in scoped if f.year is not None})
         for year in years:
             if covered and year not in covered:
@@ -223,7 +223,7 @@ class FactAnswerer:
     def _change(self, parsed: ParsedQuestion, body: Body | None) -> Answer | None:
         measure = parsed.measure if parsed.measure not in (None, Measure.PERCENTAGE) else Measure.MONEY
         scoped, _ = self._by_funding(parsed, self.scoped(parsed, body, measure=measure))
-        years = _asked_years(parsed)
+        years = parsed.years
         if len(years) >= 2:
             earlier, later = min(years), max(years)
         elif years and years[0] < PROPOSAL_YEAR:
@@ -328,8 +328,7 @@ class FactAnswerer:
                 previous = (fact.year or PROPOSAL_YEAR) - 1
                 shown = f"change from {previous}: {shown}" if lang == "en" else f"比 {previous} 年变动 {shown}"
             value += f" ({shown})" if lang == "en" else f"（{shown}）"
-        sources = _distinct_sources([*chosen, *extra])
-        citations = self._citations(sources, lang)
+        citations = self._citations([*chosen, *extra], lang)
         text = f"{heading}: {value}" if lang == "en" else f"{heading}：{value}"
         notes = self._notes(parsed, fact)
         text = f"{text} {_cite_text(citations, lang)}{notes}"
@@ -469,10 +468,6 @@ def _outside(names: tuple[str, ...], registry: BodyRegistry) -> Decline:
     )
 
 
-def _asked_years(parsed: ParsedQuestion) -> tuple[int, ...]:
-    return parsed.years
-
-
 def _asked_year(parsed: ParsedQuestion) -> int:
     return max(parsed.years) if parsed.years else PROPOSAL_YEAR
 
@@ -513,17 +508,6 @@ def _agreeing(facts: list[Fact]) -> list[Fact]:
 
 def _best(facts: list[Fact]) -> Fact | None:
     return facts[0] if facts else None
-
-
-def _distinct_sources(facts: list[Fact]) -> list[Fact]:
-    seen: set[tuple[str, str]] = set()
-    out = []
-    for fact in facts:
-        key = (fact.source.kind.value, fact.source.ref)
-        if key not in seen:
-            seen.add(key)
-            out.append(fact)
-    return out
 
 
 def _usd_or_value(fact: Fact) -> float:
@@ -596,6 +580,3 @@ def _cite_text(citations: list[Citation], lang: str) -> str:
     labels = [format_label(BlockKind(c.kind), c.ref, lang) for c in citations]
     return "[" + ("; ".join(labels) if lang == "en" else "；".join(labels)) + "]" if labels else ""
 
-
-def is_section(body: Body | None) -> bool:
-    return body is not None and body.key == SECTION_KEY

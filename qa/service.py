@@ -24,8 +24,7 @@ from budgetqa.index.session import ResolvedQuestion
 from budgetqa.ingest.bodies import BodyRegistry
 from budgetqa.ingest.facts import extract_facts
 from budgetqa.ingest.model import BlockKind, Document
-from budgetqa.ingest.refs import Citation as RefCitation
-from budgetqa.ingest.refs import UnknownReference, format_label, parse_citation, resolve
+from budgetqa.ingest.refs import BlockReference, UnknownReference, format_label, parse_citation, resolve
 from budgetqa.inputs import (
     MAX_QUESTION_CHARS,
     REFERENCE_EXAMPLES,
@@ -42,7 +41,7 @@ from .intent import Intent, QuestionKind, classify
 from .measure import Measure, question_measure
 from .model import Answer, AnswerEvent, Language, UnitView
 from .understand import ParsedQuestion, Understanding
-from .understand import QuestionKind as QuestionKind_
+from .understand import QuestionKind as ParsedKind
 from .verify import verify
 
 if TYPE_CHECKING:
@@ -219,7 +218,7 @@ class QAService:
 
     # ------------------------------------------------------------------ helpers
 
-    def _lookup_answer(self, question: str, citation: RefCitation, language: Language) -> Answer:
+    def _lookup_answer(self, question: str, citation: BlockReference, language: Language) -> Answer:
         try:
             unit = resolve(self.document, citation)
         except UnknownReference as error:
@@ -254,7 +253,7 @@ def _leans_on(parsed: ParsedQuestion, previous: ParsedQuestion) -> bool:
         and parsed.subprogramme is None
         and not parsed.unknown_bodies
         and not parsed.other_topics
-        and parsed.kind in (QuestionKind_.FIGURE, QuestionKind_.COMPARE)
+        and parsed.kind in (ParsedKind.FIGURE, ParsedKind.COMPARE)
     )
 
 

@@ -31,9 +31,10 @@ from budgetqa.index.glossary import Glossary
 from budgetqa.index.language import detect_language
 from budgetqa.ingest.bodies import Body, BodyRegistry
 from budgetqa.ingest.budget import YEAR_RE, Basis, ChangeKind, FundingSource, Measure
-from budgetqa.ingest.facts import Fact
+from budgetqa.ingest.entities import OFFICIAL_ENGLISH_NAMES
+from budgetqa.ingest.facts import Fact, extract_facts
 from budgetqa.ingest.model import Document
-from budgetqa.ingest.refs import Citation as Reference
+from budgetqa.ingest.refs import BlockReference
 
 from .intent import QuestionKind as IntentKind
 from .intent import classify
@@ -163,7 +164,7 @@ class ParsedQuestion:
     breakdown: str | None = None  # a row label: "工作人员差旅", "P-4", "专业及以上职类"
     aggregate: Aggregate = Aggregate.VALUE
     change: ChangeKind | None = None
-    citations: tuple[Reference, ...] = ()
+    citations: tuple[BlockReference, ...] = ()
     parts: tuple[str, ...] = ()
     is_follow_up: bool = False
     unknown_bodies: tuple[str, ...] = ()  # bodies named that the document does not cover
@@ -213,9 +214,6 @@ class Understanding:
 
     @classmethod
     def of(cls, document: Document, facts: list[Fact] | None = None, glossary: Glossary | None = None) -> Understanding:
-        from budgetqa.ingest.entities import OFFICIAL_ENGLISH_NAMES
-        from budgetqa.ingest.facts import extract_facts
-
         registry = BodyRegistry.of(document)
         facts = facts if facts is not None else extract_facts(document, registry)
         components = tuple(sorted({f.component for f in facts if f.component}, key=len, reverse=True))
