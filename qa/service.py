@@ -72,7 +72,7 @@ class QAService:
         self.extractive = ExtractiveAnswerer(index.document, search.scorer, index.glossary)
         registry = BodyRegistry.of(index.document)
         facts = extract_facts(index.document, registry)
-        self.understanding = Understanding.of(index.document, facts, index.glossary)
+        self.understanding = Understanding.of(index.document, facts, index.glossary, registry)
         self.facts = FactAnswerer(facts, registry, index.glossary)
         self.generator = generator
         self._lock = threading.RLock()

@@ -213,8 +213,15 @@ class Understanding:
     outside_bodies: tuple[tuple[str, str], ...] = ()  # (name, English name) of bodies not in the document
 
     @classmethod
-    def of(cls, document: Document, facts: list[Fact] | None = None, glossary: Glossary | None = None) -> Understanding:
-        registry = BodyRegistry.of(document)
+    def of(
+        cls,
+        document: Document,
+        facts: list[Fact] | None = None,
+        glossary: Glossary | None = None,
+        registry: BodyRegistry | None = None,
+    ) -> Understanding:
+        """The parser of `document`'s questions; pass the facts and registry a caller already has."""
+        registry = registry or BodyRegistry.of(document)
         facts = facts if facts is not None else extract_facts(document, registry)
         components = tuple(sorted({f.component for f in facts if f.component}, key=len, reverse=True))
         covered = {"".join(part.title.split()) for part in document.parts}
