@@ -20,7 +20,7 @@ return None here and go to the passage answerer.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from budgetqa.index.glossary import Glossary
 from budgetqa.ingest.bodies import Body, BodyRegistry
@@ -85,6 +85,7 @@ class FactAnswerer:
         self.registry = registry
         self.glossary = glossary
         self.years = sorted({f.year for f in facts if f.year is not None and f.measure is Measure.MONEY})
+        self._by_id = {f.id: f for f in facts}
 
     # ------------------------------------------------------------------ entry point
 
@@ -109,6 +110,8 @@ class FactAnswerer:
             return self._decline(parsed, decline, [])
         if parsed.aggregate in (Aggregate.CHANGE, Aggregate.PERCENTAGE):
             return self._change(parsed, body)
+        if len(parsed.fundings) >= 2:
+            return self._sources(parsed, body)
         chosen = self._select(parsed, body)
         if not chosen:
             return None
@@ -267,7 +270,91 @@ class FactAnswerer:
         text = f"{heading}: {formula}{percent}" if lang == "en" else f"{heading}：{formula}{percent}"
         citations = self._citations([*second[:1], *first[:1]], lang)
         text += " " + _cite_text(citations, lang)
-        return self._answer(parsed, text, citations, computations)
+        return self._answer(parsed, text, citations, computations, [b, a])
+
+    def _sources(self, parsed: ParsedQuestion, body: Body | None) -> Answer | None:
+        """A question naming several funding sources: each source's figure, then their sum ("加在一起",
+        "combined") or their difference ("compare"), computed with its formula.
+
+        A sum of every source the scope has is the table's printed all-sources total, which is cited
+        and preferred to the computed sum (the two may differ by rounding).
+        """
+        rows: list[Fact] = []
+        for source in parsed.fundings:
+            if source is not FundingSource.ALL:
+                chosen = self._select(replace(parsed, funding=source, fundings=(source,)), body)
+                rows.extend(chosen[:1])
+        if len(rows) < 2:
+            return None
+        lang = parsed.lang
+        unit = rows[0].unit
+        lines = [f"{self._heading(parsed, fact, change=False)}: {_format(fact.number or 0.0, fact, lang)}" for fact in rows]
+        if lang == "zh":
+            lines = [line.replace(": ", "：", 1) for line in lines]
+        computations: list[Computation] = []
+        cited = list(rows)
+        operands = [_in_unit(fact, unit) for fact in rows]
+        if parsed.aggregate is Aggregate.TOTAL:
+            printed = self._printed_total(parsed, body, rows)
+            if printed is not None:
+                cited.insert(0, printed)
+                plus = " + ".join(_format(v, rows[0], lang) for v in operands)
+                lines.append(
+                    f"All these sources together: {_format(printed.number or 0.0, printed, lang)} ({plus}, as printed)"
+                    if lang == "en"
+                    else f"合计：{_format(printed.number or 0.0, printed, lang)}（{plus}，按文件所列）"
+                )
+            else:
+                total = round(sum(operands), 1)
+                formula = " + ".join(_format(v, rows[0], lang) for v in operands) + f" = {_format(total, rows[0], lang)}"
+                computations.append(Computation(formula, operands, "+", total))
+                lines.append(f"Together: {formula}" if lang == "en" else f"合计：{formula}")
+        elif parsed.kind is QuestionKind.COMPARE or parsed.aggregate is Aggregate.DIFFERENCE:
+            computation = _difference(rows[0], rows[1], lang)
+            if computation is not None:
+                computations.append(computation)
+                lines.append(("Difference: " if lang == "en" else "相差：") + computation.formula)
+        citations = self._citations(cited, lang)
+        separator = "; " if lang == "en" else "；"
+        text = f"{separator.join(lines)} {_cite_text(citations, lang)}"
+        return self._answer(parsed, text, citations, computations, cited)
+
+    def _printed_total(self, parsed: ParsedQuestion, body: Body | None, rows: list[Fact]) -> Fact | None:
+        """The all-sources total printed for the scope of `rows`, when the sources in `rows` are all
+        the sources the scope has in that year and the total agrees with their sum to rounding."""
+        first = rows[0]
+        same_year = [
+            f
+            for f in self.scoped(replace(parsed, funding=None, fundings=()), body, measure=first.measure)
+            if f.year == first.year and f.basis is first.basis
+        ]
+        present = {f.funding for f in same_year if f.funding is not FundingSource.ALL and not f.is_nil and f.number}
+        if not present <= {f.funding for f in rows}:
+            return None
+        totals = _agreeing([f for f in same_year if f.funding is FundingSource.ALL])
+        if not totals:
+            return None
+        tolerance = 0.1 * len(rows) if first.unit == "千美元" else 0.5
+        total = totals[0]
+        return total if abs(_in_unit(total, first.unit) - sum(_in_unit(f, first.unit) for f in rows)) <= tolerance else None
+
+    def contrast(self, whole: ParsedQuestion, answers: list[Answer]) -> tuple[str, Computation] | None:
+        """For a question whose parts are compared ("…是多少？比员额经费高还是低？"): the difference of the
+        two parts' figures, as a line and its computation; None unless both parts stated one
+        comparable figure."""
+        if whole.kind is not QuestionKind.COMPARE or len(answers) != 2:
+            return None
+        a, b = (self._by_id.get(answer.facts[0]) if answer.facts and not answer.abstained else None for answer in answers)
+        if a is None or b is None:
+            return None
+        if a.measure is not b.measure or a.basis is Basis.CHANGE or b.basis is Basis.CHANGE:
+            return None
+        computation = _difference(a, b, whole.lang)
+        if computation is None:
+            return None
+        label = "Difference" if whole.lang == "en" else "两者相差"
+        separator = ": " if whole.lang == "en" else "："
+        return f"{label}{separator}{computation.formula}", computation
 
     def _compare(self, parsed: ParsedQuestion, bodies: list[Body]) -> Answer | None:
         rows: list[tuple[Body, Fact]] = []
@@ -296,12 +383,10 @@ class FactAnswerer:
             lines.append(f"{body.label(lang)}: {value}" if lang == "en" else f"{body.label(lang)}：{value}")
         computations: list[Computation] = []
         top, second = rows[0][1], rows[1][1] if len(rows) > 1 else None
-        if difference and second is not None:
-            left, right = top.number or 0.0, _in_unit(second, top.unit)
-            result = round(left - right, 1)
-            formula = f"{_format(left, top, lang)} − {_format(right, top, lang)} = {_format(result, top, lang)}"
-            computations.append(Computation(formula, [left, right], "-", result))
-            lines.append(("Difference: " if lang == "en" else "相差：") + formula)
+        computation = _difference(top, second, lang) if difference and second is not None else None
+        if computation is not None:
+            computations.append(computation)
+            lines.append(("Difference: " if lang == "en" else "相差：") + computation.formula)
         first = rows[0][0].label(lang)
         lead = (
             f"{'Largest' if reverse else 'Smallest'}: {first}."
@@ -311,7 +396,7 @@ class FactAnswerer:
         citations = self._citations([fact for _, fact in rows], lang)
         separator = "; " if lang == "en" else "；"
         text = f"{lead} {separator.join(lines)} {_cite_text(citations, lang)}"
-        return self._answer(parsed, text, citations, computations)
+        return self._answer(parsed, text, citations, computations, [fact for _, fact in rows])
 
     # ------------------------------------------------------------------ compose
 
@@ -332,7 +417,7 @@ class FactAnswerer:
         text = f"{heading}: {value}" if lang == "en" else f"{heading}：{value}"
         notes = self._notes(parsed, fact)
         text = f"{text} {_cite_text(citations, lang)}{notes}"
-        return self._answer(parsed, text, citations, [])
+        return self._answer(parsed, text, citations, [], [fact, *extra])
 
     def _notes(self, parsed: ParsedQuestion, fact: Fact) -> str:
         """What the answer assumed: the default basis, the default funding source."""
@@ -442,7 +527,14 @@ class FactAnswerer:
         answer.confidence = 0.0
         return answer
 
-    def _answer(self, parsed: ParsedQuestion, text: str, citations: list[Citation], computations: list[Computation]) -> Answer:
+    def _answer(
+        self,
+        parsed: ParsedQuestion,
+        text: str,
+        citations: list[Citation],
+        computations: list[Computation],
+        facts: Iterable[Fact] = (),
+    ) -> Answer:
         return Answer(
             question=parsed.text,
             language=parsed.lang,
@@ -453,6 +545,7 @@ class FactAnswerer:
             evidence=[f"{c.kind}:{c.ref}" for c in citations],
             mode="facts",
             computations=computations,
+            facts=list(dict.fromkeys(f.id for f in facts)),
         )
 
 
@@ -504,6 +597,16 @@ def _agreeing(facts: list[Fact]) -> list[Fact]:
 
     best = max(groups.items(), key=support)[1]
     return sorted(best, key=lambda f: (_SOURCE_RANK[f.source.kind], f.source.ref))
+
+
+def _difference(a: Fact, b: Fact, lang: str) -> Computation | None:
+    """a − b in a's unit, as a computation with its formula; None for figures of different measures."""
+    if a.measure is not b.measure:
+        return None
+    left, right = a.number or 0.0, _in_unit(b, a.unit)
+    result = round(left - right, 1)
+    formula = f"{_format(left, a, lang)} − {_format(right, a, lang)} = {_format(result, a, lang, signed=True)}"
+    return Computation(formula, [left, right], "-", result)
 
 
 def _best(facts: list[Fact]) -> Fact | None:

@@ -50,6 +50,18 @@ class Citation:
         return out
 
 
+def unique_citations(citations: list[Citation]) -> list[Citation]:
+    """`citations` in order, each unit (or table cell: row and column) once."""
+    out: list[Citation] = []
+    seen: set[tuple[str, str, str | None, str | None]] = set()
+    for citation in citations:
+        key = (citation.kind, citation.ref, citation.row, citation.column)
+        if key not in seen:
+            seen.add(key)
+            out.append(citation)
+    return out
+
+
 @dataclass
 class VerificationReport:
     """What citation verification removed, and why."""
@@ -105,6 +117,7 @@ class Answer:
     mode: str = "extractive"  # "extractive", "lookup", "facts", "llm:<model>"
     verification: VerificationReport = field(default_factory=VerificationReport)
     computations: list[Computation] = field(default_factory=list)  # figures computed from printed ones
+    facts: list[str] = field(default_factory=list)  # ids of the budget facts a figure answer states, main first
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -117,6 +130,7 @@ class Answer:
             "evidence": self.evidence,
             "mode": self.mode,
             "computations": [c.to_json() for c in self.computations],
+            "facts": self.facts,
             "verification": {
                 "removed_citations": self.verification.removed_citations,
                 "removed_figures": self.verification.removed_figures,

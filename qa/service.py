@@ -22,6 +22,7 @@ from budgetqa.index.model import SearchHit
 from budgetqa.index.service import SearchService
 from budgetqa.index.session import ResolvedQuestion
 from budgetqa.ingest.bodies import BodyRegistry
+from budgetqa.ingest.budget import Measure
 from budgetqa.ingest.facts import extract_facts
 from budgetqa.ingest.model import BlockKind, Document
 from budgetqa.ingest.refs import BlockReference, UnknownReference, format_label, parse_citation, resolve
@@ -35,13 +36,11 @@ from budgetqa.inputs import (
 )
 from budgetqa.settings import Settings
 
+from .compose import join_answers
 from .extractive import ExtractiveAnswerer
 from .fact_answer import FactAnswerer
-from .intent import Intent, QuestionKind, classify
-from .measure import Measure, question_measure
 from .model import Answer, AnswerEvent, Language, UnitView
-from .understand import ParsedQuestion, Understanding
-from .understand import QuestionKind as ParsedKind
+from .understand import ParsedQuestion, QuestionKind, Understanding
 from .verify import verify
 
 if TYPE_CHECKING:
@@ -122,19 +121,23 @@ class QAService:
         with self._lock, single_thread():
             resolved = self.searcher.resolve(text, session_id)
             parsed = self.parse(text, session_id, is_follow_up=resolved.is_follow_up)
-            intent = classify(text)
-            from_facts = self.facts.answer(parsed) if self.generator is None else None
-            if from_facts is not None and not (intent.kind is QuestionKind.LOOKUP and intent.citations):
-                answer = self._finish(from_facts, session_id, text, resolved, [])
-                hits: list[SearchHit] = []
-            elif intent.kind is QuestionKind.LOOKUP and intent.citations:
-                answer = verify(self._lookup_answer(text, intent.citations[0], language), self.document)
+            parts = self.understanding.split(parsed)
+            from_facts = [self.facts.answer(part) for part in parts] if self.generator is None else []
+            hits: list[SearchHit] = []
+            if parsed.kind is QuestionKind.LOOKUP and parsed.citations:
+                answer = verify(self._lookup_answer(text, parsed.citations[0], language), self.document)
                 self.searcher.record(session_id, text, resolved, answer.evidence)
-                hits = []
+            elif any(from_facts):
+                if not all(from_facts):
+                    hits = self._evidence_hits(text, resolved, parsed, language)
+                answers = [
+                    found or self.extractive.answer(part.text, part.text, hits, language, split=False)
+                    for found, part in zip(from_facts, parts, strict=True)
+                ]
+                answer = join_answers(parsed, answers, self.facts.contrast(parsed, answers))
+                answer = self._finish(answer, session_id, text, resolved, hits)
             else:
-                searched = _with_answer_type(resolved, intent)
-                hits = self.searcher.lookup_hits(text) + self.searcher.ranked(searched, top_k=EVIDENCE_HITS, lang=language, per_ref=3)
-                hits = _dedupe(hits)
+                hits = self._evidence_hits(text, resolved, parsed, language)
                 if self.generator is None or not hits:
                     answer = self.extractive.answer(text, resolved.text, hits, language, split=not resolved.is_follow_up)
                     answer = self._finish(answer, session_id, text, resolved, hits)
@@ -145,6 +148,14 @@ class QAService:
         else:
             yield AnswerEvent("token", answer.text)
         yield AnswerEvent("answer", answer=answer)
+
+    def _evidence_hits(
+        self, text: str, resolved: ResolvedQuestion, parsed: ParsedQuestion, language: Language
+    ) -> list[SearchHit]:
+        """The units an answer is drawn from: those the question cites, then the reranked search hits."""
+        searched = _with_answer_type(resolved, parsed)
+        hits = self.searcher.lookup_hits(text) + self.searcher.ranked(searched, top_k=EVIDENCE_HITS, lang=language, per_ref=3)
+        return _dedupe(hits)
 
     def parse(self, question: str, session_id: str | None = None, *, is_follow_up: bool = False) -> ParsedQuestion:
         """The question parsed once (:mod:`budgetqa.qa.understand`); a follow-up in a session inherits
@@ -228,7 +239,7 @@ class QAService:
         return self.extractive.lookup(question, unit, language)
 
 
-def _with_answer_type(resolved: ResolvedQuestion, intent: Intent) -> ResolvedQuestion:
+def _with_answer_type(resolved: ResolvedQuestion, parsed: ParsedQuestion) -> ResolvedQuestion:
     """The question as searched for evidence, with the words that label the figure it asks for.
 
     "How many posts does X have" is answered by a staffing table, whose rows say 员额数目 (number of
@@ -236,9 +247,7 @@ def _with_answer_type(resolved: ResolvedQuestion, intent: Intent) -> ResolvedQue
     answer's type in the query brings the staffing rows among the evidence (expected-answer-type
     expansion); retrieval itself (`search`) is unchanged.
     """
-    if intent.kind is not QuestionKind.FIGURE:
-        return resolved
-    terms = ANSWER_TYPE_TERMS.get(question_measure(resolved.text))
+    terms = ANSWER_TYPE_TERMS.get(parsed.measure) if parsed.kind is QuestionKind.FIGURE and parsed.measure else None
     return replace(resolved, text=f"{resolved.text} {terms}") if terms else resolved
 
 
@@ -253,7 +262,7 @@ def _leans_on(parsed: ParsedQuestion, previous: ParsedQuestion) -> bool:
         and parsed.subprogramme is None
         and not parsed.unknown_bodies
         and not parsed.other_topics
-        and parsed.kind in (ParsedKind.FIGURE, ParsedKind.COMPARE)
+        and parsed.kind in (QuestionKind.FIGURE, QuestionKind.COMPARE)
     )
 
 

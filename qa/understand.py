@@ -95,6 +95,12 @@ _DIFFERENCE = re.compile(r"相差|差多少|差距|\bdifference between\b|\bgap 
 _WHY = re.compile(r"为什么|为何|原因|理由|怎么会|\bwhy\b|\breason|\bwhat explains\b|\bdue to what\b", re.I)
 _LIST = re.compile(r"列出|哪些|有什么|\blist\b|\bwhich (?:are|were)\b|\bwhat are the\b", re.I)
 _COMPARE = re.compile(r"比较|对比|相比|\bcompare|\bversus\b|\bvs\.?\b", re.I)
+# A question whose parts are set against each other: "比员额经费高还是低", "higher or lower than".
+_CONTRAST = re.compile(
+    r"比较|对比|相比|[高多大]还是[低少小]|哪个[更较]?[多高大少低小]|\bcompare|\bversus\b|\bvs\.?\b"
+    r"|\b(?:higher|lower|more|less|larger|smaller|greater) (?:or (?:lower|higher|less|more|smaller|larger) )?than\b",
+    re.I,
+)
 _POSTS = re.compile(r"员额|职位|\bposts?\b|\bpositions?\b|staffing|\bstaff\b", re.I)
 _MONEY = re.compile(
     r"钱|经费|资金|美元|资源|预算|拨款|批款|支出|费用|数额|金额|花|\bhow much\b|\bfund|\bbudget|\bdollars?\b|\busd\b"
@@ -113,6 +119,8 @@ _LAST_YEAR = re.compile(r"去年|上一年|前一年|\blast year\b|\bprevious ye
 # Glossary categories that name a topic of their own (an organ, a place, a mandate, a programme, an
 # office holder), as opposed to budget vocabulary (sources, objects of expenditure, grades, counts).
 _TOPIC_CATEGORIES = frozenset({"org", "geo", "mandate", "programme", "title"})
+# Slots a question's first part takes from the whole question when it does not name them itself.
+_SCOPE_SLOTS = ("bodies", "component", "subprogramme", "years")
 # The document's "current" years: the proposal year, its appropriation year and the last actuals.
 PROPOSAL_YEAR = 2024
 
@@ -156,7 +164,8 @@ class ParsedQuestion:
     bodies: tuple[Body, ...] = ()
     component: str | None = None  # "选举援助", "决策机关"
     subprogramme: int | None = None
-    funding: FundingSource | None = None
+    funding: FundingSource | None = None  # the one source asked about; None when none or several are named
+    fundings: tuple[FundingSource, ...] = ()  # every source named, in order ("经常预算和预算外资源")
     measure: Measure | None = None  # money, posts, percentage, count; None when no figure is asked
     years: tuple[int, ...] = ()
     basis: Basis | None = None
@@ -191,7 +200,7 @@ class ParsedQuestion:
         and the measure, and replaces the year.
         """
         updates: dict[str, object] = {"is_follow_up": True}
-        for name in ("bodies", "component", "subprogramme", "funding", "measure", "breakdown", "basis", "years"):
+        for name in ("bodies", "component", "subprogramme", "funding", "fundings", "measure", "breakdown", "basis", "years"):
             if name not in self.slots and getattr(previous, name):
                 updates[name] = getattr(previous, name)
         if "years" in self.slots and "basis" not in self.slots:
@@ -244,9 +253,10 @@ class Understanding:
         if component is not None or subprogramme is not None:
             slots.add("component")
             slots.add("subprogramme")
-        funding = next((source for pattern, source in _SOURCE_TERMS if pattern.search(text)), None)
-        if funding is not None:
-            slots.add("funding")
+        fundings = _fundings(text)
+        funding = fundings[0] if len(fundings) == 1 else None
+        if fundings:
+            slots.update(("funding", "fundings"))
         years, relative = _years(text)
         if years:
             slots.add("years")
@@ -269,7 +279,10 @@ class Understanding:
             slots.add("aggregate")
         if aggregate is Aggregate.PERCENTAGE and measure is None:
             measure = Measure.PERCENTAGE
+        parts = tuple(split_question(text))
         kind = _kind(text, intent.kind, aggregate, bodies, measure if breakdown is None else Measure.MONEY)
+        if len(parts) >= 2 and kind is QuestionKind.FIGURE and _CONTRAST.search(text):
+            kind = QuestionKind.COMPARE  # "… 是多少？比员额经费高还是低？": the parts' figures are compared
         topics = self._other_topics(text, bodies, component)
         parsed = ParsedQuestion(
             text=text,
@@ -279,6 +292,7 @@ class Understanding:
             component=component,
             subprogramme=subprogramme,
             funding=funding,
+            fundings=fundings,
             measure=measure if kind in (QuestionKind.FIGURE, QuestionKind.COMPARE) else measure if aggregate is not Aggregate.VALUE else None,
             years=years,
             basis=basis,
@@ -287,7 +301,7 @@ class Understanding:
             aggregate=aggregate,
             change=change,
             citations=tuple(intent.citations),
-            parts=tuple(split_question(text)),
+            parts=parts,
             unknown_bodies=unknown,
             relative_year=relative,
             other_topics=topics,
@@ -296,6 +310,26 @@ class Understanding:
         if previous is not None and is_follow_up:
             return parsed.inherit(previous)
         return parsed
+
+    def split(self, parsed: ParsedQuestion) -> list[ParsedQuestion]:
+        """The parts of a question that asks several things, each parsed; `[parsed]` for one.
+
+        The first part keeps the scope (body, component, years) the whole question names; each later
+        part fills the slots it leaves out from the part before it, as a follow-up does
+        ("方案支助的非员额经费是多少？比员额经费高还是低？": the second part is about 方案支助 too).
+        """
+        if len(parsed.parts) < 2:
+            return [parsed]
+        out: list[ParsedQuestion] = []
+        for text in parsed.parts:
+            part = self.parse(text)
+            if not out:
+                scope = {name: getattr(parsed, name) for name in _SCOPE_SLOTS if name not in part.slots and getattr(parsed, name)}
+                part = replace(part, **scope)  # type: ignore[arg-type]
+            else:
+                part = part.inherit(out[-1])
+            out.append(replace(part, parts=(), is_follow_up=parsed.is_follow_up or part.is_follow_up))
+        return out
 
     # ------------------------------------------------------------------ slots
 
@@ -389,6 +423,16 @@ class Understanding:
         if asked is AskedMeasure.COUNT and asks_figure:
             return Measure.COUNT
         return None
+
+
+def _fundings(text: str) -> tuple[FundingSource, ...]:
+    """The funding sources a question names, in the order it names them."""
+    found: dict[FundingSource, int] = {}
+    for pattern, source in _SOURCE_TERMS:
+        match = pattern.search(text)
+        if match:
+            found.setdefault(source, match.start())
+    return tuple(sorted(found, key=found.__getitem__))
 
 
 def _years(text: str) -> tuple[tuple[int, ...], bool]:
