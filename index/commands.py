@@ -25,10 +25,12 @@ err = Console(stderr=True)
 def register(app: typer.Typer) -> None:
     """Add this stage's commands to the `budgetqa` app."""
     from .fact_commands import register as register_facts
+    from .translate_commands import register as register_translate
 
     app.command("index")(index_command)
     app.command("search")(search_command)
     register_facts(app)
+    register_translate(app)
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:

@@ -1,0 +1,162 @@
+"""Figures in English notation: the pre-normalisation of Chinese text before translation, and the
+figures and symbols a text states, for checking a translation.
+
+A small model asked to translate "2.315 亿美元" writes "$2.315 billion" (it is US$231.5 million), and
+"1 007 000 美元" becomes "1007,000 dollars".  So the Chinese text is put into English notation
+*before* the model sees it, and the model only has to copy:
+
+>>> to_english_notation("2022 年在 37 个国家投资 2.315 亿美元，净增 1 007 000 美元")
+'2022 年在 37 个国家投资 US$231.5 million，净增 US$1,007,000'
+>>> to_english_notation("47 278.1 千美元; 1 290 万美元; 第二.55 段; 2021 年 5 月")
+'US$47,278.1 thousand; US$12.9 million; paragraph II.55; May 2021'
+
+:func:`stated_figures` reads the figures of either side (Chinese or English notation) as values in
+plain units, and the document symbols ("A/77/7", "77/262", "II.55") as strings, so that a translation
+can be checked to state exactly the figures of its source.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from budgetqa.ingest.numerals import chinese_to_int, int_to_roman
+from budgetqa.ingest.numeric import find_numbers
+
+_MONTHS = (
+    "January February March April May June July August September October November December"
+).split()
+# A number as the document prints it: digits grouped by single spaces (or commas), a decimal part.
+_NUM = r"(?<![\d.,])\d{1,3}(?:[ \u00a0,]\d{3})+(?:\.\d+)?(?![\d])|(?<![\d.,])\d+(?:\.\d+)?(?![\d])"
+_MONEY = re.compile(rf"(?P<num>{_NUM})\s*(?P<mag>亿|万|千)?\s*美元")
+_MAGNITUDE = re.compile(rf"(?P<num>{_NUM})\s*(?P<mag>亿|万)(?!美元)")
+_GROUPED = re.compile(r"(?<![\d.,])\d{1,3}(?:[ \u00a0]\d{3})+(?:\.\d+)?(?![\d])")
+_FULL_DATE = re.compile(r"(?P<y>(?:19|20)\d\d)\s*年\s*(?P<m>1[0-2]|0?[1-9])\s*月\s*(?P<d>3[01]|[12]\d|0?[1-9])\s*日")
+_YEAR_MONTH = re.compile(r"(?P<y>(?:19|20)\d\d)\s*年\s*(?P<m>1[0-2]|0?[1-9])\s*月")
+_DAY_MONTH = re.compile(r"(?<!\d)(?P<m>1[0-2]|0?[1-9])\s*月\s*(?P<d>3[01]|[12]\d|0?[1-9])\s*日")
+_MONTH = re.compile(r"(?<![\d.])(?P<m>1[0-2]|0?[1-9])\s*月(?!份?\s*\d)")
+_CHINESE_PARAGRAPH = re.compile(r"第\s*(?P<n>[一二三四五六七八九十]+)\s*\.\s*(?P<p>\d+)\s*段")
+_MAGNITUDES = {"亿": Decimal(10) ** 8, "万": Decimal(10) ** 4, "千": Decimal(10) ** 3}
+_MILLION = Decimal(10) ** 6
+
+# Document symbols and references whose digits are not figures: "A/77/7", "S/PRST/2021/2",
+# "72/262 C", "ES-10/17", "II.55" (a paragraph of a report), "(Sect. 3)".
+_SYMBOL = re.compile(
+    r"(?<![A-Za-z0-9])(?:[A-Z]{1,5}(?:-\d+)?/[A-Za-z0-9.\-]+(?:/[A-Za-z0-9.\-]+)*"
+    r"|\d{1,3}/\d{1,4}(?:\s?[A-F](?![A-Za-z]))?"
+    r"|[IVX]{1,5}\.\d+)"
+)
+# Small figures an English text may write in words ("two P-3 posts", "the third report").
+_NUMBER_WORDS = {
+    word: value
+    for value, words in enumerate(
+        [
+            ("zero",),
+            ("one", "first", "once", "single"),
+            ("two", "second", "twice", "both"),
+            ("three", "third"),
+            ("four", "fourth"),
+            ("five", "fifth"),
+            ("six", "sixth"),
+            ("seven", "seventh"),
+            ("eight", "eighth"),
+            ("nine", "ninth"),
+            ("ten", "tenth"),
+            ("eleven", "eleventh"),
+            ("twelve", "twelfth"),
+        ]
+    )
+    for word in words
+}
+_WORD = re.compile(r"[a-z]+")
+
+
+def _decimal(number: str) -> Decimal:
+    return Decimal(re.sub(r"[ \u00a0,]", "", number))
+
+
+def _plain(value: Decimal) -> str:
+    """A Decimal without exponent or trailing zeros, its integer part grouped with commas."""
+    text = format(value.normalize(), "f")
+    whole, _, fraction = text.partition(".")
+    grouped = f"{int(whole):,}"
+    return f"{grouped}.{fraction}" if fraction else grouped
+
+
+def _amount(value: Decimal) -> str:
+    """An amount in plain units: millions from a million up, else the figure itself."""
+    return f"{_plain(value / _MILLION)} million" if value >= _MILLION else _plain(value)
+
+
+def _money(match: re.Match[str]) -> str:
+    value = _decimal(match.group("num"))
+    magnitude = match.group("mag")
+    if magnitude == "千":
+        return f"US${_plain(value)} thousand"
+    if magnitude:
+        return f"US${_amount(value * _MAGNITUDES[magnitude])}"
+    return f"US${_plain(value)}"
+
+
+def to_english_notation(text: str) -> str:
+    """`text` with every figure written as an English text writes it (see the module docstring):
+    dollar amounts as "US$…" ("亿"/"万" amounts in millions, "千美元" in thousands), other 亿/万
+    figures scaled, digit groups with commas, dates in English and "第二.55 段" as "paragraph II.55".
+    Everything else is left as it is."""
+    text = _FULL_DATE.sub(lambda m: f"{int(m['d'])} {_MONTHS[int(m['m']) - 1]} {m['y']}", text)
+    text = _YEAR_MONTH.sub(lambda m: f"{_MONTHS[int(m['m']) - 1]} {m['y']}", text)
+    text = _DAY_MONTH.sub(lambda m: f"{int(m['d'])} {_MONTHS[int(m['m']) - 1]}", text)
+    text = _MONTH.sub(lambda m: _MONTHS[int(m["m"]) - 1], text)
+    text = _CHINESE_PARAGRAPH.sub(lambda m: f"paragraph {int_to_roman(chinese_to_int(m['n']))}.{m['p']}", text)
+    text = _MONEY.sub(_money, text)
+    text = _MAGNITUDE.sub(lambda m: _amount(_decimal(m["num"]) * _MAGNITUDES[m["mag"]]), text)
+    return _GROUPED.sub(lambda m: _plain(_decimal(m.group(0))), text)
+
+
+@dataclass(frozen=True)
+class StatedFigure:
+    """A figure a text states: its value in plain units (sign dropped) and how it was written."""
+
+    value: float
+    written: str
+
+
+@dataclass(frozen=True)
+class StatedFigures:
+    """The figures and document symbols of a text, and the small numbers it writes in words."""
+
+    figures: tuple[StatedFigure, ...]
+    symbols: frozenset[str]
+    word_values: frozenset[int]
+
+    def has(self, value: float) -> bool:
+        """Whether the text states `value` in digits."""
+        return any(_same(value, figure.value) for figure in self.figures)
+
+    def has_in_words(self, value: float) -> bool:
+        """Whether the text states `value` in digits or, for a small whole number, in words."""
+        return self.has(value) or (float(value).is_integer() and int(value) in self.word_values)
+
+
+def _same(a: float, b: float) -> bool:
+    return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
+
+
+def stated_figures(text: str) -> StatedFigures:
+    """The figures of `text` (Chinese or English notation), its symbols and its number words.
+
+    >>> found = stated_figures("US$231.5 million under resolution 77/262 (see A/77/7), two posts, 18.7%")
+    >>> [f.value for f in found.figures], sorted(found.symbols), 2 in found.word_values
+    ([231500000.0, 18.7], ['77/262', 'A/77/7'], True)
+    """
+    symbols = frozenset(re.sub(r"\s", "", match.group(0)).rstrip(".") for match in _SYMBOL.finditer(text))
+    masked = _SYMBOL.sub(lambda match: " " * len(match.group(0)), text)
+    figures: list[StatedFigure] = []
+    for mention in find_numbers(masked):
+        value = abs(mention.scaled)
+        if not any(_same(value, figure.value) for figure in figures):
+            figures.append(StatedFigure(value, mention.text.strip()))
+    words = frozenset(_NUMBER_WORDS[word] for word in _WORD.findall(text.lower()) if word in _NUMBER_WORDS)
+    return StatedFigures(tuple(figures), symbols, words)

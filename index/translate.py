@@ -1,0 +1,221 @@
+"""English versions of every segment, made offline by a local model and checked before they are kept.
+
+For each :class:`~budgetqa.ingest.english.Segment` (a paragraph, caption, label, …):
+
+1. its figures are put into English notation (:func:`~budgetqa.index.english_figures.to_english_notation`),
+   so that the model copies "US$231.5 million" instead of converting "2.315 亿美元" itself;
+2. the model translates it, told the official English form of every glossary term it contains;
+3. the result is checked (:func:`~budgetqa.index.translation_checks.check_translation`); a version that
+   fails is retried once with the failures named in the prompt, and if it fails again it is kept as
+   "not translated" (``english`` None, the attempt in ``rejected``), never shown.
+
+Results are cached one file per segment text, keyed by the sha256 of the text and of the model, so a
+run that is killed resumes where it stopped and a text is never translated twice by the same model.
+
+>>> # versions = translate_segments(document_segments(document), translator, load_glossary(), cache)
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from pydantic import ValidationError
+
+from budgetqa.atomic import write_text
+from budgetqa.ingest.english import EnglishVersion, Segment, SegmentKind
+
+from .english_figures import to_english_notation
+from .glossary import Glossary
+from .translation_checks import CheckResult, Term, check_translation, source_terms
+
+ATTEMPTS = 2  # the first translation and one retry with its failures named
+MAX_TOKENS = 900  # enough for the longest paragraph (685 Chinese characters ≈ 600 English tokens)
+
+SYSTEM_PROMPT = (
+    "You are a translator at the United Nations. Translate the Chinese text of the programme budget "
+    "document A/78/6 (Sect. 3), Political affairs, into English in the style of United Nations documents.\n"
+    "Rules:\n"
+    "1. Translate all of the text and nothing else: no notes, no explanations, no Chinese characters.\n"
+    "2. Figures are already in English notation (US$231.5 million, US$47,278.1 thousand, 1,007,000, 18.7%): "
+    "copy every figure, year and document symbol exactly as written; never convert or round them.\n"
+    "3. Use the official English terms given with the text."
+)
+
+_KIND_NAMES = {
+    SegmentKind.PARAGRAPH: "a paragraph",
+    SegmentKind.CAPTION: "a table caption",
+    SegmentKind.NOTE: "a table note",
+    SegmentKind.FIGURE: "a figure title",
+    SegmentKind.FOREWORD: "a foreword",
+    SegmentKind.HEADING: "a heading",
+    SegmentKind.LABEL: "a table label or heading (translate it as a short label)",
+    SegmentKind.MANDATE: "the title of a resolution or mandate",
+    SegmentKind.ANNEX: "part of an annex laid out as a table (keep its line breaks)",
+}
+
+
+class Translator(Protocol):
+    """A chat model that answers one prompt deterministically (temperature 0)."""
+
+    @property
+    def model_sha256(self) -> str:
+        """The sha256 of the model file: translations are cached and shipped under it."""
+        ...
+
+    def complete(self, system: str, user: str, *, max_tokens: int) -> str:
+        """The model's reply to the `user` message under the `system` prompt."""
+        ...
+
+
+@dataclass(frozen=True)
+class Prompt:
+    """The two messages sent to the model."""
+
+    system: str
+    user: str
+
+
+def build_prompt(segment: Segment, prepared: str, terms: Sequence[Term], failures: Sequence[str] = ()) -> Prompt:
+    """The prompt translating `segment` (its `prepared` text), naming the `failures` of a first attempt."""
+    lines = [f"Translate {_KIND_NAMES[segment.kind]} into English."]
+    if terms:
+        lines.append("Official English terms:")
+        lines.extend(f"- {term.chinese}: {term.english}" for term in terms)
+    if failures:
+        lines.append("A previous translation was rejected because:")
+        lines.extend(f"- {failure}" for failure in failures)
+        lines.append("Translate again and correct these errors.")
+    lines.append(f"Chinese text:\n{prepared}\nEnglish translation:")
+    return Prompt(SYSTEM_PROMPT, "\n".join(lines))
+
+
+def max_tokens_for(text: str) -> int:
+    """Room for the translation of `text`: about 1.5 tokens per Chinese character, at most MAX_TOKENS."""
+    return min(MAX_TOKENS, 48 + 2 * len(text))
+
+
+def clean_reply(reply: str) -> str:
+    """The model's reply without the wrapping it sometimes adds (a label, quotes, a code fence)."""
+    text = reply.strip()
+    if text.startswith("```"):
+        text = text.strip("`").split("\n", 1)[-1] if "\n" in text else text.strip("`")
+        text = text.rstrip("`").strip()
+    for label in ("English translation:", "Translation:", "English:"):
+        if text.lower().startswith(label.lower()):
+            text = text[len(label) :].strip()
+    if len(text) > 1 and text[0] == text[-1] and text[0] in "\"'“":
+        text = text[1:-1].strip()
+    if text.startswith("“") and text.endswith("”"):
+        text = text[1:-1].strip()
+    return text
+
+
+def translate_segment(segment: Segment, translator: Translator, glossary: Glossary) -> EnglishVersion:
+    """Translate one segment, check it, retry once with the failures named; the version to keep."""
+    prepared = to_english_notation(segment.text)
+    terms = source_terms(prepared, glossary)
+
+    def attempt(failures: Sequence[str]) -> tuple[str, CheckResult]:
+        prompt = build_prompt(segment, prepared, terms, failures)
+        reply = translator.complete(prompt.system, prompt.user, max_tokens=max_tokens_for(prepared))
+        english = clean_reply(reply)
+        return english, check_translation(segment.text, prepared, english, glossary)
+
+    english, result = attempt(())
+    attempts = 1
+    while not result.passed and attempts < ATTEMPTS:
+        english, result = attempt(result.failures)
+        attempts += 1
+    return EnglishVersion(
+        uid=segment.uid,
+        kind=segment.kind,
+        ref=segment.ref,
+        source_sha256=segment.sha256,
+        english=english if result.passed else None,
+        checks=result.checks,
+        failures=result.failures,
+        attempts=attempts,
+        model_sha256=translator.model_sha256,
+        rejected=None if result.passed else english,
+    )
+
+
+class TranslationCache:
+    """Finished translations, one JSON file per segment text under ``<directory>/<model sha256[:16]>/``.
+
+    Each file is written atomically as soon as its segment is done, so a killed run loses at most the
+    segment it was translating.
+    """
+
+    def __init__(self, directory: Path, model_sha256: str) -> None:
+        self.directory = directory / model_sha256[:16]
+        self.model_sha256 = model_sha256
+
+    def _path(self, source_sha256: str) -> Path:
+        return self.directory / source_sha256[:2] / f"{source_sha256}.json"
+
+    def get(self, segment: Segment) -> EnglishVersion | None:
+        """The cached version of `segment`'s text by this model, renamed to `segment`; None if absent
+        or unreadable (it is then translated again)."""
+        path = self._path(segment.sha256)
+        try:
+            version = EnglishVersion.model_validate_json(path.read_bytes())
+        except (OSError, ValidationError):
+            return None
+        if version.model_sha256 != self.model_sha256 or version.source_sha256 != segment.sha256:
+            return None
+        return version.renamed(segment)
+
+    def put(self, version: EnglishVersion) -> None:
+        write_text(self._path(version.source_sha256), version.model_dump_json())
+
+
+@dataclass(frozen=True)
+class Progress:
+    """One finished segment of a run, and how far the run is, in source characters."""
+
+    segment: Segment
+    version: EnglishVersion
+    cached: bool  # found in the cache, not translated now
+    done_chars: int  # characters translated so far by this run
+    total_chars: int  # characters this run has to translate (the segments not in the cache)
+    elapsed_s: float
+
+
+def translate_segments(
+    segments: Iterable[Segment],
+    translator: Translator,
+    glossary: Glossary,
+    cache: TranslationCache,
+    *,
+    retry_failed: bool = False,
+) -> Iterator[Progress]:
+    """The version of every segment, in order, from the cache or translated now and cached.
+
+    A cached version that failed its checks is translated again when `retry_failed` is set (after a
+    change to the prompt or the checks).  Texts that recur are translated once.
+    """
+    segments = list(segments)
+
+    def needed(segment: Segment) -> bool:
+        found = cache.get(segment)
+        return found is None or (retry_failed and not found.passed)
+
+    todo = {segment.uid for segment in segments if needed(segment)}
+    total = sum(len(text) for text in {segment.text for segment in segments if segment.uid in todo})
+    done = 0
+    translated: set[str] = set()
+    started = time.perf_counter()
+    for segment in segments:
+        found = cache.get(segment)
+        fresh = segment.uid in todo and segment.sha256 not in translated
+        if fresh or found is None:
+            found = translate_segment(segment, translator, glossary)
+            cache.put(found)
+            translated.add(segment.sha256)
+            done += len(segment.text)
+        yield Progress(segment, found, not fresh, done, total, time.perf_counter() - started)

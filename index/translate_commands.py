@@ -1,0 +1,200 @@
+"""``budgetqa translate``: make and check the English version of every segment of a document.
+
+>>> # budgetqa translate                                   (the configured document, packaged Qwen model)
+>>> # budgetqa translate --out data/A_78_6_Sect3_en.jsonl  (regenerate the shipped versions)
+>>> # budgetqa translate --status                          (no model needed: what lacks a version)
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    TaskProgressColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.progress import Progress as ProgressBar
+from rich.table import Table as RichTable
+
+from budgetqa.atomic import write_text
+from budgetqa.ingest.english import (
+    EnglishVersion,
+    EnglishVersions,
+    EnglishVersionsError,
+    Segment,
+    SegmentKind,
+    document_segments,
+    read_versions,
+    render_versions,
+    user_path,
+)
+from budgetqa.ingest.model import Document
+from budgetqa.settings import Settings
+
+from .commands import console, err, fail
+from .glossary import load_glossary
+from .translate import Progress, TranslationCache, Translator, translate_segments
+
+WRITE_EVERY_S = 60.0  # the output file is rewritten at least this often during a run
+MISSING_SHOWN = 40  # segments listed by --status and at the end of a run
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``translate`` to the `budgetqa` app."""
+    app.command("translate")(translate_command)
+
+
+def translate_command(
+    out: Annotated[
+        Path | None,
+        typer.Option(help="Versions file to write (default: <cache>/english/<document sha256[:16]>.jsonl)."),
+    ] = None,
+    model: Annotated[
+        Path | None, typer.Option(help="GGUF model file (default: the packaged Qwen2.5-Coder-1.5B-Instruct).")
+    ] = None,
+    kind: Annotated[
+        list[SegmentKind] | None, typer.Option(help="Translate only segments of this kind (repeatable).")
+    ] = None,
+    limit: Annotated[int | None, typer.Option(min=1, help="Translate at most this many segments.")] = None,
+    retry_failed: Annotated[
+        bool, typer.Option("--retry-failed", help="Translate again the cached versions that failed their checks.")
+    ] = False,
+    status: Annotated[
+        bool, typer.Option("--status", help="Only report which segments have a checked English version.")
+    ] = False,
+    document: Annotated[Path | None, typer.Option(help="Document (default: the bundled one).")] = None,
+) -> None:
+    """Translate every paragraph, caption, note, heading, label, mandate title and annex into English
+    with the local model, check each version (figures, glossary terms, length, no Chinese left), and
+    write those versions, one JSON line per segment.
+
+    Finished segments are cached by text and model, so a killed run resumes.  Exit codes: 0 done (the
+    segments that failed their checks are listed); 2 bad input or no local model (pip install
+    'budgetqa[llm]').
+    """
+    from budgetqa.ingest.commands import load_document
+
+    settings = Settings.from_env()
+    parsed = load_document(document)
+    target = out or user_path(settings.cache_dir, parsed)
+    if status:
+        _report_status(_load_versions(parsed, settings, target))
+        return
+    segments = [s for s in document_segments(parsed) if not kind or s.kind in kind][:limit]
+    translator = _open_translator(model, settings)
+    cache = TranslationCache(settings.cache_dir / "translations", translator.model_sha256)
+    versions = _run(segments, translator, cache, target, retry_failed=retry_failed)
+    _report_run(versions, target)
+
+
+def _load_versions(document: Document, settings: Settings, target: Path) -> EnglishVersions:
+    """The document's versions: shipped, from the cache directory, and from `target`."""
+    try:
+        loaded = EnglishVersions.load(document, cache_dir=settings.cache_dir)
+        extra = read_versions(target) if target.is_file() else []
+    except EnglishVersionsError as error:
+        raise fail(str(error)) from None
+    return EnglishVersions(loaded.segments, [*loaded.records(), *extra])
+
+
+def _open_translator(model: Path | None, settings: Settings) -> Translator:
+    """The local model: `model`, or the packaged Qwen GGUF assembled from its installed slices."""
+    from .llama_translator import LlamaTranslator, TranslatorUnavailable
+
+    try:
+        if model is not None:
+            from budgetqa.qa.local_model import sha256_of
+
+            return LlamaTranslator(model, sha256_of(model))
+        from budgetqa.qa.local_model import QWEN_SHA256, LocalModelError, assemble_qwen_gguf
+
+        try:
+            path = assemble_qwen_gguf(settings.models_dir)
+        except LocalModelError as error:
+            raise TranslatorUnavailable(str(error)) from None
+        return LlamaTranslator(path, QWEN_SHA256)
+    except TranslatorUnavailable as error:
+        err.print(
+            "[yellow]English versions without the local model: run `budgetqa translate --status` for "
+            "the segments that lack one[/]",
+            soft_wrap=True,
+        )
+        raise fail(str(error)) from None
+
+
+def _run(
+    segments: list[Segment], translator: Translator, cache: TranslationCache, target: Path, *, retry_failed: bool
+) -> list[EnglishVersion]:
+    """Translate `segments` with a progress bar, merging the results into `target` as they come."""
+    kept = {version.uid: version for version in read_versions(target)} if target.is_file() else {}
+    order = [segment.uid for segment in segments]
+    versions: dict[str, EnglishVersion] = {}
+    last_write = time.monotonic()
+    columns = (
+        TextColumn("[bold]translating[/] {task.description}"),
+        BarColumn(),
+        TaskProgressColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("left"),
+        TimeRemainingColumn(),
+    )
+    with ProgressBar(*columns, console=err, transient=False) as bar:
+        task = bar.add_task("", total=None)
+        for step in translate_segments(segments, translator, load_glossary(), cache, retry_failed=retry_failed):
+            versions[step.segment.uid] = step.version
+            bar.update(task, total=max(step.total_chars, 1), completed=step.done_chars, description=_label(step))
+            if time.monotonic() - last_write > WRITE_EVERY_S:
+                _write(target, kept, versions, order)
+                last_write = time.monotonic()
+    _write(target, kept, versions, order)
+    return [versions[uid] for uid in order]
+
+
+def _label(step: Progress) -> str:
+    mark = "✓" if step.version.passed else "✗"
+    return escape(f"{step.segment.uid[:40]} {mark}")
+
+
+def _write(target: Path, kept: dict[str, EnglishVersion], versions: dict[str, EnglishVersion], order: list[str]) -> None:
+    """`target` rewritten atomically: this run's versions in segment order, then the file's others."""
+    merged = [versions[uid] for uid in order if uid in versions]
+    merged += [version for uid, version in kept.items() if uid not in versions]
+    write_text(target, render_versions(merged))
+
+
+def _report_run(versions: list[EnglishVersion], target: Path) -> None:
+    passed = sum(1 for version in versions if version.passed)
+    console.print(f"{passed} of {len(versions)} segments have a checked English version; written to {escape(str(target))}")
+    failed = [version for version in versions if not version.passed]
+    for version in failed[:MISSING_SHOWN]:
+        console.print(f"  not translated: {escape(version.uid)}: {escape('; '.join(version.failures))}", soft_wrap=True)
+    if len(failed) > MISSING_SHOWN:
+        console.print(f"  … and {len(failed) - MISSING_SHOWN} more")
+
+
+def _report_status(versions: EnglishVersions) -> None:
+    missing = versions.missing()
+    by_kind = Counter(segment.kind for segment in versions.segments)
+    lacking = Counter(item.kind for item in missing)
+    table = RichTable(title="English versions")
+    for column in ("kind", "segments", "checked", "missing"):
+        table.add_column(column, justify="right" if column != "kind" else "left")
+    for segment_kind in SegmentKind:
+        total = by_kind.get(segment_kind, 0)
+        if total:
+            table.add_row(segment_kind.value, str(total), str(total - lacking[segment_kind]), str(lacking[segment_kind]))
+    console.print(table)
+    for item in missing[:MISSING_SHOWN]:
+        console.print(f"  no English version: {escape(item.uid)}: {escape(item.reason)}", soft_wrap=True)
+    if len(missing) > MISSING_SHOWN:
+        console.print(f"  … and {len(missing) - MISSING_SHOWN} more")

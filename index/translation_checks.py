@@ -1,0 +1,129 @@
+"""The checks an English version must pass before it is kept (see :mod:`budgetqa.index.translate`).
+
+- **figures**: every figure of the English equals a figure of the source and every figure of the
+  source appears (values compared after :func:`~budgetqa.index.english_figures.to_english_notation`,
+  so "US$231.5 million" meets "2.315 亿美元" and "$2.315 billion" does not); document symbols
+  ("A/77/7", "77/262") must match too.  A small whole number the English writes in words ("two
+  posts") counts as stated.
+- **terms**: every glossary term of the source appears in one of its English forms (case, plural
+  and hyphenation aside), so "员额" must come out as "posts".
+- **length**: the English is neither much shorter nor much longer than a translation can be (a
+  model that stops early or goes on to explain itself fails).
+- **no_han**: no Chinese character is left.
+
+Each failure is a sentence that names what is wrong, so that the retry prompt can name it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from budgetqa.ingest.english import CheckName, has_han
+
+from .english_figures import stated_figures
+from .glossary import Glossary, english_words
+
+# English characters per Chinese character: UN translations run at about 3; these bounds only catch
+# a model that stopped early or kept on writing.  Short labels ("其他" → "Other") vary more.
+LENGTH_RATIO = (1.0, 7.0)
+SHORT_LENGTH_RATIO = (0.5, 16.0)
+SHORT_TEXT = 12  # characters: below this the short-text bounds apply
+LENGTH_SLACK = 8  # characters always allowed beyond the upper bound (a short label and its article)
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """The outcome of every check, and one sentence per failure."""
+
+    checks: dict[CheckName, bool]
+    failures: list[str]
+
+    @property
+    def passed(self) -> bool:
+        return all(self.checks.values())
+
+
+@dataclass(frozen=True)
+class Term:
+    """A glossary term of the source and the English forms that render it."""
+
+    chinese: str
+    english: str  # the official form, given in the prompt
+    accepted: tuple[str, ...]  # every form the check accepts
+
+
+def source_terms(text: str, glossary: Glossary) -> list[Term]:
+    """The glossary terms of a Chinese text (figures already in English notation, so that "美元" of an
+    amount is not one) that its English must render, in order of appearance."""
+    terms: list[Term] = []
+    for chinese, english in glossary.gloss(text):
+        entry = glossary.by_zh(chinese)
+        accepted = entry.en_forms if entry is not None else (english,)
+        terms.append(Term(chinese, english, accepted))
+    return terms
+
+
+def check_translation(source: str, prepared: str, english: str, glossary: Glossary) -> CheckResult:
+    """Check `english` against the Chinese `source` and its `prepared` form (figures in English notation)."""
+    failures: dict[CheckName, list[str]] = {
+        CheckName.FIGURES: figure_failures(prepared, english),
+        CheckName.TERMS: term_failures(source_terms(prepared, glossary), english),
+        CheckName.LENGTH: length_failures(source, english),
+        CheckName.NO_HAN: ["the English still contains Chinese characters"] if has_han(english) else [],
+    }
+    return CheckResult(
+        {name: not found for name, found in failures.items()},
+        [failure for found in failures.values() for failure in found],
+    )
+
+
+def figure_failures(prepared: str, english: str) -> list[str]:
+    """What differs between the figures and symbols of the prepared source and of the English."""
+    source, target = stated_figures(prepared), stated_figures(english)
+    failures = [
+        f"the figure {figure.written} of the source is missing; copy it exactly as written"
+        for figure in source.figures
+        if not target.has_in_words(figure.value)
+    ]
+    failures += [
+        f"the figure {figure.written} is not in the source; write only the figures of the source"
+        for figure in target.figures
+        if not source.has(figure.value)
+    ]
+    failures += [f"the symbol {symbol} of the source is missing" for symbol in sorted(source.symbols - target.symbols)]
+    failures += [f"the symbol {symbol} is not in the source" for symbol in sorted(target.symbols - source.symbols)]
+    return failures
+
+
+def term_failures(terms: list[Term], english: str) -> list[str]:
+    """The terms whose English forms do not occur in `english`."""
+    words = english_words(english)
+    return [
+        f'the term {term.chinese} must be translated as "{term.english}"'
+        for term in terms
+        if not any(_occurs(form, english, words) for form in term.accepted)
+    ]
+
+
+def _occurs(form: str, english: str, words: list[str]) -> bool:
+    """Whether an English form occurs in the text: as a phrase of words, or as written (an abbreviation)."""
+    wanted = english_words(form)
+    if not wanted:
+        return form in english
+    size = len(wanted)
+    return any(words[i : i + size] == wanted for i in range(len(words) - size + 1))
+
+
+def length_failures(source: str, english: str) -> list[str]:
+    """A failure when the English is implausibly short or long for the source."""
+    size = len("".join(source.split()))
+    low, high = SHORT_LENGTH_RATIO if size < SHORT_TEXT else LENGTH_RATIO
+    length = len(" ".join(english.split()))
+    if length < low * size or length == 0:
+        return [f"the English ({length} characters) is too short for a source of {size}; translate all of it"]
+    if length > high * size + LENGTH_SLACK:
+        return [
+            f"the English ({length} characters) is too long for a source of {size}; give only the translation, "
+            "without notes or explanations"
+        ]
+    return []

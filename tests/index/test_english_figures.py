@@ -1,0 +1,71 @@
+"""English notation of the document's figures, and the figures a text states (no model needed)."""
+
+from __future__ import annotations
+
+import pytest
+
+from budgetqa.index.english_figures import stated_figures, to_english_notation
+
+
+@pytest.mark.parametrize(
+    ("chinese", "english"),
+    [
+        ("投资 2.315 亿美元", "投资 US$231.5 million"),
+        ("为 1 007 000 美元", "为 US$1,007,000"),
+        ("47 278.1 千美元", "US$47,278.1 thousand"),
+        ("又批准了 1 290 万美元", "又批准了 US$12.9 million"),
+        ("共 35 万美元", "共 US$350,000"),
+        ("约 3 亿人", "约 300 million人"),
+        ("增加 18.7%", "增加 18.7%"),
+        ("2021 年 5 月达成", "May 2021达成"),
+        ("于 2010 年 7 月 1 日成立", "于 1 July 2010成立"),
+        ("8 月和 10 月", "August和 October"),
+        ("报告第二.55 段", "报告paragraph II.55"),
+        ("1 484 400", "1,484,400"),
+    ],
+)
+def test_to_english_notation_writes_figures_as_english_does(chinese: str, english: str) -> None:
+    assert to_english_notation(chinese) == english
+
+
+def test_to_english_notation_keeps_years_counts_and_symbols() -> None:
+    text = "2024 年 39 个特别政治任务(A/78/6 (Sect. 3)/Add.1-6)，第 77/262 号决议"
+    assert to_english_notation(text) == text
+
+
+def test_stated_figures_meet_across_notations() -> None:
+    chinese = stated_figures("2022 年在 37 个国家投资 2.315 亿美元")
+    english = stated_figures("In 2022, US$231.5 million was invested in 37 countries")
+    assert sorted(f.value for f in chinese.figures) == sorted(f.value for f in english.figures)
+
+
+def test_stated_figures_tell_a_wrong_magnitude_apart() -> None:
+    assert not stated_figures("$2.315 billion").has(231_500_000)
+    assert not stated_figures("1007,000 dollars").has(1_007_000)
+    assert stated_figures("US$1,007,000").has(1_007_000)
+
+
+def test_stated_figures_read_symbols_apart_from_figures() -> None:
+    found = stated_figures("resolution 72/262 C and report A/77/7, paragraph II.18")
+    assert found.symbols == {"72/262C", "A/77/7", "II.18"}
+    assert found.figures == ()
+
+
+def test_small_numbers_in_words_count_as_stated() -> None:
+    found = stated_figures("two posts and the third report")
+    assert found.has_in_words(2) and found.has_in_words(3)
+    assert not found.has(2)
+
+
+def test_normalisation_keeps_every_figure_of_the_real_paragraphs(document) -> None:
+    """Apart from month numbers (written as month names), a paragraph states the same values and symbols in
+    English notation as in the original."""
+    for paragraph in document.paragraphs:
+        before = stated_figures(paragraph.text)
+        after = stated_figures(to_english_notation(paragraph.text))
+        assert before.symbols <= after.symbols, paragraph.ref  # "第二.55 段" adds "II.55"
+        for figure in after.figures:
+            assert before.has(figure.value), (paragraph.ref, figure)
+        months = set(range(1, 13))
+        for figure in before.figures:
+            assert after.has(figure.value) or figure.value in months, (paragraph.ref, figure)

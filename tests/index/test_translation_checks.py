@@ -1,0 +1,64 @@
+"""The checks a translation must pass: figures, glossary terms, length, no Chinese left (no model)."""
+
+from __future__ import annotations
+
+import pytest
+
+from budgetqa.index.english_figures import to_english_notation
+from budgetqa.index.glossary import load_glossary
+from budgetqa.index.translation_checks import check_translation, source_terms
+from budgetqa.ingest.english import CheckName
+
+SOURCE = "2024 年联非办有 19 个员额，费用为 2.315 亿美元。"
+
+
+def _check(english: str, source: str = SOURCE):
+    return check_translation(source, to_english_notation(source), english, load_glossary())
+
+
+def test_a_faithful_translation_passes_every_check() -> None:
+    result = _check("In 2024, UNOAU has 19 posts, at a cost of US$231.5 million.")
+    assert result.passed, result.failures
+    assert set(result.checks) == set(CheckName)
+
+
+def test_a_converted_magnitude_fails_the_figure_check_naming_the_figure() -> None:
+    result = _check("In 2024, UNOAU has 19 posts, at a cost of $2.315 billion.")
+    assert not result.checks[CheckName.FIGURES]
+    assert any("231.5 million" in failure and "missing" in failure for failure in result.failures)
+    assert any("2.315 billion" in failure and "not in the source" in failure for failure in result.failures)
+
+
+def test_a_glossary_term_in_other_words_fails_the_term_check() -> None:
+    result = _check("In 2024, UNOAU has 19 positions, at a cost of US$231.5 million.")
+    assert result.checks == {
+        CheckName.FIGURES: True,
+        CheckName.TERMS: False,
+        CheckName.LENGTH: True,
+        CheckName.NO_HAN: True,
+    }
+    assert result.failures == ['the term 员额 must be translated as "posts"']
+
+
+def test_terms_are_matched_in_any_of_their_forms() -> None:
+    terms = source_terms(to_english_notation(SOURCE), load_glossary())
+    assert [term.chinese for term in terms] == ["联非办", "员额"]
+    long_form = "In 2024, the United Nations Office to the African Union has 19 posts, at a cost of US$231.5 million."
+    assert _check(long_form).passed
+
+
+def test_chinese_left_in_the_english_fails() -> None:
+    result = _check("In 2024, UNOAU (联非办) has 19 posts, at a cost of US$231.5 million.")
+    assert not result.checks[CheckName.NO_HAN]
+
+
+@pytest.mark.parametrize("english", ["Posts.", "In 2024 UNOAU has 19 posts " + "at a cost of US$231.5 million; " * 8])
+def test_an_implausible_length_fails(english: str) -> None:
+    assert not _check(english).checks[CheckName.LENGTH]
+
+
+def test_symbols_must_match() -> None:
+    source = "大会第 77/262 号决议核可了这项建议。"
+    assert _check("The General Assembly endorsed the recommendation in its resolution 77/262.", source).passed
+    wrong = _check("The General Assembly endorsed the recommendation in its resolution 77/263.", source)
+    assert "the symbol 77/262 of the source is missing" in wrong.failures
