@@ -314,7 +314,8 @@ def component_name(target: Target, lang: str, rng: random.Random) -> str:
     number = target.subprogramme
     if lang == "zh":
         return (
-            rng.choice((f"次级方案 {number}", f"次级方案 {number}({component})", component))
+            # a bare number keeps a space after it, so that a year the template puts next does not run into it
+            rng.choice((f"次级方案 {number} ", f"次级方案 {number}({component})", component))
             if number
             else component
         )

@@ -33,7 +33,7 @@ _MAGNITUDE_WORDS = {
 # A number starts where no digit run does (as in NUMBER_RE) and is matched atomically, so that a long
 # run of digits costs one attempt rather than one per starting position and per length.
 _SCALED_RE = re.compile(
-    rf"(?<![\d.])(?<!\d[ ,\u00a0])(?P<num>(?>{_PLAIN}))\s*(?P<mag>亿|万|千|million|millions|billion|thousand|bn|m\b)",
+    rf"(?<![\d.])(?<!\d[ ,\u00a0])(?P<sign>[-−])?(?P<num>(?>{_PLAIN}))\s*(?P<mag>亿|万|千|million|millions|billion|thousand|bn|m\b)",
     re.IGNORECASE,
 )
 
@@ -82,6 +82,8 @@ def find_numbers(text: str) -> list[NumberMention]:
 
     >>> [m.scaled for m in find_numbers("投资 2.315 亿美元，净增 607 100 美元")]
     [231500000.0, 607100.0]
+    >>> [m.scaled for m in find_numbers("change: USD -401.1 thousand")]
+    [-401100.0]
     """
     mentions: list[NumberMention] = []
     taken: list[tuple[int, int]] = []
@@ -89,13 +91,15 @@ def find_numbers(text: str) -> list[NumberMention]:
         value = parse_number(match.group("num"))
         if value is None:
             continue
+        if match.group("sign"):
+            value = -value  # "-401.1 thousand", "−2.3 million"
         magnitude = _MAGNITUDE_WORDS[match.group("mag").lower()]
         if not math.isfinite(value * magnitude):
             continue
         mentions.append(NumberMention(match.group(0), value, value * magnitude, match.start(), match.end()))
         taken.append((match.start(), match.end()))
     for match in NUMBER_RE.finditer(text):
-        if any(start <= match.start() < end for start, end in taken):
+        if any(match.start() < end and start < match.end() for start, end in taken):
             continue
         value = parse_number(match.group(0))
         if value is None:

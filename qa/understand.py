@@ -84,7 +84,7 @@ _BASIS_TERMS: tuple[tuple[re.Pattern[str], Basis], ...] = (
 _CHANGE = re.compile(
     r"变动|变化|增加|增长|减少|下降|增减|多了|少了|涨了|降了|差额|净增|净减|比\s*20\d\d.{0,12}(?:多|少|高|低)"
     r"|\bchang|\bincreas|\bdecreas|\bgrow|\bgrew|\bdrop|\bfell|\bfall|\bcut\b|\bdifference from|\bcompared (?:with|to) 20\d\d"
-    r"|\bmore than in 20\d\d|\bless than in 20\d\d|\bvariance|\bup from|\bdown from",
+    r"|\bmore than in 20\d\d|\bless than in 20\d\d|\bmore or less\b|\bthan (?:in )?20\d\d|\bvariance|\bup from|\bdown from",
     re.I,
 )
 _PERCENT = re.compile(r"百分比|百分之|几成|比例|占比|%|\bper ?cent|\bpercentage|\bshare\b|\bproportion", re.I)
@@ -104,7 +104,7 @@ _CONTRAST = re.compile(
 _POSTS = re.compile(r"员额|职位|\bposts?\b|\bpositions?\b|staffing|\bstaff\b", re.I)
 _MONEY = re.compile(
     r"钱|经费|资金|美元|资源|预算|拨款|批款|支出|费用|数额|金额|花|\bhow much\b|\bfund|\bbudget|\bdollars?\b|\busd\b"
-    r"|\bresources?\b|\bcost|\bappropriat|\bexpenditure|\bspen[dt]|\brequirements?\b|\bamount\b",
+    r"|\bresources?\b|\bcost|\bappropriat|\bexpenditure|\bspen[dt]|\brequirements?\b|\bamount\b|\bestimates?\b|估计|预计",
     re.I,
 )
 _SOURCE_NAMED = re.compile("|".join(pattern.pattern for pattern, _ in _SOURCE_TERMS), re.I)
@@ -119,6 +119,9 @@ _LAST_YEAR = re.compile(r"去年|上一年|前一年|\blast year\b|\bprevious ye
 # Glossary categories that name a topic of their own (an organ, a place, a mandate, a programme, an
 # office holder), as opposed to budget vocabulary (sources, objects of expenditure, grades, counts).
 _TOPIC_CATEGORIES = frozenset({"org", "geo", "mandate", "programme", "title"})
+# Organs that approve or review the budget: naming one ("大会核定的批款", "as approved by the General
+# Assembly") qualifies a figure, it does not change the subject.
+BUDGET_ORGANS = frozenset({"大会", "第五委员会", "行政和预算问题咨询委员会"})
 # Slots a question's first part takes from the whole question when it does not name them itself.
 _SCOPE_SLOTS = ("bodies", "component", "subprogramme", "years")
 # The document's "current" years: the proposal year, its appropriation year and the last actuals.
@@ -207,7 +210,10 @@ class ParsedQuestion:
             updates["basis"] = None  # a new year takes that year's own basis
         if "aggregate" not in self.slots and previous.aggregate is not Aggregate.VALUE and "years" not in self.slots:
             updates["aggregate"] = previous.aggregate
-        if self.kind in (QuestionKind.FACT, QuestionKind.LOOKUP) and previous.asks_figure and "measure" not in self.slots:
+        if previous.asks_figure and (
+            (self.kind in (QuestionKind.FACT, QuestionKind.LOOKUP) and "measure" not in self.slots)
+            or (self.kind is QuestionKind.FACT and self.slots & {"years", "basis"})  # "那 2022 年实际支出呢？"
+        ):
             updates["kind"] = previous.kind
         return replace(self, **updates)  # type: ignore[arg-type]
 
@@ -388,8 +394,10 @@ class Understanding:
                 continue
             if any(form in name or name in form for form in entry.zh_forms for name in names):
                 continue
-            if any(entry.zh == b.name_zh for b in self.registry.bodies):
-                continue
+            if any(entry.zh == b.name_zh for b in self.registry.bodies) or self.registry.find(entry.en or ""):
+                continue  # another name of a body in scope ("Office of the Special Coordinator")
+            if entry.zh in BUDGET_ORGANS:
+                continue  # the organs that appropriate and review every budget figure
             topics.append(entry.en or entry.zh)
         return tuple(dict.fromkeys(topics))
 

@@ -2,8 +2,9 @@
 
 1. Every cited id must exist in the document; a citation that does not is removed.
 2. Every figure stated in the answer must occur, after number normalisation, in a unit the answer
-   cites ("51.2 million" matches "51 212 800 美元" and "51 212.8" 千美元); a figure that does not is
-   replaced by "[?]".
+   cites ("51.2 million" matches "51 212 800 美元" and "51 212.8" 千美元), with the same unit where
+   the words around both say (a percentage is never supported by money, nor money by a
+   percentage); a figure that does not is replaced by "[?]".
 The answer then says what was removed, in its own language.
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from enum import StrEnum
 
 from budgetqa.ingest.model import BlockKind, Document
 from budgetqa.ingest.numeric import NumberMention, find_numbers, same_figure
@@ -47,14 +49,67 @@ def stated_figures(text: str) -> list[NumberMention]:
     return find_numbers(masked)
 
 
-def supported(figure: NumberMention, texts: list[str]) -> bool:
-    """True when `figure` (as written, or scaled by its magnitude word) occurs in one of `texts`."""
+class FigureUnit(StrEnum):
+    """What a written figure counts, as far as the words around it say."""
+
+    MONEY = "money"
+    PERCENT = "percent"
+    POSTS = "posts"
+
+
+_PERCENT_AFTER = re.compile(r"\s*(?:%|％|per ?cent|个百分点)", re.I)
+_PERCENT_COLUMN = re.compile(r"百分比|%|per ?cent", re.I)  # a cited cell's column header
+_MONEY_AFTER = re.compile(r"\s*(?:千美元|万美元|亿美元|美元|US\$|USD|US dollars|dollars|thousand|million|billion)", re.I)
+_MONEY_BEFORE = re.compile(r"(?:USD|US\$|\$)\s*[-+−]?\s*$", re.I)
+_POSTS_AFTER = re.compile(r"\s*(?:个)?(?:员额|posts?\b)", re.I)
+
+
+def figure_unit(text: str, mention: NumberMention) -> FigureUnit | None:
+    """The unit the words around `mention` give it: "74.1%" is a percentage, "USD 4,304.3 thousand"
+    and "4 304.3 千美元" are money, "57 个员额" and "57 posts" are posts; None when nothing says.
+
+    >>> text = "变动：4 304.3 千美元（74.1%）"
+    >>> [figure_unit(text, m) for m in find_numbers(text)]
+    [<FigureUnit.MONEY: 'money'>, <FigureUnit.PERCENT: 'percent'>]
+    """
+    before, after = text[: mention.start], text[mention.end :]
+    if mention.text.endswith(("%", "％")) or _PERCENT_AFTER.match(after):
+        return FigureUnit.PERCENT
+    if _MONEY_AFTER.match(after) or _MONEY_BEFORE.search(before):
+        return FigureUnit.MONEY
+    if _POSTS_AFTER.match(after):
+        return FigureUnit.POSTS
+    return None
+
+
+def supported(figure: NumberMention, texts: list[str], unit: FigureUnit | None = None) -> bool:
+    """True when `figure` (as written, or scaled by its magnitude word) occurs in one of `texts`.
+
+    The sign is not compared (the document prints decreases in parentheses, an answer may say
+    "减少"); the unit is: a figure stated as a percentage is not supported by the same digits
+    printed as money, nor money by a percentage.
+    """
     for text in texts:
         for mention in find_numbers(text):
+            if not _same_unit(unit, _source_unit(text, mention)):
+                continue
             for value in (figure.value, figure.scaled):
-                if same_figure(value, mention.value) or same_figure(value, mention.scaled):
+                if same_figure(abs(value), abs(mention.value)) or same_figure(abs(value), abs(mention.scaled)):
                     return True
     return False
+
+
+def _source_unit(text: str, mention: NumberMention) -> FigureUnit | None:
+    """A cited figure's unit: from its own words, or from the column of a cited cell
+    ("行 | 变动百分比: 74.1")."""
+    unit = figure_unit(text, mention)
+    if unit is None and ": " in text[: mention.start] and _PERCENT_COLUMN.search(text[: mention.start].split(": ")[-2]):
+        return FigureUnit.PERCENT
+    return unit
+
+
+def _same_unit(stated: FigureUnit | None, printed: FigureUnit | None) -> bool:
+    return stated is None or printed is None or stated is printed or FigureUnit.POSTS in (stated, printed)
 
 
 def verify(answer: Answer, document: Document) -> Answer:
@@ -79,7 +134,7 @@ def verify(answer: Answer, document: Document) -> Answer:
     computed = _verified_results(answer, texts)
     if not answer.abstained:
         for figure in stated_figures(text):
-            if not supported(figure, texts) and not _is_computed(figure, computed):
+            if not supported(figure, texts, figure_unit(text, figure)) and not _is_computed(figure, computed):
                 written = figure.text.strip()
                 report.removed_figures.append(written)
                 text = _remove_figure(text, written)

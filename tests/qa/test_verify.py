@@ -59,3 +59,21 @@ def test_missing_tables_and_figures_are_removed(document: Document, kind: str) -
 def test_a_missing_citation_is_removed_in_its_english_form_too(document: Document) -> None:
     answer = verify(_answer("See [para. 3.999].", [Citation("paragraph", "3.999", [])], "en"), document)
     assert "[para. 3.999]" not in answer.text and "Verification" in answer.text
+
+
+def test_a_percentage_written_as_money_is_removed(document: Document) -> None:
+    """¶3.87 prints an 18.7 % rise; the same digits stated as dollars are not supported."""
+    citation = [Citation("paragraph", "3.87", [])]
+    as_money = verify(_answer("建设和平基金投资增加 18.7 千美元 [¶3.87]", citation), document)
+    assert as_money.verification.removed_figures == ["18.7 千"]
+    as_percent = verify(_answer("建设和平基金投资较 2021 年增加 18.7% [¶3.87]", citation), document)
+    assert as_percent.verification.clean, as_percent.verification
+
+
+def test_a_decrease_printed_in_parentheses_supports_a_negative_figure(document: Document) -> None:
+    """Changes are printed "(3 937.3)"; an answer writing "-3 937.3 千美元" states the same figure."""
+    table = document.table("3.68")
+    negative = next(cell.text for row in table.rows for cell in row.cells if cell.text.startswith("("))
+    digits = negative.strip("()")
+    answer = verify(_answer(f"变动：-{digits} 千美元 [表 3.68]", [Citation("table", "3.68", [])]), document)
+    assert answer.verification.clean, answer.verification
