@@ -262,7 +262,10 @@ def _leans_on(parsed: ParsedQuestion, previous: ParsedQuestion) -> bool:
         and parsed.subprogramme is None
         and not parsed.unknown_bodies
         and not parsed.other_topics
-        and parsed.kind in (QuestionKind.FIGURE, QuestionKind.COMPARE)
+        and (
+            parsed.kind in (QuestionKind.FIGURE, QuestionKind.COMPARE)
+            or (parsed.kind is QuestionKind.FACT and bool(parsed.slots & {"years", "basis"}))  # "And the 2022 expenditure?"
+        )
     )
 
 
