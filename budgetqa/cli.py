@@ -5,7 +5,9 @@ from __future__ import annotations
 import typer
 
 from budgetqa.eval.commands import register as register_eval
+from budgetqa.index.audit_commands import register as register_audit
 from budgetqa.index.commands import register as register_index
+from budgetqa.index.table_commands import register as register_tables
 from budgetqa.ingest.commands import register as register_ingest
 from budgetqa.qa.commands import register as register_qa
 
@@ -18,6 +20,8 @@ app = typer.Typer(
 )
 register_ingest(app)
 register_index(app)
+register_audit(app)
+register_tables(app)
 register_qa(app)
 register_eval(app)
 

@@ -15,8 +15,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from .budget import Column, TableKind
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 class BlockKind(StrEnum):
@@ -168,6 +172,16 @@ class Table:
     def column_type(self, index: int) -> Column:
         """The typed column at `index` (see :mod:`budgetqa.ingest.budget`)."""
         return self.column_types[index]
+
+    def to_pandas(self) -> pd.DataFrame:
+        """The table as a pandas DataFrame: row columns (sub_part, group, label, is_total), then one
+        column per printed header, numeric where the cells are figures ("—" is 0.0, blank is NaN).
+
+        >>> document.table("3.27").to_pandas()  # doctest: +SKIP
+        """
+        from .table_frame import table_frame
+
+        return table_frame(self)
 
     @property
     def title(self) -> str:
