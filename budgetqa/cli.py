@@ -10,6 +10,7 @@ from budgetqa.index.commands import register as register_index
 from budgetqa.index.table_commands import register as register_tables
 from budgetqa.ingest.commands import register as register_ingest
 from budgetqa.qa.commands import register as register_qa
+from budgetqa.qa.overview_commands import register as register_overview
 
 app = typer.Typer(
     name="budgetqa",
@@ -23,6 +24,7 @@ register_index(app)
 register_audit(app)
 register_tables(app)
 register_qa(app)
+register_overview(app)
 register_eval(app)
 
 

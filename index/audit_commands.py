@@ -30,12 +30,16 @@ from .glossary import load_glossary
 
 
 class ReportFormat(StrEnum):
+    """How a report is written: a terminal table, markdown or JSON (``check``, ``overview``)."""
+
     TERMINAL = "terminal"
     MARKDOWN = "markdown"
     JSON = "json"
 
 
 class Lang(StrEnum):
+    """The language of a report's labels and sentences."""
+
     ZH = "zh"
     EN = "en"
 

@@ -90,6 +90,7 @@ class Printed:
     column: str | None = None  # column header (tables, annexes)
     sub_part: str | None = None  # table sub-part: "(1) 经常预算"
     sentence: str | None = None  # the sentence (paragraphs)
+    fact: str | None = None  # id of the budget fact that holds this figure ("annex:四#money.UNOCT.10")
 
     @property
     def decimals(self) -> int:
@@ -125,6 +126,7 @@ class Printed:
             "column": self.column,
             "sub_part": self.sub_part,
             "sentence": self.sentence,
+            "fact": self.fact,
         }
 
 

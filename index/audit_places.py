@@ -41,7 +41,7 @@ def printed_fact(fact: Fact) -> Printed:
     sentence = source.text if source.kind is BlockKind.PARAGRAPH else None
     return Printed(
         source.kind, source.ref, source.line, fact.printed, fact.number or 0.0, source.row, source.column,
-        source.sub_part, sentence,
+        source.sub_part, sentence, fact.id,
     )
 
 

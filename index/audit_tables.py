@@ -72,6 +72,7 @@ class TableGrid:
 
     def __init__(self, table: Table) -> None:
         self.table = table
+        self.row_index = {id(row): index for index, row in enumerate(table.rows)}
         self.slots: dict[Slot, list[int]] = {}
         for index, column in enumerate(table.column_types):
             slot = slot_of(column.basis, column.year, column.measure or Measure.MONEY, column.change)
@@ -85,9 +86,10 @@ class TableGrid:
             cell = row.cell(index)
             if cell is not None and cell.is_numeric:
                 value = 0.0 if cell.is_nil else float(cell.value or 0.0)
+                fact = f"table:{self.table.ref}#{self.row_index[id(row)]}.{index}"  # as extract_facts names it
                 found.append(
                     Printed(BlockKind.TABLE, self.table.ref, row.line, cell.text, value, row.label,
-                            self.table.columns[index], row.part)
+                            self.table.columns[index], row.part, fact=fact)
                 )
         if len({p.value for p in found}) != 1:
             return None

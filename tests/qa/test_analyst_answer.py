@@ -1,0 +1,102 @@
+"""Analyst answers on the bundled A/78/6 (Sect. 3): consistency questions from the audit, each-body and
+which-body questions from the overview, each parsed by the real question parser, cited, and verified."""
+
+from __future__ import annotations
+
+import pytest
+
+from budgetqa.qa.analyst_answer import AnalystAnswerer, asks_consistency, asks_each_body, asks_ranking
+from budgetqa.qa.verify import verify
+
+
+@pytest.fixture(scope="module")
+def understanding(document):
+    from budgetqa.qa.understand import Understanding
+
+    return Understanding.of(document)
+
+
+@pytest.fixture(scope="module")
+def analyst(document):
+    return AnalystAnswerer(document)
+
+
+@pytest.fixture
+def ask(analyst, understanding, document):
+    def answer(question: str):
+        found = analyst.answer(understanding.parse(question))
+        assert found is not None, question
+        checked = verify(found, document)
+        assert checked.verification.clean, (question, checked.verification)
+        return checked
+
+    return answer
+
+
+@pytest.mark.parametrize(
+    ("text", "consistency", "each", "ranking"),
+    [
+        ("表 3.27 的小计加起来对吗？", True, False, False),
+        ("Do the figures in Annex IV add up?", True, False, False),
+        ("联非办的数字有没有不一致的地方？", True, False, False),
+        ("What does the Office of Counter-Terrorism do?", False, False, False),
+        ("每个实体 2023 年的员额是多少？", False, True, False),
+        ("Give the extrabudgetary resources for each entity.", False, True, False),
+        ("哪个办事处的员额增加最多？", False, False, True),
+        ("Which entity has the largest regular budget?", False, False, True),
+    ],
+)
+def test_the_predicates_read_the_analysts_words_in_both_languages(text, consistency, each, ranking):
+    assert (asks_consistency(text), asks_each_body(text), asks_ranking(text)) == (consistency, each, ranking)
+
+
+def test_a_question_on_the_totals_of_table_3_68_lists_its_total_row_findings(ask):
+    answer = ask("请核对表 3.68 共计行的数字是否一致")
+    assert answer.text.startswith("对不上")
+    assert "10 292.5" in answer.text and "10 484.1" in answer.text  # printed against the sum of its parts
+    assert "337.9" in answer.text and "实质差异" in answer.text
+    assert {(c.kind, c.ref) for c in answer.citations} == {("table", "3.68")}
+    assert answer.mode == "analyst" and answer.facts
+
+
+def test_an_english_question_on_unoct_lists_the_annex_total_against_its_parts(ask):
+    answer = ask("Do the Office of Counter-Terrorism's figures agree with each other?")
+    assert answer.language == "en" and answer.text.startswith("No")
+    assert "29 662.5" in answer.text and "29 652.5" in answer.text
+    assert "Annex IV" in answer.text and "Table 3.78" in answer.text
+
+
+def test_a_table_that_adds_up_is_said_to_and_cited(ask):
+    answer = ask("表 3.26 的合计对得上吗？")
+    assert answer.text.startswith("对得上")
+    assert [c.ref for c in answer.citations] == ["3.26"]
+
+
+def test_each_body_posts_in_2023_with_the_section_total(ask):
+    answer = ask("每个实体 2023 年经常预算的员额是多少？")
+    for figure in ("277", "4 346", "66", "19", "6", "33", "4 747"):
+        assert figure in answer.text
+    assert all(c.kind == "annex" and c.ref == "四" for c in answer.citations)
+
+
+def test_each_body_all_sources_warns_of_the_unoct_total_the_audit_doubts(ask):
+    answer = ask("List the resources from all funding sources of each body in 2024.")
+    assert "29,662.5" in answer.text and "Note — the audit finds" in answer.text
+    assert "29 652.5" in answer.text
+
+
+def test_which_body_grows_most_names_both_the_absolute_and_the_percentage_leader(ask):
+    answer = ask("Which entity's regular budget increases the most in 2024?")
+    assert answer.text.startswith("Special political missions: regular budget resources change by +6,991.2 (+0.9%)")
+    assert "In percentage terms Office of Counter-Terrorism leads (+74.1%)" in answer.text
+    assert answer.computations and all(c.holds() for c in answer.computations)
+
+
+def test_which_body_loses_most_extrabudgetary_posts(ask):
+    answer = ask("哪个实体的预算外员额减少最多？")
+    assert answer.text.startswith("反恐怖主义办公室：预算外员额变动 −25")
+
+
+def test_questions_of_other_kinds_are_left_to_the_other_answerers(analyst, understanding):
+    assert analyst.answer(understanding.parse("反恐办 2024 年的经常预算是多少？")) is None
+    assert analyst.answer(understanding.parse("What is the mandate of the Register of Damage?")) is None
