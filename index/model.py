@@ -57,3 +57,23 @@ class SearchHit:
             out["row"] = self.unit.row_label
             out["row_index"] = self.unit.row
         return out
+
+
+@dataclass(frozen=True)
+class SearchScope:
+    """What a question is about, as a search filter: the parts (bodies) of the document it names.
+
+    Search ranks the units of these parts above the others (a boost, not a cut: a passage outside
+    the scope is still found when nothing inside it answers). Units of no part (the section's
+    introduction, the annexes that span every body) lie outside every scope: they are found on
+    their own merit. An empty scope filters nothing.
+    """
+
+    parts: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.parts)
+
+    def admits(self, unit: IndexUnit) -> bool:
+        """Whether `unit` lies inside the scope."""
+        return not self.parts or unit.part in self.parts

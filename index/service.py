@@ -7,9 +7,10 @@ from pathlib import Path
 
 from rich.console import Console
 
+from budgetqa.ingest.bodies import BodyRegistry
 from budgetqa.ingest.model import Document
 from budgetqa.ingest.parser import parse_document
-from budgetqa.ingest.refs import find_citations, parse_citation, resolve
+from budgetqa.ingest.refs import RefIndex, find_citations, parse_citation
 from budgetqa.inputs import check_question
 from budgetqa.settings import Settings
 
@@ -17,7 +18,7 @@ from .batch import BatchError, BatchItem, read_batch
 from .encoders import LazyEncoder, single_thread
 from .evidence import EvidenceScorer, Reranker
 from .language import Language
-from .model import SearchHit
+from .model import SearchHit, SearchScope
 from .searcher import HybridIndex, one_per_ref
 from .session import Conversation, ResolvedQuestion
 
@@ -38,6 +39,8 @@ class SearchService:
         self.scorer = EvidenceScorer(index)
         self.reranker = Reranker(self.scorer)
         self.conversations: dict[str, Conversation] = {}
+        self.registry = BodyRegistry.of(index.document)
+        self.refs = RefIndex(index.document)  # built once: every answer's citations are resolved in it
 
     @classmethod
     def open(
@@ -49,6 +52,10 @@ class SearchService:
     @property
     def document(self) -> Document:
         return self.index.document
+
+    def scope_of(self, text: str) -> SearchScope:
+        """The parts of the document whose bodies `text` names, by any of their names."""
+        return SearchScope(tuple(body.part for body in self.registry.find(text) if body.part))
 
     def resolve(self, question: str, session_id: str | None) -> ResolvedQuestion:
         """The standalone form of `question` in its session."""
@@ -84,7 +91,7 @@ class SearchService:
             # The whole input is a reference ("表3.27", "para 3.115"): its unit is the answer.
             self.record(session_id, question, resolved, [hit.unit.uid for hit in looked_up])
             return looked_up
-        hits = one_per_ref(looked_up + self.ranked(resolved, top_k=top_k, lang=lang))[:top_k]
+        hits = one_per_ref(looked_up + self.ranked(resolved, top_k=top_k, lang=lang, scope=self.scope_of(resolved.text)))[:top_k]
         self.record(session_id, question, resolved, [hit.unit.uid for hit in hits])
         return hits
 
@@ -96,10 +103,14 @@ class SearchService:
         lang: Language | None = None,
         per_ref: int = 1,
         weights: dict[str, float] | None = None,
+        scope: SearchScope | None = None,
     ) -> list[SearchHit]:
-        """Fused hits reranked by their best sentence; `per_ref` rows of a table may appear."""
+        """Fused hits reranked by their best sentence; `per_ref` rows of a table may appear; units
+        inside `scope` (the bodies the question is about) ranked up."""
         with single_thread():
-            hits = self.index.search(resolved, top_k=max(top_k, RERANK_DEPTH), lang=lang, per_ref=per_ref, weights=weights)
+            hits = self.index.search(
+                resolved, top_k=max(top_k, RERANK_DEPTH), lang=lang, per_ref=per_ref, weights=weights, scope=scope
+            )
             return self.reranker.rerank(resolved.text, hits)[:top_k]
 
     def lookup_hits(self, question: str) -> list[SearchHit]:
@@ -109,7 +120,7 @@ class SearchService:
         hits = []
         for found in citations:
             try:
-                unit = resolve(self.document, found)
+                unit = self.refs.resolve(found)
             except LookupError:  # UnknownReference: the question names a block that does not exist
                 continue
             block = self.index.block(unit.kind, unit.ref)

@@ -18,14 +18,13 @@ from rich.console import Console
 
 from budgetqa.index.encoders import single_thread
 from budgetqa.index.language import detect_language
-from budgetqa.index.model import SearchHit
+from budgetqa.index.model import SearchHit, SearchScope
 from budgetqa.index.service import SearchService
 from budgetqa.index.session import ResolvedQuestion
-from budgetqa.ingest.bodies import BodyRegistry
 from budgetqa.ingest.budget import Measure
 from budgetqa.ingest.facts import extract_facts
 from budgetqa.ingest.model import BlockKind, Document
-from budgetqa.ingest.refs import BlockReference, UnknownReference, format_label, parse_citation, resolve
+from budgetqa.ingest.refs import BlockReference, UnknownReference, format_label, parse_citation
 from budgetqa.inputs import (
     MAX_QUESTION_CHARS,
     REFERENCE_EXAMPLES,
@@ -69,7 +68,7 @@ class QAService:
         self.searcher = search
         index = search.index
         self.extractive = ExtractiveAnswerer(index.document, search.scorer, index.glossary)
-        registry = BodyRegistry.of(index.document)
+        registry = search.registry
         facts = extract_facts(index.document, registry)
         self.understanding = Understanding.of(index.document, facts, index.glossary, registry)
         self.facts = FactAnswerer(facts, registry, index.glossary)
@@ -125,7 +124,7 @@ class QAService:
             from_facts = [self.facts.answer(part) for part in parts] if self.generator is None else []
             hits: list[SearchHit] = []
             if parsed.kind is QuestionKind.LOOKUP and parsed.citations:
-                answer = verify(self._lookup_answer(text, parsed.citations[0], language), self.document)
+                answer = verify(self._lookup_answer(text, parsed.citations[0], language), self.document, self.searcher.refs)
                 self.searcher.record(session_id, text, resolved, answer.evidence)
             elif any(from_facts):
                 if not all(from_facts):
@@ -154,7 +153,9 @@ class QAService:
     ) -> list[SearchHit]:
         """The units an answer is drawn from: those the question cites, then the reranked search hits."""
         searched = _with_answer_type(resolved, parsed)
-        hits = self.searcher.lookup_hits(text) + self.searcher.ranked(searched, top_k=EVIDENCE_HITS, lang=language, per_ref=3)
+        scope = SearchScope(tuple(body.part for body in parsed.bodies if body.part))
+        ranked = self.searcher.ranked(searched, top_k=EVIDENCE_HITS, lang=language, per_ref=3, scope=scope)
+        hits = self.searcher.lookup_hits(text) + ranked
         return _dedupe(hits)
 
     def parse(self, question: str, session_id: str | None = None, *, is_follow_up: bool = False) -> ParsedQuestion:
@@ -175,7 +176,7 @@ class QAService:
         self, answer: Answer, session_id: str | None, question: str, resolved: ResolvedQuestion, hits: list[SearchHit]
     ) -> Answer:
         """Verify an answer and remember its evidence in the session."""
-        verified = verify(answer, self.document)
+        verified = verify(answer, self.document, self.searcher.refs)
         self.searcher.record(session_id, question, resolved, verified.evidence or [hit.unit.uid for hit in hits[:3]])
         return verified
 
@@ -200,7 +201,7 @@ class QAService:
         citation = parse_citation(ref)
         if citation is None:
             raise ValueError(f"{describe(ref)} is not a reference; try {REFERENCE_EXAMPLES}")
-        unit = resolve(self.document, citation)
+        unit = self.searcher.refs.resolve(citation)
         view = UnitView(
             kind=unit.kind.value,
             ref=unit.ref,
@@ -231,7 +232,7 @@ class QAService:
 
     def _lookup_answer(self, question: str, citation: BlockReference, language: Language) -> Answer:
         try:
-            unit = resolve(self.document, citation)
+            unit = self.searcher.refs.resolve(citation)
         except UnknownReference as error:
             answer = self.extractive.abstain(question, language, [])
             answer.text = str(error)

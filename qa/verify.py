@@ -16,7 +16,7 @@ from enum import StrEnum
 
 from budgetqa.ingest.model import BlockKind, Document
 from budgetqa.ingest.numeric import NumberMention, find_numbers, same_figure
-from budgetqa.ingest.refs import BlockReference, resolve
+from budgetqa.ingest.refs import BlockReference, RefIndex
 
 from .model import Answer, Citation, VerificationReport
 
@@ -112,8 +112,12 @@ def _same_unit(stated: FigureUnit | None, printed: FigureUnit | None) -> bool:
     return stated is None or printed is None or stated is printed or FigureUnit.POSTS in (stated, printed)
 
 
-def verify(answer: Answer, document: Document) -> Answer:
-    """Check `answer` against `document`; returns the answer with unsupported parts removed."""
+def verify(answer: Answer, document: Document, refs: RefIndex | None = None) -> Answer:
+    """Check `answer` against `document`; returns the answer with unsupported parts removed.
+
+    A long-running caller passes the document's `refs`, built once; otherwise one is built here.
+    """
+    refs = refs or RefIndex(document)
     report = VerificationReport()
     kept: list[Citation] = []
     texts: list[str] = []
@@ -121,7 +125,7 @@ def verify(answer: Answer, document: Document) -> Answer:
     for citation in answer.citations:
         try:
             kind = BlockKind.from_str(citation.kind)
-            unit = resolve(document, BlockReference(kind, citation.ref))
+            unit = refs.resolve(BlockReference(kind, citation.ref))
         except (LookupError, ValueError):
             report.removed_citations.append(citation.label)
             removed_labels += [citation.label_for("zh"), citation.label_for("en")]

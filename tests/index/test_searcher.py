@@ -12,6 +12,7 @@ from rich.console import Console
 
 from budgetqa.data import bundled_document_path
 from budgetqa.index.encoders import LazyEncoder
+from budgetqa.index.model import SearchScope
 from budgetqa.index.searcher import HybridIndex, IndexManifest
 from budgetqa.ingest.model import BlockKind
 from budgetqa.ingest.parser import parse_text
@@ -147,3 +148,22 @@ def test_the_rows_of_a_table_come_in_table_order(document, usem3_index) -> None:
     assert [row.row for row in rows] == sorted(row.row for row in rows)
     assert rows[0].row_label == document.table("3.24").rows[0].label == "员额"
     assert usem3_index.rows_of("9.99") == []
+
+
+def test_a_scope_ranks_the_named_body_first_and_cuts_nothing(usem3_index) -> None:
+    """A question about travel compliance is asked of every body; scoped to the Office to the African
+    Union (part 五), that office's units lead, and the other bodies' units are still found below."""
+    query = "提前至少两周购买机票的遵守率"
+    plain = usem3_index.search(query, top_k=10, lang="zh")
+    scoped = usem3_index.search(query, top_k=10, lang="zh", scope=SearchScope(("五",)))
+    assert scoped[0].unit.part == "五" and "scope" in scoped[0].ranks
+    first_plain = next((i for i, hit in enumerate(plain) if hit.unit.part == "五"), len(plain))
+    assert first_plain > 0  # without the scope another body's unit leads
+    assert any(hit.unit.part != "五" for hit in scoped)  # a boost, not a filter
+
+
+def test_an_empty_scope_changes_nothing(usem3_index) -> None:
+    query = "选举援助的预算外资源"
+    assert [h.unit.uid for h in usem3_index.search(query, top_k=5, scope=SearchScope())] == [
+        h.unit.uid for h in usem3_index.search(query, top_k=5)
+    ]
