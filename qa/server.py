@@ -8,10 +8,15 @@ Endpoints (all documented in the OpenAPI schema at ``/docs`` and ``/openapi.json
   so that follow-up questions are understood);
 - ``POST /search``: ranked units for a query;
 - ``GET /units/{ref}``: a paragraph, table or figure, tables with their parsed grid;
+- ``GET /audit``: the consistency audit's findings (both sides cited, the values, the difference, the class);
+- ``GET /overview``, ``GET /overview/chart.png``: resources and posts by body and funding source, 2023
+  against 2024, as JSON and as a chart;
 - ``GET /healthz``; ``GET /`` the web chat, ``/static/…`` its assets (all served locally: it works offline).
 
 The server speaks to an :class:`~budgetqa.qa.protocols.AnswerService` only, so it can be tested with any
-implementation of that contract.
+implementation of that contract; the audit and overview views come from
+:class:`~budgetqa.qa.analyst_views.AnalystViews`, given to :func:`create_app` or built from the
+service's document.
 
 Safety: it listens on 127.0.0.1 unless told otherwise; request bodies are limited to
 :data:`MAX_BODY_BYTES` and questions to :data:`MAX_QUESTION_CHARS`; answering runs in a worker thread
@@ -35,7 +40,7 @@ import anyio
 from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi import Path as PathParam
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
+from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
@@ -62,6 +67,8 @@ from .protocols import AnswerService
 
 if TYPE_CHECKING:
     from budgetqa.settings import Settings
+
+    from .analyst_views import AnalystViews
 
 log = logging.getLogger(__name__)
 
@@ -90,6 +97,11 @@ TEXT_PATTERN = rf"^[^{_FORBIDDEN}]*[\p{{L}}\p{{N}}][^{_FORBIDDEN}]*$"
 ServiceSource = AnswerService | Callable[[], AnswerService]
 
 CitableKind = Literal["paragraph", "table", "figure", "annex", "foreword", "mandates"]
+LangQuery = Annotated[Literal["zh", "en"], Query(description="Language of names, labels and sentences.")]
+BodyQuery = Annotated[
+    str | None,
+    Query(max_length=MAX_REFERENCE_CHARS, description="One body: a key, name or abbreviation (UNOCT, 反恐办)."),
+]
 
 
 # --------------------------------------------------------------------------- input checks
@@ -335,6 +347,65 @@ class UnitOut(BaseModel):
     )
 
 
+class AuditSideOut(BaseModel):
+    """One side of a finding: where the figure is printed, for opening the unit with the cell highlighted."""
+
+    model_config = ConfigDict(extra="allow")
+
+    role: Literal["printed", "other"]
+    kind: str
+    ref: str
+    label: str = Field(examples=["附件四"])
+    place: str = Field(description="Unit, sub-part, row and column in the asked language.")
+    printed: str = Field(examples=["29 662.5"])
+    row: str | None = None
+    column: str | None = None
+    sub_part: str | None = None
+    line: int
+    quote: str = Field(description="The source line (table, annex) or the sentence (paragraph).")
+
+
+class AuditFindingOut(BaseModel):
+    """A figure another place of the document contradicts."""
+
+    model_config = ConfigDict(extra="allow")
+
+    id: str
+    check: str = Field(examples=["column_sum"])
+    # "class" is a Python keyword: the field is named through an alias
+    finding_class: Literal["rounding", "discrepancy"] = Field(alias="class")
+    body: str
+    sentence: str = Field(description="The finding in words, in the asked language.")
+    expected: float
+    difference: float
+    formula: str
+    sides: list[AuditSideOut]
+
+
+class AuditOut(BaseModel):
+    """The consistency audit's findings, in document order."""
+
+    model_config = ConfigDict(extra="allow")
+
+    document: str
+    counts: dict[str, int] = Field(examples=[{"rounding": 5, "discrepancy": 21}])
+    findings: list[AuditFindingOut]
+
+
+class OverviewOut(BaseModel):
+    """Resources and posts by body and funding source, every figure a cited fact."""
+
+    model_config = ConfigDict(extra="allow")
+
+    document: str
+    years: list[int]
+    headers: list[str]
+    rows: list[list[str]] = Field(description="The table as shown: one row of cells per line.")
+    lines: list[dict[str, Any]] = Field(description="Each line's facts (printed figure, value, citation).")
+    notes: list[str]
+    chart: str = Field(description="Address of the chart of the same overview.", examples=["/overview/chart.png?lang=en"])
+
+
 class HealthOut(BaseModel):
     status: Literal["ok"]
     service: Literal["ready", "loading"] = Field(description="`loading` while the index is being opened.")
@@ -409,6 +480,35 @@ class _ServiceHolder:
                     log.info("opening the answer service")
                     self._service = self._factory()
         return self._service
+
+
+class _ViewsHolder:
+    """The audit and overview views: given, or built on first use from the answer service's document."""
+
+    def __init__(self, source: AnalystViews | Callable[[], AnalystViews] | None, services: _ServiceHolder) -> None:
+        self._lock = threading.Lock()
+        self._source = source
+        self._services = services
+        self._views: AnalystViews | None = None
+
+    def get(self) -> AnalystViews:
+        if self._views is None:
+            with self._lock:
+                if self._views is None:
+                    self._views = self._open()
+        return self._views
+
+    def _open(self) -> AnalystViews:
+        from .analyst_views import AnalystViews
+
+        if isinstance(self._source, AnalystViews):
+            return self._source
+        if callable(self._source):
+            return self._source()
+        document = getattr(self._services.get(), "document", None)
+        if document is None:
+            raise HTTPException(404, "the audit and the overview need the document, and this server's answer service has none")
+        return AnalystViews.of(document)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -659,15 +759,22 @@ def _http_error_detail(request: Request, status: int, detail: str) -> str:
 # --------------------------------------------------------------------------- the app
 
 
-def create_app(service: ServiceSource, *, request_timeout_s: float = DEFAULT_REQUEST_TIMEOUT_S) -> FastAPI:
+def create_app(
+    service: ServiceSource,
+    *,
+    request_timeout_s: float = DEFAULT_REQUEST_TIMEOUT_S,
+    views: AnalystViews | Callable[[], AnalystViews] | None = None,
+) -> FastAPI:
     """The FastAPI app over an answer service, or over a factory that opens one at start-up.
 
     `request_timeout_s` bounds the service work of one request (for a stream: the wait for each event);
     past it the client gets a 503 (a stream: an `error` event) and the server goes on serving others.
+    `views` serves ``/audit`` and ``/overview`` (default: built from the service's ``document``).
     """
     if not request_timeout_s > 0:
         raise ValueError(f"request_timeout_s must be a positive number of seconds, not {request_timeout_s!r}")
     holder = _ServiceHolder(service)
+    analyst = _ViewsHolder(views, holder)
     limit_s = request_timeout_s
 
     @asynccontextmanager
@@ -823,6 +930,51 @@ def create_app(service: ServiceSource, *, request_timeout_s: float = DEFAULT_REQ
         except ValueError as exc:
             raise HTTPException(400, f"{exc}; try {REFERENCE_EXAMPLES}") from exc
         return JSONResponse(view.to_json())
+
+    def analyst_call(work: Callable[[AnalystViews], T]) -> Callable[[], T]:
+        from .analyst_views import AnalystViewError
+
+        def run() -> T:
+            try:
+                return work(analyst.get())
+            except AnalystViewError as exc:
+                raise HTTPException(400, str(exc)) from exc
+
+        return run
+
+    views_errors: dict[int | str, dict[str, Any]] = {
+        400: {"model": ErrorOut, "description": "An unknown body or table; the message lists the valid ones."},
+        404: {"model": ErrorOut, "description": "The answer service has no document to audit."},
+        422: {"model": ErrorOut, "description": "Invalid query: an unknown language or class, a table that is no ref."},
+        503: ERRORS[503],
+    }
+
+    @app.get("/audit", response_model=AuditOut, responses=views_errors, tags=["analysis"], summary="Consistency audit")
+    async def audit(
+        lang: LangQuery = "zh",
+        body: BodyQuery = None,
+        table: Annotated[str | None, Query(pattern=r"^\d+\.\d+$", description="Only findings citing this table: 3.68.")] = None,
+        only: Annotated[Literal["rounding", "discrepancy"] | None, Query(description="Only one class.")] = None,
+    ) -> JSONResponse:
+        from budgetqa.index.audit_model import FindingClass
+
+        wanted = FindingClass(only) if only else None
+        data = await in_worker(limit_s, analyst_call(lambda v: v.audit(lang, body=body, table=table, only=wanted)))
+        return JSONResponse(data)
+
+    @app.get("/overview", response_model=OverviewOut, responses=views_errors, tags=["analysis"],
+             summary="Resources and posts by body and funding source, 2023 against 2024")
+    async def overview(lang: LangQuery = "zh", body: BodyQuery = None) -> JSONResponse:
+        return JSONResponse(await in_worker(limit_s, analyst_call(lambda v: v.overview(lang, body=body))))
+
+    @app.get("/overview/chart.png", response_class=Response, responses={200: {"content": {"image/png": {}}}, **views_errors},
+             tags=["analysis"], summary="The overview as a chart (PNG, figures labelled)")
+    async def overview_chart(lang: LangQuery = "zh", body: BodyQuery = None) -> Response:
+        png, warnings = await in_worker(limit_s, analyst_call(lambda v: v.chart(lang, body=body)))
+        headers = {"Cache-Control": "max-age=300"}
+        if warnings:
+            headers["X-Chart-Warning"] = "; ".join(warnings).encode("ascii", "replace").decode("ascii")
+        return Response(png, media_type="image/png", headers=headers)
 
     @app.get("/", include_in_schema=False)
     def index() -> FileResponse:

@@ -32,6 +32,16 @@ const STRINGS = {
     network: "无法连接服务器",
     rowLabel: "项目",
     toggle: "EN",
+    audit: "核查",
+    overview: "概览",
+    auditTitle: "一致性核查",
+    auditCounts: (d, r) => `实质差异 ${d} 项，舍入差异 ${r} 项`,
+    auditNone: "没有发现不一致之处。",
+    overviewTitle: "按实体和资金来源列示的资源和员额",
+    chartAlt: "资源概览图：各实体按资金来源列示的 2023 年和 2024 年资源",
+    printedSide: "印出",
+    otherSide: "对照",
+    loading: "正在加载…",
   },
   en: {
     title: "Budget Q&A",
@@ -61,6 +71,16 @@ const STRINGS = {
     network: "Cannot reach the server",
     rowLabel: "Item",
     toggle: "中文",
+    audit: "Audit",
+    overview: "Overview",
+    auditTitle: "Consistency audit",
+    auditCounts: (d, r) => `${d} discrepancies, ${r} within rounding`,
+    auditNone: "No inconsistency found.",
+    overviewTitle: "Resources and posts by body and funding source",
+    chartAlt: "Overview chart: each body's resources by funding source, 2023 and 2024",
+    printedSide: "printed",
+    otherSide: "against",
+    loading: "Loading…",
   },
 };
 
@@ -69,6 +89,7 @@ const state = {
   sessionId: newSessionId(),
   busy: false,
   answers: [], // {answer, element} for re-rendering labels when the UI language changes
+  cards: [], // {element, load} audit and overview cards, loaded again in the new language
 };
 
 function initialLanguage() {
@@ -112,6 +133,7 @@ function applyLanguage() {
   document.getElementById("question").placeholder = t("placeholder");
   document.getElementById("lang-toggle").textContent = t("toggle");
   for (const entry of state.answers) renderAnswerInto(entry.element, entry.answer);
+  for (const card of state.cards) card.load(card.element);
 }
 
 function toggleLanguage() {
@@ -380,6 +402,22 @@ function looksNumeric(text) {
   return /^[-–—\s(]*[\d.,\s]+%?\)?$/.test(String(text ?? "").trim()) || /^[-–—]$/.test(String(text ?? "").trim());
 }
 
+function columnOf(valueHeaders, column) {
+  const want = column ? normalise(column) : null;
+  if (want === null) return -1;
+  const exact = valueHeaders.findIndex((h) => normalise(h) === want);
+  return exact >= 0 ? exact : valueHeaders.findIndex((h) => normalise(h).includes(want));
+}
+
+// Further cells to mark in the table (an audit finding's other side): {row, column, sub_part}.
+function otherCells(citation, valueHeaders) {
+  return (citation && citation.others ? citation.others : []).map((cell) => ({
+    row: normalise(cell.row),
+    part: cell.sub_part || null,
+    column: columnOf(valueHeaders, cell.column),
+  }));
+}
+
 function renderTable(unit, citation) {
   const columns = unit.columns || [];
   const rows = unit.rows || [];
@@ -389,9 +427,9 @@ function renderTable(unit, citation) {
   const labelHeader = headers[0];
   const valueHeaders = headers.slice(1);
   const wantRow = citation && citation.row ? normalise(citation.row) : null;
-  const wantColumn = citation && citation.column ? normalise(citation.column) : null;
-  let columnIndex = wantColumn === null ? -1 : valueHeaders.findIndex((h) => normalise(h) === wantColumn);
-  if (wantColumn !== null && columnIndex < 0) columnIndex = valueHeaders.findIndex((h) => normalise(h).includes(wantColumn));
+  const wantPart = citation && citation.sub_part ? citation.sub_part : null;
+  const columnIndex = columnOf(valueHeaders, citation && citation.column);
+  const others = otherCells(citation, valueHeaders);
 
   const headRow = el("tr", {}, el("th", { scope: "col", text: labelHeader }));
   valueHeaders.forEach((header, i) =>
@@ -413,7 +451,12 @@ function renderTable(unit, citation) {
       body.append(el("tr", { class: "group-row" }, el("td", { colspan: headers.length, text: rowGroup })));
     }
     group = rowGroup;
-    const isHit = wantRow !== null && normalise(row.label) === wantRow && highlighted === null;
+    const label = normalise(row.label);
+    const isHit =
+      wantRow !== null && label === wantRow && (!wantPart || row.part === wantPart) && highlighted === null;
+    const marked = new Set(
+      others.filter((o) => o.row === label && (!o.part || o.part === (row.part || null))).map((o) => o.column),
+    );
     const tr = el("tr", {
       class: [row.is_total ? "total" : "", isHit ? "hl-row" : ""].join(" ").trim() || null,
       "data-testid": isHit ? "highlighted-row" : "table-row",
@@ -421,10 +464,11 @@ function renderTable(unit, citation) {
     tr.append(el("th", { scope: "row", text: row.label ?? "" }));
     (row.cells || []).forEach((cell, i) => {
       const hitCell = isHit && i === columnIndex;
+      const otherCell = !hitCell && marked.has(i);
       tr.append(
         el("td", {
-          class: [looksNumeric(cell) ? "num" : "", hitCell ? "hl-cell" : ""].join(" ").trim() || null,
-          "data-testid": hitCell ? "highlighted-cell" : null,
+          class: [looksNumeric(cell) ? "num" : "", hitCell ? "hl-cell" : "", otherCell ? "hl-other" : ""].join(" ").trim() || null,
+          "data-testid": hitCell ? "highlighted-cell" : otherCell ? "highlighted-other" : null,
           text: cell ?? "",
         }),
       );
@@ -440,10 +484,17 @@ function renderText(unit, citation) {
   const text = unit.text || "";
   const node = el("div", { class: "unit-text", "data-testid": "unit-text" });
   const quote = citation && citation.quote ? citation.quote.trim() : "";
-  const at = quote ? text.indexOf(quote) : -1;
+  let at = quote ? text.indexOf(quote) : -1;
+  let length = quote.length;
+  if (quote && at < 0) {
+    // The same words with other spacing (a source line against the unit's cleaned text).
+    const escaped = quote.split(/\s+/).map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+    const match = new RegExp(escaped.join("\\s*")).exec(text);
+    if (match) [at, length] = [match.index, match[0].length];
+  }
   if (at >= 0) {
-    const mark = el("mark", { "data-testid": "highlighted-quote", text: quote });
-    node.append(text.slice(0, at), mark, text.slice(at + quote.length));
+    const mark = el("mark", { "data-testid": "highlighted-quote", text: text.slice(at, at + length) });
+    node.append(text.slice(0, at), mark, text.slice(at + length));
     return { node, highlighted: mark };
   }
   node.textContent = text;
@@ -515,11 +566,126 @@ function closePanel() {
   for (const chip of document.querySelectorAll(".chip.active")) chip.classList.remove("active");
 }
 
+// ------------------------------------------------------------------ audit and overview
+
+async function fetchJson(url) {
+  const response = await fetch(url, { headers: { Accept: "application/json" } });
+  const data = await response.json().catch(() => null);
+  if (!response.ok) throw new Error(errorDetail(data, response.status));
+  return data;
+}
+
+function addCard(kind, load) {
+  document.getElementById("welcome")?.remove();
+  const element = el("div", { class: "msg card " + kind, "data-testid": kind + "-card" });
+  conversation().append(element);
+  const card = { element, load };
+  state.cards.push(card);
+  load(element);
+  return card;
+}
+
+// One side of a finding, opened with every cell of the finding in that unit marked.
+function sideCitation(finding, side) {
+  const others = finding.sides.filter((s) => s !== side && s.kind === side.kind && s.ref === side.ref);
+  return {
+    kind: side.kind,
+    ref: side.ref,
+    lines: [side.line, side.line],
+    quote: side.quote,
+    row: side.row,
+    column: side.column,
+    sub_part: side.sub_part,
+    others,
+  };
+}
+
+// The printed side, then the first other side in each other unit (a unit opens with all its cells marked).
+function chipSides(finding) {
+  const printed = finding.sides.find((s) => s.role === "printed");
+  const units = new Set([printed.kind + ":" + printed.ref]);
+  const out = [printed];
+  for (const side of finding.sides) {
+    const unit = side.kind + ":" + side.ref;
+    if (!units.has(unit)) {
+      units.add(unit);
+      out.push(side);
+    }
+  }
+  return out;
+}
+
+function renderFinding(finding) {
+  const chips = chipSides(finding).map((side) =>
+    el("button", {
+      type: "button",
+      class: "chip side " + side.role,
+      "data-testid": "finding-side",
+      "data-role": side.role,
+      "data-ref": side.ref,
+      title: side.place + ": " + side.printed,
+      text: (side.role === "printed" ? t("printedSide") : t("otherSide")) + " · " + side.place + ": " + side.printed,
+      onclick: () => openUnit(sideCitation(finding, side)),
+    }),
+  );
+  return el(
+    "li",
+    { class: "finding " + finding.class, "data-testid": "audit-finding", "data-class": finding.class, "data-check": finding.check },
+    el("span", { class: "badge " + finding.class, text: finding.class_name }),
+    el("div", { class: "finding-text", text: finding.sentence }),
+    el("div", { class: "finding-sides" }, ...chips),
+  );
+}
+
+async function loadAudit(element) {
+  element.replaceChildren(el("div", { class: "loading", text: t("loading") }));
+  try {
+    const data = await fetchJson("/audit?lang=" + state.uiLang);
+    const counts = data.counts || {};
+    const list = el("ol", { class: "findings", "data-testid": "audit-findings" }, ...data.findings.map(renderFinding));
+    element.replaceChildren(
+      el("h2", { text: t("auditTitle") + " — " + data.document }),
+      el("div", { class: "card-meta", "data-testid": "audit-counts", text: t("auditCounts")(counts.discrepancy || 0, counts.rounding || 0) }),
+      data.findings.length ? list : el("div", { text: t("auditNone") }),
+    );
+  } catch (err) {
+    element.replaceChildren(el("div", { class: "msg error", "data-testid": "error", text: t("error") + ": " + err.message }));
+  }
+  scrollToEnd();
+}
+
+async function loadOverview(element) {
+  element.replaceChildren(el("div", { class: "loading", text: t("loading") }));
+  try {
+    const data = await fetchJson("/overview?lang=" + state.uiLang);
+    const head = el("tr", {}, ...data.headers.map((h) => el("th", { scope: "col", text: h })));
+    const body = el(
+      "tbody",
+      {},
+      ...data.rows.map((cells) =>
+        el("tr", {}, ...cells.map((cell, i) => el("td", { class: i >= 3 && i <= 6 ? "num" : null, text: cell }))),
+      ),
+    );
+    const image = el("img", { src: data.chart, alt: t("chartAlt"), class: "chart", "data-testid": "overview-chart" });
+    image.addEventListener("load", scrollToEnd);
+    element.replaceChildren(
+      el("h2", { text: t("overviewTitle") + " — " + data.document }),
+      el("div", { class: "table-wrap" }, el("table", { "data-testid": "overview-table" }, el("thead", {}, head), body)),
+      el("ul", { class: "card-notes" }, ...data.notes.map((note) => el("li", { text: note }))),
+      image,
+    );
+  } catch (err) {
+    element.replaceChildren(el("div", { class: "msg error", "data-testid": "error", text: t("error") + ": " + err.message }));
+  }
+  scrollToEnd();
+}
+
 // ------------------------------------------------------------------ wiring
 
 function newChat() {
   state.sessionId = newSessionId();
   state.answers = [];
+  state.cards = [];
   document.body.dataset.sessionId = state.sessionId;
   conversation().replaceChildren(el("div", { id: "welcome", class: "welcome", "data-i18n": "welcome", text: t("welcome") }));
   closePanel();
@@ -555,6 +721,8 @@ document.addEventListener("DOMContentLoaded", () => {
   });
   document.getElementById("lang-toggle").addEventListener("click", toggleLanguage);
   document.getElementById("new-chat").addEventListener("click", newChat);
+  document.getElementById("show-audit").addEventListener("click", () => addCard("audit", loadAudit));
+  document.getElementById("show-overview").addEventListener("click", () => addCard("overview", loadOverview));
   document.getElementById("panel-close").addEventListener("click", closePanel);
   document.addEventListener("keydown", (event) => {
     if (event.key === "Escape") closePanel();
