@@ -42,7 +42,12 @@ SYSTEM_PROMPT = (
     "1. Translate all of the text and nothing else: no notes, no explanations, no Chinese characters.\n"
     "2. Figures are already in English notation (US$231.5 million, US$47,278.1 thousand, 1,007,000, 18.7%): "
     "copy every figure, year and document symbol exactly as written; never convert or round them.\n"
-    "3. Use the official English terms given with the text."
+    "3. Use the official English terms given with the text, and keep every name, year and figure.\n"
+    "Example (made up):\n"
+    "Chinese text: 2030 年，示例基金在 12 个国家投资 US$45.6 million，比 2029 年增加 3.2%。\n"
+    "Official English terms: 示例基金: Example Fund\n"
+    "English translation: In 2030, the Example Fund invested US$45.6 million in 12 countries, an increase "
+    "of 3.2% over 2029."
 )
 
 _KIND_NAMES = {
@@ -79,17 +84,22 @@ class Prompt:
     user: str
 
 
-def build_prompt(segment: Segment, prepared: str, terms: Sequence[Term], failures: Sequence[str] = ()) -> Prompt:
-    """The prompt translating `segment` (its `prepared` text), naming the `failures` of a first attempt."""
+def build_prompt(
+    segment: Segment, prepared: str, terms: Sequence[Term], failures: Sequence[str] = (), previous: str = ""
+) -> Prompt:
+    """The prompt translating `segment` (its `prepared` text); a retry shows the `previous` attempt and
+    names its `failures`."""
     lines = [f"Translate {_KIND_NAMES[segment.kind]} into English."]
     if terms:
         lines.append("Official English terms:")
         lines.extend(f"- {term.chinese}: {term.english}" for term in terms)
+    lines.append(f"Chinese text:\n{prepared}")
     if failures:
-        lines.append("A previous translation was rejected because:")
+        lines.append(f"Previous translation:\n{previous}")
+        lines.append("The previous translation was rejected because:")
         lines.extend(f"- {failure}" for failure in failures)
-        lines.append("Translate again and correct these errors.")
-    lines.append(f"Chinese text:\n{prepared}\nEnglish translation:")
+        lines.append("Write the whole translation again, correcting these errors.")
+    lines.append("English translation:")
     return Prompt(SYSTEM_PROMPT, "\n".join(lines))
 
 
@@ -119,8 +129,8 @@ def translate_segment(segment: Segment, translator: Translator, glossary: Glossa
     prepared = to_english_notation(segment.text)
     terms = source_terms(prepared, glossary)
 
-    def attempt(failures: Sequence[str]) -> tuple[str, CheckResult]:
-        prompt = build_prompt(segment, prepared, terms, failures)
+    def attempt(failures: Sequence[str], previous: str = "") -> tuple[str, CheckResult]:
+        prompt = build_prompt(segment, prepared, terms, failures, previous)
         reply = translator.complete(prompt.system, prompt.user, max_tokens=max_tokens_for(prepared))
         english = clean_reply(reply)
         return english, check_translation(segment.text, prepared, english, glossary)
@@ -128,7 +138,7 @@ def translate_segment(segment: Segment, translator: Translator, glossary: Glossa
     english, result = attempt(())
     attempts = 1
     while not result.passed and attempts < ATTEMPTS:
-        english, result = attempt(result.failures)
+        english, result = attempt(result.failures, english)
         attempts += 1
     return EnglishVersion(
         uid=segment.uid,

@@ -13,7 +13,7 @@ from rich.table import Table as RichTable
 
 from .model import BlockKind, Document
 from .parser import DocumentError, parse_document
-from .render import render_unit
+from .render import render_english_unit, render_unit
 
 
 def _document_path(path: Path | None) -> Path:
@@ -134,14 +134,24 @@ def register(app: typer.Typer) -> None:
         ref: Annotated[
             str, typer.Argument(help='A reference: "3.115", "表3.27", "table 3.27", "图 3.十四", "附件三".')
         ],
+        lang: Annotated[
+            str, typer.Option(help="zh: the Chinese original; en: its checked English version (a machine translation).")
+        ] = "zh",
     ) -> None:
-        """Print one unit; tables as a grid of their parsed cells (exit code 2 for an unknown ref)."""
+        """Print one unit; tables as a grid of their parsed cells (exit code 2 for an unknown ref).
+
+        With --lang en the unit's checked English version is shown; parts that have none stay in
+        Chinese, and a line says how many.
+        """
         from budgetqa.inputs import REFERENCE_EXAMPLES, InputError, check_reference, describe
 
         from .refs import UnknownReference, nearest, parse_citation, resolve
 
         console = Console()
         err = Console(stderr=True, soft_wrap=True, highlight=False)
+        if lang not in ("zh", "en"):
+            err.print(f"[red]error:[/red] unknown --lang {escape(describe(lang))}; choose zh or en")
+            raise typer.Exit(code=2)
         try:
             ref = check_reference(ref)
         except InputError as error:
@@ -158,6 +168,16 @@ def register(app: typer.Typer) -> None:
             near = ", ".join(nearest(document, citation)) or "none"
             err.print(f"[red]error:[/red] the document has no {escape(citation.label())}; nearest: {escape(near)}")
             raise typer.Exit(code=2) from None
+        if lang == "en":
+            from budgetqa.settings import Settings
+
+            from .english_view import EnglishReader
+
+            reader = EnglishReader.load(document, cache_dir=Settings.from_env().cache_dir)
+            found = reader.unit(unit.kind, unit.ref)
+            if found is not None:
+                console.print(render_english_unit(*found))
+                return
         console.print(render_unit(document, unit))
 
 

@@ -2,7 +2,8 @@
 
 One chat is one session of the answer service, so follow-up questions ("那 2023 年呢？") are read in
 the context of the previous ones.  Commands: ``/show 3.115`` (a unit; tables as tables), ``/lang
-en|zh|auto``, ``/history``, ``/help``, ``/quit`` (or Ctrl-D).
+en|zh|auto``, ``/history``, ``/help``, ``/quit`` (or Ctrl-D).  After ``/lang en``, ``/show`` shows
+the unit's checked English version (a machine translation) where the chat was given one.
 """
 
 from __future__ import annotations
@@ -18,6 +19,9 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from budgetqa.ingest.english_view import EnglishReader
+from budgetqa.ingest.model import BlockKind
+from budgetqa.ingest.render import render_english_unit
 from budgetqa.inputs import InputError, check_question, describe
 
 from .model import Answer, Citation, Language, UnitView
@@ -29,7 +33,7 @@ Ask a question in Chinese or English, e.g. 政治建和部 2024 年的员额资�
 "How much is proposed for special political missions in 2024?"; follow-up questions are understood.
 
   /show 3.115     show a paragraph, table (表 3.24), figure (图 3.十四) or annex (附件三)
-  /lang en|zh|auto  answer language (auto: the question's)
+  /lang en|zh|auto  answer language (auto: the question's); with en, /show shows the English version
   /history        the questions and answers of this chat
   /help           this text
   /quit           leave (or Ctrl-D)"""
@@ -58,8 +62,12 @@ def run_chat(
     console: Console,
     read_line: Callable[[str], str] = input,
     lang: Language | None = None,
+    english: EnglishReader | None = None,
 ) -> None:
     """Chat with `service` until ``/quit`` or end of input; `read_line(prompt)` reads one line.
+
+    `english` gives the English versions of the document's units, shown by ``/show`` after
+    ``/lang en``; without it ``/show`` shows the Chinese original.
 
     A line that breaks the input rules of :mod:`budgetqa.inputs` (too long, binary, not UTF-8, no
     words) gets a one-line message and the chat goes on; blank lines are ignored.
@@ -79,7 +87,7 @@ def run_chat(
         if not line:
             continue
         if line.startswith("/"):
-            if not _command(line, service, state, console):
+            if not _command(line, service, state, console, english):
                 break
             continue
         try:
@@ -94,7 +102,9 @@ def run_chat(
 # ---------------------------------------------------------------------------------------------- commands
 
 
-def _command(line: str, service: AnswerService, state: ChatState, console: Console) -> bool:
+def _command(
+    line: str, service: AnswerService, state: ChatState, console: Console, english: EnglishReader | None = None
+) -> bool:
     """Run a slash command; False when the chat should end."""
     name, _, argument = line.partition(" ")
     name, argument = name.lower(), argument.strip()
@@ -107,7 +117,7 @@ def _command(line: str, service: AnswerService, state: ChatState, console: Conso
     elif name == "/history":
         _show_history(state, console)
     elif name == "/show":
-        _show_unit(argument, service, console)
+        _show_unit(argument, service, console, english if state.lang == "en" else None)
     else:
         shown = name if len(name) <= 40 and name.isprintable() else describe(name)
         console.print(f"[red]unknown command {escape(shown)}[/]; type /help for the commands")
@@ -148,7 +158,8 @@ def _show_history(state: ChatState, console: Console) -> None:
     console.print(table)
 
 
-def _show_unit(argument: str, service: AnswerService, console: Console) -> None:
+def _show_unit(argument: str, service: AnswerService, console: Console, english: EnglishReader | None) -> None:
+    """Show the unit `argument` names: its English version when `english` is given, else the original."""
     if not argument:
         console.print("[red]usage:[/] /show 3.115 (or 表 3.24, 图 3.十四, 附件三)")
         return
@@ -160,7 +171,8 @@ def _show_unit(argument: str, service: AnswerService, console: Console) -> None:
     except ValueError as error:
         console.print(f"[red]{escape(str(error))}[/]")
         return
-    console.print(render_unit(unit))
+    found = None if english is None else english.unit(BlockKind(unit.kind), unit.ref)
+    console.print(render_unit(unit) if found is None else render_english_unit(*found))
 
 
 # ---------------------------------------------------------------------------------------------- answers

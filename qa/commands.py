@@ -120,13 +120,16 @@ def chat_command(
     document: Annotated[Path | None, typer.Option(help="Document (default: the bundled one).")] = None,
 ) -> None:
     """Chat in the terminal: follow-up questions, /show 3.115, /lang en, /quit."""
+    from budgetqa.ingest.english_view import EnglishReader
+
     from .chat import run_chat
 
     if lang not in (None, "zh", "en"):
         raise fail(f"--lang must be zh or en, not {describe(lang or '')}")
     service = open_service(document)
     service.warm_up()
-    run_chat(service, console=console, lang=lang)  # type: ignore[arg-type]
+    english = EnglishReader.load(service.document, cache_dir=Settings.from_env().cache_dir)
+    run_chat(service, console=console, lang=lang, english=english)  # type: ignore[arg-type]
 
 
 def serve_command(

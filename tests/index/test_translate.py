@@ -107,7 +107,7 @@ def test_translate_command_writes_checked_versions_and_resumes(document, tmp_pat
 
         def complete(self, system: str, user: str, *, max_tokens: int) -> str:
             LabelTranslator.calls += 1
-            chinese = user.split("Chinese text:\n", 1)[1].split("\nEnglish translation:", 1)[0]
+            chinese = user.split("Chinese text:\n", 1)[1].split("\n", 1)[0]
             return load_glossary().english_label(chinese)
 
     monkeypatch.setenv("BUDGETQA_CACHE_DIR", str(tmp_path / "cache"))
