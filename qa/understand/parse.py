@@ -36,12 +36,10 @@ from budgetqa.ingest.facts import Fact, extract_facts
 from budgetqa.ingest.model import Document
 from budgetqa.ingest.refs import BlockReference
 
-from .intent import QuestionKind as IntentKind
-from .intent import classify
-from .measure import Measure as AskedMeasure
-from .measure import question_measure
-from .model import Language
-from .question_parts import split_question
+from ..model import Language
+from .counting import asked_measure
+from .interrogatives import asks_figure, asks_lookup, asks_other, cited_references
+from .parts import split_question
 
 
 class QuestionKind(StrEnum):
@@ -248,7 +246,8 @@ class Understanding:
         text = question.strip()
         lang = detect_language(text)
         slots: set[str] = set()
-        intent = classify(text)
+        citations, _ = cited_references(text)
+        lookup, figure = asks_lookup(text), asks_figure(text)
         bodies = tuple(self.registry.find(text))
         if bodies:
             slots.add("bodies")
@@ -277,7 +276,7 @@ class Understanding:
         breakdown = self._breakdown(text)
         if breakdown is not None:
             slots.add("breakdown")
-        measure = self._measure(text, intent.kind is IntentKind.FIGURE, breakdown)
+        measure = self._measure(text, figure, breakdown)
         if measure is not None and (_POSTS.search(text) or _MONEY.search(text) or _PERCENT.search(text)):
             slots.add("measure")
         aggregate, change = _aggregate(text, years)
@@ -286,7 +285,7 @@ class Understanding:
         if aggregate is Aggregate.PERCENTAGE and measure is None:
             measure = Measure.PERCENTAGE
         parts = tuple(split_question(text))
-        kind = _kind(text, intent.kind, aggregate, bodies, measure if breakdown is None else Measure.MONEY)
+        kind = _kind(text, lookup, figure, aggregate, bodies, measure if breakdown is None else Measure.MONEY)
         if len(parts) >= 2 and kind is QuestionKind.FIGURE and _CONTRAST.search(text):
             kind = QuestionKind.COMPARE  # "… 是多少？比员额经费高还是低？": the parts' figures are compared
         topics = self._other_topics(text, bodies, component)
@@ -306,7 +305,7 @@ class Understanding:
             breakdown=breakdown,
             aggregate=aggregate,
             change=change,
-            citations=tuple(intent.citations),
+            citations=citations,
             parts=parts,
             unknown_bodies=unknown,
             relative_year=relative,
@@ -419,16 +418,16 @@ class Understanding:
     def _measure(self, text: str, asks_figure: bool, breakdown: str | None) -> Measure | None:
         if breakdown == "员额" or (breakdown and not _GRADE.match(breakdown) and "职类" not in breakdown):
             return Measure.MONEY
-        asked = question_measure(text)
+        asked = asked_measure(text)
         if _POSTS.search(text) and not _POST_MONEY.search(text):
             return Measure.POSTS  # "经常预算员额多少个", "post count from the regular budget"
         if breakdown is not None:
             return Measure.POSTS  # a grade or a category of posts
-        if asked is AskedMeasure.PERCENT and _PERCENT.search(text):
+        if asked is Measure.PERCENTAGE and _PERCENT.search(text):
             return Measure.PERCENTAGE
-        if asked is AskedMeasure.MONEY or (_MONEY.search(text) and asks_figure):
+        if asked is Measure.MONEY or (_MONEY.search(text) and asks_figure):
             return Measure.MONEY
-        if asked is AskedMeasure.COUNT and asks_figure:
+        if asked is Measure.COUNT and asks_figure:
             return Measure.COUNT
         return None
 
@@ -477,9 +476,9 @@ def _aggregate(text: str, years: tuple[int, ...]) -> tuple[Aggregate, ChangeKind
 
 
 def _kind(
-    text: str, intent: IntentKind, aggregate: Aggregate, bodies: tuple[Body, ...], measure: Measure | None
+    text: str, lookup: bool, figure: bool, aggregate: Aggregate, bodies: tuple[Body, ...], measure: Measure | None
 ) -> QuestionKind:
-    if intent is IntentKind.LOOKUP:
+    if lookup:
         return QuestionKind.LOOKUP
     if _WHY.search(text):
         return QuestionKind.WHY
@@ -487,9 +486,9 @@ def _kind(
         len(bodies) >= 2 and _COMPARE.search(text)
     ):
         return QuestionKind.COMPARE
-    if intent is IntentKind.FIGURE or aggregate in (Aggregate.CHANGE, Aggregate.PERCENTAGE):
+    if figure or aggregate in (Aggregate.CHANGE, Aggregate.PERCENTAGE):
         return QuestionKind.FIGURE
-    if measure is not None and (bodies or _SOURCE_NAMED.search(text)):
+    if measure is not None and (bodies or _SOURCE_NAMED.search(text)) and not asks_other(text):
         return QuestionKind.FIGURE  # "DPPA travel of staff 2024": a budget row of a body is a figure
     if _LIST.search(text) and measure is None:
         return QuestionKind.LIST

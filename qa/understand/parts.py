@@ -1,7 +1,7 @@
 """A question that asks several things, taken apart into questions of their own.
 
-Delegates ask in one breath what the document answers in two places: "多少钱？覆盖了几个国家？", "how
-much …, and what does it cover?", "compare the regular budget and extrabudgetary resources for 2024",
+Delegates ask in one breath what the document answers in two places: "多少个员额？其中几个是新设的？",
+"how much …, and what will it pay for?", "compare the regular budget and extrabudgetary resources for 2024",
 "how many posts from other assessed resources, compared with regular-budget posts?", "经常预算和预算外
 资源分别是多少？". Each part is answered from its own evidence; a part that lost the year it shares with
 the others ("… in 2024, compared with its regular-budget posts") gets it back.
@@ -39,10 +39,10 @@ _YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)\s*年?")
 def split_question(question: str) -> list[str]:
     """The parts of a question that asks several things, each a question of its own.
 
-    >>> split_question("建设和平基金2022年一共投了多少钱？覆盖了几个国家？")
-    ['建设和平基金2022年一共投了多少钱？', '覆盖了几个国家？']
-    >>> split_question("How much is being requested for that review, and what does the money cover?")
-    ['How much is being requested for that review', 'what does the money cover?']
+    >>> split_question("反恐办2024年拟议多少个员额？其中几个是新设的？")
+    ['反恐办2024年拟议多少个员额？', '其中几个是新设的？']
+    >>> split_question("How much does the Register of Damage request, and what will the money pay for?")
+    ['How much does the Register of Damage request', 'what will the money pay for?']
     >>> split_question("Compare the office's regular budget and extrabudgetary resources for 2024.")
     ["the office's regular budget for 2024", 'extrabudgetary resources for 2024']
     >>> split_question("How many posts are funded from other assessed resources in 2024, compared with regular-budget posts?")
