@@ -408,7 +408,10 @@ class FactAnswerer:
         extra = [f for f in also if f.id not in {c.id for c in chosen}]
         if extra:
             other = extra[0]
-            shown = _format(other.number or 0.0, other, lang, signed=other.basis is Basis.CHANGE)
+            # A percentage printed without the sign of its change (the document has such cells) is
+            # shown as printed, not given a "+" that contradicts the change beside it.
+            agrees = (other.number or 0.0) * (fact.number or 0.0) >= 0 or other.measure is not Measure.PERCENTAGE
+            shown = _format(other.number or 0.0, other, lang, signed=other.basis is Basis.CHANGE and agrees)
             if other.basis is Basis.CHANGE and fact.basis is not Basis.CHANGE:
                 previous = (fact.year or PROPOSAL_YEAR) - 1
                 shown = f"change from {previous}: {shown}" if lang == "en" else f"比 {previous} 年变动 {shown}"
