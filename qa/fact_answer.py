@@ -603,8 +603,9 @@ def _agreeing(facts: list[Fact]) -> list[Fact]:
 
 
 def _difference(a: Fact, b: Fact, lang: str) -> Computation | None:
-    """a − b in a's unit, as a computation with its formula; None for figures of different measures."""
-    if a.measure is not b.measure:
+    """a − b in a's unit, as a computation with its formula; None for figures of different measures,
+    or where one is printed as none (the answer already says so)."""
+    if a.measure is not b.measure or a.is_nil or b.is_nil:
         return None
     left, right = a.number or 0.0, _in_unit(b, a.unit)
     result = round(left - right, 1)

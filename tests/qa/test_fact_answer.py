@@ -11,6 +11,7 @@ from budgetqa.index.glossary import load_glossary
 from budgetqa.ingest.bodies import BodyRegistry
 from budgetqa.ingest.commands import load_document
 from budgetqa.ingest.facts import extract_facts
+from budgetqa.qa.compose import join_answers
 from budgetqa.qa.fact_answer import FactAnswerer
 from budgetqa.qa.model import Answer
 from budgetqa.qa.understand import Understanding
@@ -31,8 +32,10 @@ def ask():
     def run(question: str, previous: str | None = None) -> Answer:
         before = understanding.parse(previous) if previous else None
         parsed = understanding.parse(question, before, is_follow_up=before is not None)
-        answer = answerer.answer(parsed)
-        assert answer is not None, question
+        parts = understanding.split(parsed)
+        answers = [answerer.answer(part) for part in parts]
+        assert all(answers), question
+        answer = join_answers(parsed, answers, answerer.contrast(parsed, answers))  # type: ignore[arg-type]
         return verify(answer, document)
 
     return run
@@ -98,3 +101,34 @@ def test_a_follow_up_keeps_the_body_and_changes_the_year(ask) -> None:
 def test_the_largest_body_is_found_over_the_facts(ask) -> None:
     answer = ask("Which body has the largest regular budget in 2024?")
     assert answer.text.startswith("Largest: Special political missions")
+
+
+def test_each_part_of_a_compared_question_is_answered_and_the_difference_computed(ask) -> None:
+    answer = ask("行政领导和管理 2024 年的非员额经费是多少？比员额经费多还是少？")
+    assert "非员额" in answer.text and "员额" in answer.text
+    assert len(answer.facts) >= 2 and len(answer.computations) == 1
+    computation = answer.computations[0]
+    assert computation.operator == "-" and computation.holds()
+    assert answer.verification.clean, answer.verification
+
+
+def test_two_funding_sources_added_together_give_their_sum(ask) -> None:
+    answer = ask("把经常预算和预算外资源合在一起，反恐办 2024 年一共有多少钱？")
+    regular = ask("反恐办 2024 年经常预算是多少？")
+    extrabudgetary = ask("反恐办 2024 年预算外资源是多少？")
+    assert answer.verification.clean, answer.verification
+    assert {regular.facts[0], extrabudgetary.facts[0]} <= set(answer.facts)
+    assert "合计" in answer.text
+
+
+def test_two_funding_sources_compared_give_both_and_their_difference(ask) -> None:
+    answer = ask("Compare UNOCT's regular budget and extrabudgetary resources for 2024.")
+    assert answer.language == "en" and not _HAN.search(answer.text)
+    assert "Difference" in answer.text and answer.computations
+    assert answer.verification.clean, answer.verification
+
+
+def test_a_source_printed_as_none_is_said_and_not_subtracted(ask) -> None:
+    answer = ask("Compare UNSCO's regular budget and extrabudgetary resources for 2024.")
+    assert "none" in answer.text and not answer.computations
+    assert answer.verification.clean, answer.verification
