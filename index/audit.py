@@ -24,7 +24,7 @@ from budgetqa.ingest.bodies import BodyRegistry
 from budgetqa.ingest.facts import Fact, extract_facts
 from budgetqa.ingest.model import BlockKind, Document
 
-from .audit_annex import annex_findings, with_source_lines
+from .audit_annex import annex_findings
 from .audit_model import Check, Finding, FindingClass
 from .audit_places import paragraph_findings, same_figure_findings
 from .audit_posts import post_list_findings
@@ -77,7 +77,7 @@ def run_audit(document: Document, facts: list[Fact] | None = None, registry: Bod
     """Every finding of `document`; pass the facts and registry a caller already has."""
     started = time.perf_counter()
     registry = registry or BodyRegistry.of(document)
-    facts = with_source_lines(document, facts if facts is not None else extract_facts(document, registry))
+    facts = facts if facts is not None else extract_facts(document, registry)
     body_of = {body.part: body.key for body in registry.bodies if body.part is not None}
     found: list[Finding] = []
     for table in document.tables:

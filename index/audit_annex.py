@@ -14,12 +14,11 @@ A cell the annex leaves blank (no other assessed resources) counts as nothing pr
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from budgetqa.ingest.bodies import SECTION_KEY
 from budgetqa.ingest.budget import Basis, FundingSource, Measure, TableKind
 from budgetqa.ingest.facts import Fact
-from budgetqa.ingest.model import Document
 
 from .audit_model import Check, Finding, Printed, change_finding, sum_finding
 from .audit_places import printed_fact
@@ -77,34 +76,3 @@ def _maybe(finding: Finding | None) -> Iterator[Finding]:
     if finding is not None:
         yield finding
 
-
-def with_source_lines(document: Document, facts: list[Fact]) -> list[Fact]:
-    """`facts` with each overview-annex fact's line set to the source line that prints its row.
-
-    The facts of the annex carry a line counted in the annex's cleaned text; a citation needs the
-    line of the document itself.  A row is found by its label's last characters (a long label wraps
-    onto the line of figures) and its first figure, after the money or posts heading as the fact's
-    measure says.
-    """
-    annexes = {annex.number: annex for annex in document.annexes}
-    out: list[Fact] = []
-    for fact in facts:
-        annex = annexes.get(fact.source.ref) if fact.table_kind is TableKind.ANNEX_OVERVIEW else None
-        line = _row_line(document, annex.lines.first, annex.lines.last, fact) if annex is not None else None
-        out.append(replace(fact, source=replace(fact.source, line=line)) if line is not None else fact)
-    return out
-
-
-def _row_line(document: Document, first: int, last: int, fact: Fact) -> int | None:
-    heading = "员额资源" if fact.measure is Measure.POSTS else "财政资源"
-    start = next((n for n in range(first, last + 1) if document.lines[n - 1].strip().startswith(heading)), None)
-    if start is None:
-        return None
-    tail = "".join((fact.source.row or "").split())[-4:]
-    for number in range(start + 1, last + 1):
-        compact = "".join(document.lines[number - 1].split())
-        if tail and tail in compact and any(ch.isdigit() for ch in compact.split(tail, 1)[1]):
-            return number
-        if tail and tail in compact:  # the label's end stands alone: the figures follow on a later line
-            return next((n for n in range(number + 1, last + 1) if any(ch.isdigit() for ch in document.lines[n - 1])), None)
-    return None

@@ -320,8 +320,8 @@ def _overview_facts(document: Document, annex: Annex, registry: BodyRegistry) ->
     label = ""
     label_line = annex.lines.first
     lines = annex.text.splitlines()
-    for offset, raw in enumerate(lines):
-        line_no = annex.lines.first + offset
+    numbers = _document_lines(document, annex.lines.first, annex.lines.last, lines)
+    for raw, line_no in zip(lines, numbers, strict=True):
         text = raw.strip()
         if text.startswith("财政资源"):
             measure, label = Measure.MONEY, ""
@@ -352,6 +352,22 @@ def _overview_facts(document: Document, annex: Annex, registry: BodyRegistry) ->
             continue
         yield from _overview_row(document, annex, body.key, label, cells, measure, line_no)
         label = ""
+
+
+def _document_lines(document: Document, first: int, last: int, lines: list[str]) -> list[int]:
+    """The document line number of each line of a unit's cleaned text (which leaves out the page
+    headers and footers between `first` and `last`): each is found at or after the one before it."""
+    numbers: list[int] = []
+    cursor = first
+    for raw in lines:
+        wanted = "".join(raw.split())
+        found = next(
+            (n for n in range(cursor, last + 1) if "".join(document.lines[n - 1].split()) == wanted), None
+        ) if wanted else None
+        if found is not None:
+            cursor = found + 1
+        numbers.append(found if found is not None else max(first, cursor - 1))
+    return numbers
 
 
 def _overview_cells(values: list, measure: Measure) -> list[Cell | None] | None:

@@ -20,7 +20,6 @@ import re
 from collections.abc import Iterable
 
 from budgetqa.index.audit import AuditReport, run_audit
-from budgetqa.index.audit_annex import with_source_lines
 from budgetqa.index.audit_model import Check, Finding, FindingClass, Printed
 from budgetqa.index.audit_places import printed_fact
 from budgetqa.index.audit_report import sentence
@@ -100,7 +99,7 @@ class AnalystAnswerer:
     ) -> None:
         self.document = document
         self.registry = registry or BodyRegistry.of(document)
-        self.facts = with_source_lines(document, facts if facts is not None else extract_facts(document, self.registry))
+        self.facts = facts if facts is not None else extract_facts(document, self.registry)
         self.glossary = glossary
         self.audit: AuditReport = run_audit(document, self.facts, self.registry)
         self.overview = Overview.of(document, self.facts, self.registry, self.audit)

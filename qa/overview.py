@@ -18,7 +18,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from budgetqa.index.audit import AuditReport, run_audit
-from budgetqa.index.audit_annex import with_source_lines
 from budgetqa.index.audit_model import Check, Finding
 from budgetqa.index.audit_tables import slot_of
 from budgetqa.ingest.bodies import Body, BodyRegistry
@@ -135,7 +134,7 @@ class Overview:
     ) -> Overview:
         """The overview of `document`; pass the facts, registry and audit a caller already has."""
         registry = registry or BodyRegistry.of(document)
-        facts = with_source_lines(document, facts if facts is not None else extract_facts(document, registry))
+        facts = facts if facts is not None else extract_facts(document, registry)
         audit = audit or run_audit(document, facts, registry)
         totals = [f for f in facts if _is_total(f)]
         levels = sorted({f.year for f in totals if f.year is not None and _family(f) == "level"})
