@@ -8,9 +8,8 @@ from the resource overview — cited, in the question's language.
 - "Which body's extrabudgetary resources fall most?": the bodies ranked by the change (and by the
   percentage, when another body leads on it).
 
-:func:`asks_consistency`, :func:`asks_each_body` and :func:`asks_ranking` decide from the question's
-words (bilingual lists of the budget analyst's vocabulary) what :class:`ParsedQuestion` does not
-yet know.  Computed figures (sums, differences, percentages) travel as :class:`Computation` s, so
+The question parse says which kind a question is (:class:`ParsedQuestion` ``kind`` CHECK, ``aggregate``
+EACH, ``ranks_bodies``).  Computed figures (sums, differences, percentages) travel as :class:`Computation` s, so
 that the verifier accepts them.
 """
 
@@ -33,58 +32,16 @@ from budgetqa.ingest.refs import format_label
 from .model import Answer, Citation, Computation, Language, unique_citations
 from .overview import Overview, OverviewLine, source_name
 from .overview_render import fact_text, figure_text
-from .understand import Aggregate, ParsedQuestion
+from .understand import Aggregate, ParsedQuestion, QuestionKind
 
 MAX_LISTED = 8  # findings spelled out in one answer; the rest are counted (budgetqa check lists all)
 
-_CONSISTENCY = re.compile(
-    r"对得上|对不上|对不对得上|加起来对|加总|相加|合计对|一致|吻合|相符|不符|出入|矛盾|差错|错误|有误|核对|核查|算得对|算错"
-    r"|\badd(?:s|ed)? up\b|\bconsisten|\binconsisten|\bdiscrepanc|\bmismatch|\breconcil|\btally|\btallies"
-    r"|\berrors?\b|\bmistakes?\b|\bcheck (?:the )?(?:figures|totals|sums|arithmetic|numbers)|\barithmetic\b|\bagree\b",
-    re.I,
-)
-_FIGURE_WORDS = re.compile(
-    r"数字|数额|金额|合计|共计|总计|小计|总数|总额|百分比|员额|资源|预算|表|附件"
-    r"|\bfigures?\b|\bnumbers?\b|\btotals?\b|\bsubtotals?\b|\bamounts?\b|\bsums?\b|\bpercentages?\b|\bposts\b"
-    r"|\bresources\b|\bbudget\b|\btable\b|\bannex\b",
-    re.I,
-)
-_EACH_BODY = re.compile(
-    r"各(?:个)?(?:实体|机构|部门|办事处|办公室|单位|部分)|每(?:个|一个)(?:实体|机构|部门|办事处|办公室|单位)|按实体|分别是|分别为|逐个"
-    r"|\b(?:each|every|all)(?: of the)? (?:bodies|body|entities|entity|offices?|departments?|parts?)\b"
-    r"|\b(?:by|per) (?:body|entity|office)\b|\bbody by body\b",
-    re.I,
-)
-_WHICH_BODY = re.compile(
-    r"哪(?:个|一个|家|些)?(?:实体|机构|部门|办事处|办公室|单位|部分)"
-    r"|\bwhich (?:body|entity|office|department|part|one)(?:'s)?\b|\bwhat (?:body|entity|office)\b",
-    re.I,
-)
 _EXTREME = re.compile(r"最|\bmost\b|\blargest\b|\bbiggest\b|\bhighest\b|\bfastest\b|\bleast\b|\bsmallest\b|\blowest\b|\bfewest\b", re.I)
 _DECREASE = re.compile(r"减少|下降|降低|削减|缩减|\bfall|\bfell\b|\bdrop|\bdecreas|\bcut\b|\bshrink|\bdeclin", re.I)
 _FEWEST = re.compile(r"最少|最小|最低|最慢|\bleast\b|\bsmallest\b|\blowest\b|\bfewest\b", re.I)
 _GRAND_TOTAL = re.compile(r"共计|总计|合计|总数|总额|\btotals?\b|\bgrand total\b", re.I)
 _SUBTOTAL = re.compile(r"小计|\bsubtotals?\b", re.I)
 _TOTAL_ROWS = ("共计", "合计", "总计")
-
-
-def asks_consistency(text: str) -> bool:
-    """Whether a question asks if figures agree: "表 3.27 的小计对得上吗？", "Do the UNOCT totals add up?".
-
-    A word of checking ("对得上", "一致", "add up", "inconsistent", "discrepancy") and a word of
-    figures or a place that prints them ("合计", "表", "figures", "annex") must both be there.
-    """
-    return bool(_CONSISTENCY.search(text) and _FIGURE_WORDS.search(text))
-
-
-def asks_each_body(text: str) -> bool:
-    """Whether a question asks for a figure of every body: "各实体…分别是多少", "for each body"."""
-    return bool(_EACH_BODY.search(text))
-
-
-def asks_ranking(text: str) -> bool:
-    """Whether a question asks which body leads: "哪个实体…最多", "Which office … most"."""
-    return bool(_WHICH_BODY.search(text) and _EXTREME.search(text))
 
 
 class AnalystAnswerer:
@@ -106,15 +63,14 @@ class AnalystAnswerer:
 
     def answer(self, parsed: ParsedQuestion) -> Answer | None:
         """The answer, or None when the question is none of the three kinds."""
-        text = parsed.text
-        if asks_consistency(text):
+        if parsed.kind is QuestionKind.CHECK:
             return self._consistency(parsed)
         measure = parsed.measure if parsed.measure in (Measure.MONEY, Measure.POSTS) else None
         if measure is None:
             return None
-        if asks_ranking(text):
+        if parsed.ranks_bodies:
             return self._ranking(parsed, measure)
-        if asks_each_body(text):
+        if parsed.aggregate is Aggregate.EACH:
             return self._each_body(parsed, measure)
         return None
 

@@ -35,6 +35,7 @@ from budgetqa.inputs import (
 )
 from budgetqa.settings import Settings
 
+from .analyst_answer import AnalystAnswerer
 from .compose import join_answers
 from .extractive import ExtractiveAnswerer
 from .fact_answer import FactAnswerer
@@ -72,6 +73,7 @@ class QAService:
         facts = extract_facts(index.document, registry)
         self.understanding = Understanding.of(index.document, facts, index.glossary, registry)
         self.facts = FactAnswerer(facts, registry, index.glossary)
+        self.analyst = AnalystAnswerer(index.document, facts, registry, index.glossary)
         self.generator = generator
         self._lock = threading.RLock()
         self._parsed: OrderedDict[str, ParsedQuestion] = OrderedDict()  # session id → last parsed question
@@ -121,16 +123,21 @@ class QAService:
             resolved = self.searcher.resolve(text, session_id)
             parsed = self.parse(text, session_id, is_follow_up=resolved.is_follow_up)
             parts = self.understanding.split(parsed)
-            from_facts = [self.facts.answer(part) for part in parts] if self.generator is None else []
+            analysis = self.analyst.answer(parsed)  # consistency, each-body and which-body questions
+            from_facts = [self.facts.answer(part) for part in parts] if self.generator is None and analysis is None else []
             hits: list[SearchHit] = []
             if parsed.kind is QuestionKind.LOOKUP and parsed.citations:
                 answer = verify(self._lookup_answer(text, parsed.citations[0], language), self.document, self.searcher.refs)
                 self.searcher.record(session_id, text, resolved, answer.evidence)
+            elif analysis is not None:
+                answer = self._finish(analysis, session_id, text, resolved, hits)
             elif any(from_facts):
                 if not all(from_facts):
                     hits = self._evidence_hits(text, resolved, parsed, language)
                 answers = [
-                    found or self.extractive.answer(part.text, part.text, hits, language, split=False)
+                    found or self._outside_scope_noted(
+                        self.extractive.answer(part.text, part.text, hits, language, split=False, parsed=part), part
+                    )
                     for found, part in zip(from_facts, parts, strict=True)
                 ]
                 answer = join_answers(parsed, answers, self.facts.contrast(parsed, answers))
@@ -138,8 +145,10 @@ class QAService:
             else:
                 hits = self._evidence_hits(text, resolved, parsed, language)
                 if self.generator is None or not hits:
-                    answer = self.extractive.answer(text, resolved.text, hits, language, split=not resolved.is_follow_up)
-                    answer = self._finish(answer, session_id, text, resolved, hits)
+                    answer = self.extractive.answer(
+                        text, resolved.text, hits, language, split=not resolved.is_follow_up, parsed=parsed
+                    )
+                    answer = self._finish(self._outside_scope_noted(answer, parsed), session_id, text, resolved, hits)
         if self.generator is not None and hits:
             generated = yield from self.generator.stream(text, hits, language)
             with self._lock:
@@ -157,6 +166,30 @@ class QAService:
         ranked = self.searcher.ranked(searched, top_k=EVIDENCE_HITS, lang=language, per_ref=3, scope=scope)
         hits = self.searcher.lookup_hits(text) + ranked
         return _dedupe(hits)
+
+    def _outside_scope_noted(self, answer: Answer, parsed: ParsedQuestion) -> Answer:
+        """A passage answer about a body that had to be drawn from other bodies' parts says so.
+
+        Search ranks the units of the bodies a question names first (its scope); when the evidence
+        still lies wholly outside them, the reader should know the passage is about another body.
+        """
+        scope = {body.part: body for body in parsed.bodies if body.part}
+        if not scope or answer.abstained or not answer.evidence:
+            return answer
+        units = self.searcher.index.units
+        parts = [unit.part for unit in units if unit.uid in answer.evidence]
+        if not parts or any(part in scope or not part for part in parts):
+            return answer
+        lang = parsed.lang
+        names = ("、" if lang == "zh" else ", ").join(body.label(lang) for body in scope.values())
+        others = [body.label(lang) for body in self.searcher.registry.bodies if body.part in parts]
+        elsewhere = ("、" if lang == "zh" else ", ").join(dict.fromkeys(others))
+        note = (
+            f"（{names}的部分没有直接回答这一问题的内容；以下出自{elsewhere}的部分。）"
+            if lang == "zh"
+            else f"(The part on the {names} does not answer this directly; the passage below is from the part on the {elsewhere}.)"
+        )
+        return replace(answer, text=f"{note}\n{answer.text}")
 
     def parse(self, question: str, session_id: str | None = None, *, is_follow_up: bool = False) -> ParsedQuestion:
         """The question parsed once (:mod:`budgetqa.qa.understand`); a follow-up in a session inherits

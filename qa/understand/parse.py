@@ -49,6 +49,7 @@ class QuestionKind(StrEnum):
     WHY = "why"  # why, for what reason
     COMPARE = "compare"  # compare A and B, which is larger
     LIST = "list"  # list, what are the …
+    CHECK = "check"  # do the figures agree: "表 3.27 的小计对得上吗？", "Do the UNOCT totals add up?"
 
 
 class Aggregate(StrEnum):
@@ -59,9 +60,39 @@ class Aggregate(StrEnum):
     DIFFERENCE = "difference"  # A − B
     LARGEST = "largest"  # which is the largest
     SMALLEST = "smallest"
+    EACH = "each"  # the figure of every body: "各实体…是多少", "for each entity"
 
 
 # ------------------------------------------------------------------ vocabulary
+
+# A question whether figures agree: a word of checking and a word of figures or of a place that
+# prints them, both ("表 3.27 的小计加起来对吗？", "Are there discrepancies in the annex figures?").
+_CHECKING = re.compile(
+    r"对得上|对不上|对不对得上|加起来对|加总|相加|合计对|一致|吻合|相符|不符|出入|矛盾|差错|错误|有误|核对|核查|算得对|算错"
+    r"|\badd(?:s|ed)? up\b|\bconsisten|\binconsisten|\bdiscrepanc|\bmismatch|\breconcil|\btally|\btallies"
+    r"|\berrors?\b|\bmistakes?\b|\bcheck (?:the )?(?:figures|totals|sums|arithmetic|numbers)|\barithmetic\b|\bagree\b",
+    re.I,
+)
+_CHECKED_FIGURES = re.compile(
+    r"数字|数额|金额|合计|共计|总计|小计|总数|总额|百分比|员额|资源|预算|表|附件"
+    r"|\bfigures?\b|\bnumbers?\b|\btotals?\b|\bsubtotals?\b|\bamounts?\b|\bsums?\b|\bpercentages?\b|\bposts\b"
+    r"|\bresources\b|\bbudget\b|\btable\b|\bannex\b",
+    re.I,
+)
+# Every body at once: "各实体", "每个办事处", "for each entity", "body by body".
+_EACH_BODY = re.compile(
+    r"各(?:个)?(?:实体|机构|部门|办事处|办公室|单位|部分)|每(?:个|一个)(?:实体|机构|部门|办事处|办公室|单位)|按实体|逐个"
+    r"|\b(?:each|every|all)(?: of the)? (?:bodies|body|entities|entity|offices?|departments?|parts?)\b"
+    r"|\b(?:by|per) (?:body|entity|office)\b|\bbody by body\b",
+    re.I,
+)
+# Which body leads: "哪个实体…最多", "Which office … most".
+_WHICH_BODY = re.compile(
+    r"哪(?:个|一个|家|些)?(?:实体|机构|部门|办事处|办公室|单位|部分)"
+    r"|\bwhich (?:body|entity|office|department|part|one)(?:'s)?\b|\bwhat (?:body|entity|office)\b",
+    re.I,
+)
+_EXTREME = re.compile(r"最|\bmost\b|\blargest\b|\bbiggest\b|\bhighest\b|\bfastest\b|\bleast\b|\bsmallest\b|\blowest\b|\bfewest\b", re.I)
 
 _SOURCE_TERMS: tuple[tuple[re.Pattern[str], FundingSource], ...] = (
     (re.compile(r"其他分摊|支助账户|other[- ]assessed|support account", re.I), FundingSource.OTHER_ASSESSED),
@@ -180,6 +211,7 @@ class ParsedQuestion:
     unknown_bodies: tuple[str, ...] = ()  # bodies named that the document does not cover
     relative_year: bool = False  # the year came from "next year" / "去年"
     other_topics: tuple[str, ...] = ()  # named things beyond the budget's rows: a mandate, a place, another organ
+    ranks_bodies: bool = False  # asks which body leads ("哪个实体…最多", "Which office … most")
     slots: frozenset[str] = field(default_factory=frozenset)  # slot names the question itself fills
 
     @property
@@ -280,6 +312,8 @@ class Understanding:
         if measure is not None and (_POSTS.search(text) or _MONEY.search(text) or _PERCENT.search(text)):
             slots.add("measure")
         aggregate, change = _aggregate(text, years)
+        if not bodies and _EACH_BODY.search(text):
+            aggregate = Aggregate.EACH
         if aggregate is not Aggregate.VALUE:
             slots.add("aggregate")
         if aggregate is Aggregate.PERCENTAGE and measure is None:
@@ -310,6 +344,7 @@ class Understanding:
             unknown_bodies=unknown,
             relative_year=relative,
             other_topics=topics,
+            ranks_bodies=bool(_WHICH_BODY.search(text) and _EXTREME.search(text)),
             slots=frozenset(slots),
         )
         if previous is not None and is_follow_up:
@@ -480,6 +515,8 @@ def _kind(
 ) -> QuestionKind:
     if lookup:
         return QuestionKind.LOOKUP
+    if _CHECKING.search(text) and _CHECKED_FIGURES.search(text):
+        return QuestionKind.CHECK
     if _WHY.search(text):
         return QuestionKind.WHY
     if aggregate in (Aggregate.LARGEST, Aggregate.SMALLEST, Aggregate.DIFFERENCE) or (

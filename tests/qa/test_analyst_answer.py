@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from budgetqa.qa.analyst_answer import AnalystAnswerer, asks_consistency, asks_each_body, asks_ranking
+from budgetqa.qa.analyst_answer import AnalystAnswerer
+from budgetqa.qa.understand import Aggregate, QuestionKind
 from budgetqa.qa.verify import verify
 
 
@@ -46,8 +47,13 @@ def ask(analyst, understanding, document):
         ("Which entity has the largest regular budget?", False, False, True),
     ],
 )
-def test_the_predicates_read_the_analysts_words_in_both_languages(text, consistency, each, ranking):
-    assert (asks_consistency(text), asks_each_body(text), asks_ranking(text)) == (consistency, each, ranking)
+def test_the_parse_reads_the_analysts_words_in_both_languages(understanding, text, consistency, each, ranking):
+    parsed = understanding.parse(text)
+    assert (parsed.kind is QuestionKind.CHECK, parsed.aggregate is Aggregate.EACH, parsed.ranks_bodies) == (
+        consistency,
+        each,
+        ranking,
+    )
 
 
 def test_a_question_on_the_totals_of_table_3_68_lists_its_total_row_findings(ask):
