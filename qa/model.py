@@ -42,7 +42,14 @@ class Citation:
         return format_label(kind, self.ref, lang)
 
     def to_json(self) -> dict[str, object]:
-        out: dict[str, object] = {"kind": self.kind, "ref": self.ref, "lines": self.lines, "quote": self.quote}
+        out: dict[str, object] = {
+            "kind": self.kind,
+            "ref": self.ref,
+            "lines": self.lines,
+            "quote": self.quote,
+            "label": self.label_for("zh"),
+            "label_en": self.label_for("en"),
+        }
         if self.row is not None:
             out["row"] = self.row
         if self.column is not None:

@@ -248,6 +248,8 @@ class CitationOut(BaseModel):
     quote: str = Field(default="", description="The supporting sentence, or the table row rendered.")
     row: str | None = Field(default=None, description="Row label of a cited table cell.", examples=["员额"])
     column: str | None = Field(default=None, description="Column header of a cited table cell.")
+    label: str = Field(default="", description="The citation as printed in Chinese.", examples=["附件三"])
+    label_en: str = Field(default="", description="The citation as printed in English.", examples=["Annex III"])
 
 
 class VerificationOut(BaseModel):

@@ -144,6 +144,13 @@ function toggleLanguage() {
 
 // ------------------------------------------------------------------ citations
 
+// The server labels every citation in both languages (one formatter, budgetqa.ingest.refs.format_label:
+// 附件三 / Annex III, 图 3.十四 / Figure 3.XIV); the fallback below only serves a citation without them.
+function labelOf(citation) {
+  const given = state.uiLang === "zh" ? citation.label : citation.label_en;
+  return given || citationLabel(citation.kind, citation.ref);
+}
+
 function citationLabel(kind, ref) {
   const zh = state.uiLang === "zh";
   if (kind === "paragraph") return (zh ? "¶" : "para. ") + ref;
@@ -273,7 +280,7 @@ function renderAnswerInto(element, answer) {
           "data-row": citation.row ?? null,
           "data-column": citation.column ?? null,
           title: citation.quote || null,
-          text: citationLabel(citation.kind, citation.ref),
+          text: labelOf(citation),
           onclick: (event) => {
             for (const chip of document.querySelectorAll(".chip.active")) chip.classList.remove("active");
             event.currentTarget.classList.add("active");
@@ -510,7 +517,7 @@ async function openUnit(citation) {
   panel.dataset.ref = citation.ref;
   panel.dataset.kind = citation.kind;
   panel.dataset.state = "loading";
-  document.getElementById("unit-label").textContent = citationLabel(citation.kind, citation.ref);
+  document.getElementById("unit-label").textContent = labelOf(citation);
   document.getElementById("unit-title").textContent = "";
   document.getElementById("unit-meta").textContent = "";
   body.replaceChildren(el("div", { class: "loading", text: t("loadingUnit") }));

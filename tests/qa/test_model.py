@@ -34,9 +34,19 @@ def test_a_citation_of_no_known_kind_prints_its_bare_ref() -> None:
     assert Citation("chapter", "7", []).label_for("en") == "7"
 
 
-def test_the_json_of_a_citation_carries_kind_and_ref_not_a_label() -> None:
+def test_the_json_of_a_citation_carries_kind_ref_and_its_labels_in_both_languages() -> None:
     citation = Citation("table", "3.24", [2101, 2130], "员额 …", row="员额")
     answer = Answer("q", "zh", "47 270.9 千美元 [表 3.24]", [citation], 0.9, False)
     assert answer.to_json()["citations"] == [
-        {"kind": "table", "ref": "3.24", "lines": [2101, 2130], "quote": "员额 …", "row": "员额"}
+        {
+            "kind": "table",
+            "ref": "3.24",
+            "lines": [2101, 2130],
+            "quote": "员额 …",
+            "label": "表 3.24",
+            "label_en": "Table 3.24",
+            "row": "员额",
+        }
     ]
+    annex = Citation("annex", "三", []).to_json()
+    assert (annex["label"], annex["label_en"]) == ("附件三", "Annex III")  # the web chat prints these

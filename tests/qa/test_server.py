@@ -68,6 +68,8 @@ def test_ask_returns_the_answer_json_with_its_table_cell_citation(
             "ref": "3.24",
             "lines": [2105, 2105],
             "quote": "员额 45 001.2 46 512.3 47 270.9",
+            "label": "表 3.24",
+            "label_en": "Table 3.24",
             "row": fake_service.POSTS_ROW,
             "column": fake_service.POSTS_COLUMN,
         }
