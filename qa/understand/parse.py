@@ -111,7 +111,8 @@ _BASIS_TERMS: tuple[tuple[re.Pattern[str], Basis], ...] = (
     (re.compile(r"估计|预计|estimate", re.I), Basis.ESTIMATE),
 )
 _CHANGE = re.compile(
-    r"变动|变化|增加|增长|减少|下降|增减|多了|少了|涨了|降了|差额|净增|净减|比\s*20\d\d.{0,12}(?:多|少|高|低)"
+    r"变动|变化|增加|增长|减少|下降|增减|多了|少了|涨了|降了|差额|净增|净减|[多少]多少"
+    r"|比\s*(?:20\d\d|今年|去年|上一?年|前一年|本年度).{0,12}(?:多|少|高|低)"
     r"|\bchang|\bincreas|\bdecreas|\bgrow|\bgrew|\bdrop|\bfell|\bfall|\bcut\b|\bdifference from|\bcompared (?:with|to) 20\d\d"
     r"|\bmore than in 20\d\d|\bless than in 20\d\d|\bmore or less\b|\bthan (?:in )?20\d\d|\bvariance|\bup from|\bdown from",
     re.I,
@@ -121,6 +122,7 @@ _TOTAL = re.compile(r"一共|总共|共计|合计|总额|总计|加在一起|总
 _LARGEST = re.compile(r"最多|最大|最高|哪个.{0,6}(?:多|大|高)|\blargest\b|\bbiggest\b|\bhighest\b|\bmost\b", re.I)
 _SMALLEST = re.compile(r"最少|最小|最低|\bsmallest\b|\blowest\b|\bleast\b", re.I)
 _DIFFERENCE = re.compile(r"相差|差多少|差距|\bdifference between\b|\bgap between\b|\bhow much more\b|\bhow much less\b", re.I)
+_THAN_YEAR = re.compile(r"\bthan (?:in )?20\d\d|比\s*20\d\d|比(?:今年|去年|上一?年|前一年)|\bthan (?:this|last) year\b", re.I)
 _WHY = re.compile(r"为什么|为何|原因|理由|怎么会|\bwhy\b|\breason|\bwhat explains\b|\bdue to what\b", re.I)
 _LIST = re.compile(r"列出|哪些|有什么|\blist\b|\bwhich (?:are|were)\b|\bwhat are the\b", re.I)
 _COMPARE = re.compile(r"比较|对比|相比|\bcompare|\bversus\b|\bvs\.?\b", re.I)
@@ -495,8 +497,8 @@ def _aggregate(text: str, years: tuple[int, ...]) -> tuple[Aggregate, ChangeKind
         change_kind = ChangeKind.TECHNICAL
     elif re.search(r"新的/扩大的任务|新任务|new (?:and|or) expanded mandates|new mandates", text, re.I):
         change_kind = ChangeKind.NEW_MANDATES
-    if _DIFFERENCE.search(text):
-        return Aggregate.DIFFERENCE, change_kind
+    if _DIFFERENCE.search(text) and not (len(years) >= 2 or _THAN_YEAR.search(text)):
+        return Aggregate.DIFFERENCE, change_kind  # between two things; between two years it is a change
     if _LARGEST.search(text) and not _CHANGE.search(text):
         return Aggregate.LARGEST, change_kind
     if _SMALLEST.search(text) and not _CHANGE.search(text):

@@ -25,6 +25,10 @@ CASES = [
     ("By what percentage does the Office of Counter-Terrorism's regular budget grow in 2024?", "en", QuestionKind.FIGURE, ("UNOCT",), FundingSource.REGULAR_BUDGET, Measure.PERCENTAGE, (2024,), Aggregate.PERCENTAGE),
     ("How many posts will the Department of Political and Peacebuilding Affairs have next year?", "en", QuestionKind.FIGURE, ("DPPA",), None, Measure.POSTS, (2024,), Aggregate.VALUE),
     ("Which office has the smallest regular budget?", "en", QuestionKind.COMPARE, (), FundingSource.REGULAR_BUDGET, Measure.MONEY, (), Aggregate.SMALLEST),
+    ("损失登记册的经费比今年多多少？", "zh", QuestionKind.FIGURE, ("UNRoD",), None, Measure.MONEY, (2023,), Aggregate.CHANGE),
+    ("How much more or less does UNSCO get from the regular budget in 2024 than in 2023?", "en", QuestionKind.FIGURE, ("UNSCO",), FundingSource.REGULAR_BUDGET, Measure.MONEY, (2024, 2023), Aggregate.CHANGE),
+    ("What did the Office to the African Union do about travel compliance?", "en", QuestionKind.FACT, ("UNOAU",), None, None, (), Aggregate.VALUE),
+    ("What is the 2023 estimate of the Office of the Special Coordinator, all sources?", "en", QuestionKind.FIGURE, ("UNSCO",), FundingSource.ALL, Measure.MONEY, (2023,), Aggregate.VALUE),
 ]
 
 
@@ -66,3 +70,22 @@ def test_bodies_outside_the_section_and_other_topics_are_noticed(understanding: 
     assert understanding.parse("What is the 2024 budget of the Office for Disarmament Affairs?").unknown_bodies
     assert understanding.parse("How much has DPPA raised through the Multi-Year Appeal?").other_topics
     assert not understanding.parse("How much is DPPA's regular budget?").other_topics
+
+
+def test_several_funding_sources_are_all_kept(understanding: Understanding) -> None:
+    parsed = understanding.parse("把经常预算和预算外资源加在一起，联非办一共多少钱？")
+    assert parsed.fundings == (FundingSource.REGULAR_BUDGET, FundingSource.EXTRABUDGETARY)
+    assert parsed.funding is None and parsed.aggregate is Aggregate.TOTAL
+
+
+def test_the_parts_of_a_question_share_its_scope(understanding: Understanding) -> None:
+    parsed = understanding.parse("联非办 2024 年的非员额经费是多少？比员额经费高还是低？")
+    first, second = understanding.split(parsed)
+    assert parsed.kind is QuestionKind.COMPARE
+    assert first.body_keys == second.body_keys == ("UNOAU",)
+    assert second.years == (2024,) and second.breakdown == "员额"
+
+
+def test_a_budget_organ_is_not_a_topic_of_its_own(understanding: Understanding) -> None:
+    parsed = understanding.parse("大会为联非办核定的 2024 年经常预算批款是多少？")
+    assert parsed.other_topics == () and parsed.basis is Basis.APPROVED
