@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
-from budgetqa.ingest.model import BlockKind, LineSpan
+from budgetqa.ingest.model import BlockKind, Document, LineSpan
+
+from .language import detect_language
 
 
 @dataclass(frozen=True)
@@ -59,21 +62,82 @@ class SearchHit:
         return out
 
 
+_SUBPROGRAMME = re.compile(r"^次级方案\s*(\d+)")
+_SESSION_SYMBOL = re.compile(r"^A/(\d+)/")
+FIRST_SESSION_YEAR = 1946  # the General Assembly's first session; session n proposes the budget of n + 1946
+
+
+def unit_subprogramme(unit: IndexUnit) -> str | None:
+    """The number of the subprogramme whose heading a unit lies under ("3"), or None.
+
+    >>> unit_subprogramme(IndexUnit("paragraph:1.1", BlockKind.PARAGRAPH, "1.1", "", "", "", LineSpan(1, 1),
+    ...                             ("一. 某部", "次级方案 2 某事务"), "一"))
+    '2'
+    """
+    for heading in unit.section:
+        match = _SUBPROGRAMME.match(heading)
+        if match:
+            return match.group(1)
+    return None
+
+
+def budget_year(symbol: str) -> int | None:
+    """The year whose budget a document of the proposed programme budget proposes: the General
+    Assembly session in its symbol plus 1946 ("A/78/6 (Sect. 3)" → 2024); None for another symbol."""
+    match = _SESSION_SYMBOL.match(symbol)
+    return int(match.group(1)) + FIRST_SESSION_YEAR if match else None
+
+
+@dataclass(frozen=True)
+class DocumentTag:
+    """Which document a unit belongs to, as search filters see it: its symbol, budget year and language."""
+
+    symbol: str  # "A/78/6 (Sect. 3)"
+    year: int | None  # 2024
+    language: str  # "zh"
+
+    @classmethod
+    def of(cls, document: Document) -> DocumentTag:
+        """The tag of a parsed document (its language read from its title)."""
+        return cls(document.symbol, budget_year(document.symbol), detect_language(document.title))
+
+
 @dataclass(frozen=True)
 class SearchScope:
-    """What a question is about, as a search filter: the parts (bodies) of the document it names.
+    """What a question is about, as search filters: the parts (bodies) and subprogrammes of a document
+    it names, and the documents, budget years and languages it is asked of.
 
-    Search ranks the units of these parts above the others (a boost, not a cut: a passage outside
-    the scope is still found when nothing inside it answers). Units of no part (the section's
-    introduction, the annexes that span every body) lie outside every scope: they are found on
-    their own merit. An empty scope filters nothing.
+    The fused search ranks the units of the named parts above the others (a boost, not a cut: a
+    passage outside the scope is still found when nothing inside it answers); a backend given a scope
+    as filters returns only the candidates inside it. Units of no part (the section's introduction,
+    the annexes that span every body) lie outside every scope of parts: they are found on their own
+    merit. An empty scope filters nothing.
     """
 
     parts: tuple[str, ...] = ()
+    documents: tuple[str, ...] = ()  # document symbols
+    subprogrammes: tuple[str, ...] = ()  # subprogramme numbers, "3"
+    languages: tuple[str, ...] = ()  # "zh", "en"
+    years: tuple[int, ...] = ()  # budget years
 
     def __bool__(self) -> bool:
-        return bool(self.parts)
+        return any((self.parts, self.documents, self.subprogrammes, self.languages, self.years))
 
-    def admits(self, unit: IndexUnit) -> bool:
-        """Whether `unit` lies inside the scope."""
-        return not self.parts or unit.part in self.parts
+    def admits(self, unit: IndexUnit, tag: DocumentTag | None = None) -> bool:
+        """Whether `unit` (of the document tagged `tag`) lies inside the scope; a unit of an unknown
+        document lies outside every scope of documents, years or languages."""
+        if self.parts and unit.part not in self.parts:
+            return False
+        if self.subprogrammes and unit_subprogramme(unit) not in self.subprogrammes:
+            return False
+        if not (self.documents or self.years or self.languages):
+            return True
+        return tag is not None and self.admits_document(tag)
+
+    def admits_document(self, tag: DocumentTag) -> bool:
+        """Whether a document tagged `tag` passes the scope's document, year and language filters."""
+        return (
+            (not self.documents or tag.symbol in self.documents)
+            and (not self.years or tag.year in self.years)
+            and (not self.languages or tag.language in self.languages)
+        )

@@ -21,6 +21,7 @@ from budgetqa.atomic import recover_directory, remove_stale_temporaries, replace
 from budgetqa.ingest.model import BlockKind, Document
 from budgetqa.settings import Settings
 
+from .backend import Backend, BackendQuery, EmbeddedBackend, LexicalField, backend_rankings
 from .dense import DenseStore
 from .embedding_cache import EmbeddingCache
 from .encoders import Encoder, open_encoder
@@ -29,9 +30,9 @@ from .glossary import Glossary, load_glossary
 from .integrity import FileDigest, digest_directory, find_damage
 from .language import Language, detect_language
 from .lexical import LexicalStore
-from .model import IndexUnit, SearchHit, SearchScope
+from .model import DocumentTag, IndexUnit, SearchHit, SearchScope
 from .session import ResolvedQuestion
-from .tokenize import tokenize_query, tokenizer_fingerprint
+from .tokenize import tokenize, tokenize_query, tokenizer_fingerprint
 from .units import build_index_units
 
 MANIFEST_VERSION = 3  # 3: the manifest records the size and sha256 of every file of the index
@@ -148,6 +149,11 @@ class HybridIndex:
         self.dense = dense  # name → (encoder, store, unit rows of the store's vectors)
         self.glossary = glossary
         self.info = info
+        # Each BM25 field: the text of a unit it indexes and its tokenizer (what a backend ingests).
+        self.fields = {"bm25": LexicalField(lambda unit: unit.indexed_text, tokenize)}
+        stores: dict[str, LexicalStore] = {"bm25": lexical}
+        dense_stores = {name: (store, rows) for name, (_, store, rows) in dense.items()}
+        self.backend: Backend = EmbeddedBackend(units, DocumentTag.of(document), stores, dense_stores)
         self._by_uid = {unit.uid: i for i, unit in enumerate(units)}
         self._block_row = {(unit.kind, unit.ref): i for i, unit in reversed(list(enumerate(units))) if unit.row is None}
         self._links = _block_links(document)
@@ -308,15 +314,16 @@ class HybridIndex:
         """Retriever rankings fused into hits, linked blocks placed after their hit."""
         return one_per_ref(self._with_links(reciprocal_rank_fusion(rankings, weights)), per_ref)
 
-    def rankings(self, text: str) -> dict[str, list[int]]:
-        """Each retriever's ranking of unit rows for `text` (before fusion)."""
-        rankings: dict[str, list[int]] = {
-            "bm25": [row for row, _ in self.lexical.search(tokenize_query(text, self.glossary), CANDIDATES)]
-        }
-        for name, (encoder, store, rows) in self.dense.items():
-            vector = encoder.encode_queries([text])[0]
-            rankings[f"dense:{name}"] = [rows[i] for i, _ in store.search(vector, CANDIDATES)]
-        return rankings
+    def rankings(self, text: str, filters: SearchScope | None = None) -> dict[str, list[int]]:
+        """Each retriever's ranking of unit rows for `text` (before fusion), from the index's backend;
+        with `filters`, only the units inside them."""
+        return backend_rankings(self.backend, self.query(text), filters, CANDIDATES)
+
+    def query(self, text: str) -> BackendQuery:
+        """`text` as the retrievers see it: its tokens per BM25 field and one vector per encoder."""
+        tokens = {"bm25": tokenize_query(text, self.glossary)}
+        vectors = {name: encoder.encode_queries([text])[0] for name, (encoder, _, _) in self.dense.items()}
+        return BackendQuery(tokens, vectors)
 
     def _with_links(self, fused: Sequence[tuple[int, float, dict[str, int]]]) -> list[SearchHit]:
         """Hits in fused order, each of the top ones followed by the blocks linked to it: the tables a
