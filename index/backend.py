@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Protocol
 
 import numpy as np
@@ -25,22 +24,6 @@ from .model import DocumentTag, IndexUnit, SearchScope
 
 EMPTY_TOKEN = "<empty>"  # what a unit without tokens is indexed by (as `LexicalStore.build` does)
 DENSE_PREFIX = "dense:"
-
-
-class BackendKind(StrEnum):
-    """Where the stores live: ``embedded`` (files beside the process) or ``postgres``."""
-
-    EMBEDDED = "embedded"
-    POSTGRES = "postgres"
-
-    @classmethod
-    def from_str(cls, value: str) -> BackendKind:
-        """Parse a setting; the error lists the valid choices."""
-        try:
-            return cls(value.strip().lower())
-        except ValueError:
-            choices = ", ".join(kind.value for kind in cls)
-            raise ValueError(f"unknown search backend {value!r}: choose one of {choices}") from None
 
 
 @dataclass(frozen=True)
@@ -75,7 +58,9 @@ class Backend(Protocol):
         ...
 
 
-def backend_rankings(backend: Backend, query: BackendQuery, filters: SearchScope | None, k: int) -> dict[str, list[int]]:
+def backend_rankings(
+    backend: Backend, query: BackendQuery, filters: SearchScope | None, k: int
+) -> dict[str, list[int]]:
     """Per retriever, the ids of its top `k` units inside `filters`: what fusion takes."""
     return {name: [uid for uid, _ in scored] for name, scored in backend.scored(query, filters, k).items()}
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from budgetqa.index.backend import BackendKind, EmbeddedBackend, backend_rankings, top_k
+from budgetqa.index.backend import EmbeddedBackend, backend_rankings, top_k
 from budgetqa.index.model import DocumentTag, SearchScope, budget_year, unit_subprogramme
 from budgetqa.index.searcher import CANDIDATES
 from budgetqa.index.tokenize import tokenize_query
+from budgetqa.settings import BackendKind
 
 QUESTION = "联合国驻非洲联盟办事处 2024 年拟议员额有多少？"
 
@@ -46,7 +47,9 @@ def test_bm25_candidates_are_the_lexical_stores_best_with_ties_by_unit_id(usem3_
     scored = usem3_index.backend.scored(usem3_index.query(QUESTION), None, CANDIDATES)["bm25"]
     reference = usem3_index.lexical.search(tokenize_query(QUESTION, usem3_index.glossary), CANDIDATES)
     assert [round(score, 4) for _, score in scored] == [round(score, 4) for _, score in reference]
-    assert {uid for uid, _ in scored[:10]} == {row for row, _ in reference[:10]} or scored[9][1] == scored[10][1]
+    assert {uid for uid, _ in scored[:10]} == {row for row, _ in reference[:10]} or scored[9][1] == scored[
+        10
+    ][1]
     for (first, high), (second, low) in zip(scored, scored[1:], strict=False):
         assert high > low or (high == low and first < second)
 
@@ -57,7 +60,8 @@ def test_dense_candidates_are_ordered_by_inner_product(usem3_index) -> None:
     _, store, rows = usem3_index.dense["usem3"]
     vectors = store.index.reconstruct_n(0, store.index.ntotal)
     expected = sorted(
-        ((rows[i], float(vectors[i] @ query.vectors["usem3"])) for i in range(len(rows))), key=lambda p: (-p[1], p[0])
+        ((rows[i], float(vectors[i] @ query.vectors["usem3"])) for i in range(len(rows))),
+        key=lambda p: (-p[1], p[0]),
     )[:20]
     assert [uid for uid, _ in scored] == [uid for uid, _ in expected]
 
@@ -71,12 +75,20 @@ def test_filters_by_part_keep_only_that_bodys_units(usem3_index) -> None:
 def test_filters_by_subprogramme_keep_only_its_units(usem3_index) -> None:
     filtered = usem3_index.rankings("选举援助的请求", SearchScope(subprogrammes=("2",)))
     assert filtered["bm25"]
-    assert all(unit_subprogramme(usem3_index.units[uid]) == "2" for ranking in filtered.values() for uid in ranking)
+    assert all(
+        unit_subprogramme(usem3_index.units[uid]) == "2" for ranking in filtered.values() for uid in ranking
+    )
 
 
 def test_a_year_or_document_the_corpus_lacks_leaves_no_candidates(usem3_index) -> None:
     query = usem3_index.query(QUESTION)
-    for scope in (SearchScope(years=(2025,)), SearchScope(documents=("A/79/6 (Sect. 3)",)), SearchScope(languages=("en",))):
-        assert all(not ranking for ranking in backend_rankings(usem3_index.backend, query, scope, 10).values())
+    for scope in (
+        SearchScope(years=(2025,)),
+        SearchScope(documents=("A/79/6 (Sect. 3)",)),
+        SearchScope(languages=("en",)),
+    ):
+        assert all(
+            not ranking for ranking in backend_rankings(usem3_index.backend, query, scope, 10).values()
+        )
     inside = backend_rankings(usem3_index.backend, query, SearchScope(years=(2024,), languages=("zh",)), 10)
     assert inside == backend_rankings(usem3_index.backend, query, None, 10)
