@@ -186,6 +186,21 @@ class PostgresBackend:
         ).format(s=self._s)
         return [(row[0], row[1], row[2], int(row[3])) for row in self._reader().execute(query).fetchall()]
 
+    def document_sha256(self, symbol: str) -> str | None:
+        """The sha256 of the text the corpus holds of document `symbol` (None: not in the corpus)."""
+        query = sql.SQL("SELECT sha256 FROM {}.documents WHERE symbol = %s").format(self._s)
+        row = self._connection(self.primary_dsn).execute(query, (symbol,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def unit_ids(self, symbol: str) -> range:
+        """The ids of a document's units (consecutive: an ingest gives them in one block)."""
+        query = sql.SQL("SELECT coalesce(min(id), 0), count(*) FROM {}.units WHERE document = %s").format(
+            self._s
+        )
+        row = self._connection(self.primary_dsn).execute(query, (symbol,)).fetchone()
+        first, count = (int(row[0]), int(row[1])) if row else (0, 0)
+        return range(first, first + count)
+
     def ingest(self, batch: IngestUnits) -> int:
         """Add one document in one transaction: units, vectors, postings and the BM25 statistics they
         change. Returns the id of its first unit (its units take consecutive ids)."""
@@ -417,6 +432,28 @@ def _where(filters: SearchScope | None) -> sql.Composable:
         if values
     ]
     return sql.SQL(" AND ").join(conditions)
+
+
+def attach(index: HybridIndex, settings: Settings) -> PostgresBackend:
+    """Make `index` search through the PostgreSQL of `settings` (``BUDGETQA_BACKEND=postgres``),
+    ingesting its document first where the corpus lacks it or holds another version of it.
+
+    The index's unit rows are the corpus's unit ids, so the corpus must hold this document alone."""
+    backend = PostgresBackend.from_settings(settings)
+    backend.create_schema()
+    tag = DocumentTag.of(index.document)
+    if backend.document_sha256(tag.symbol) not in (None, index.document.source_sha256):
+        backend.remove(tag.symbol)
+    if backend.document_sha256(tag.symbol) is None:
+        backend.ingest(ingest_units_of(index))
+    others = [symbol for symbol, *_ in backend.documents() if symbol != tag.symbol]
+    if others or backend.unit_ids(tag.symbol) != range(len(index.units)):
+        raise CorpusError(
+            f"the corpus at BUDGETQA_PG_DSN holds {', '.join(others) or 'other units'} beside {tag.symbol}: "
+            "searching one document needs a corpus (schema) of its own"
+        )
+    index.backend = backend
+    return backend
 
 
 def ingest_units_of(index: HybridIndex) -> IngestUnits:

@@ -19,7 +19,7 @@ from rich.markup import escape
 
 from budgetqa.atomic import recover_directory, remove_stale_temporaries, replace_directory, write_text
 from budgetqa.ingest.model import BlockKind, Document
-from budgetqa.settings import Settings
+from budgetqa.settings import BackendKind, Settings
 
 from .backend import Backend, BackendQuery, EmbeddedBackend, LexicalField, backend_rankings
 from .dense import DenseStore
@@ -201,12 +201,21 @@ class HybridIndex:
                 reason = f"its stores cannot be read ({error})"
             else:
                 index.info = BuildInfo(False, time.perf_counter() - started, {}, path)
-                return index
+                return index.with_backend(settings)
         if reason != _NO_INDEX and not rebuild:
             console.print(f"[yellow]index at {escape(str(path))}: {escape(reason)}; rebuilding[/]")
         index = cls._build(path, document, units, encoders, glossary, expected, console, started)
         index.info.reason = None if reason == _NO_INDEX else reason
-        return index
+        return index.with_backend(settings)
+
+    def with_backend(self, settings: Settings) -> HybridIndex:
+        """This index searching through the backend of ``BUDGETQA_BACKEND`` (the stores it opened
+        stay its embedded backend; ``postgres`` ingests the document there when it is missing)."""
+        if settings.backend is BackendKind.POSTGRES:
+            from .pg_backend import attach  # psycopg is an optional extra
+
+            attach(self, settings)
+        return self
 
     @classmethod
     def _load(

