@@ -18,26 +18,26 @@ from dataclasses import dataclass, replace
 from budgetqa.index.evidence import Candidate, EvidenceScorer, RankedUnit
 from budgetqa.index.glossary import Glossary, GlossaryEntry, normalize_zh
 from budgetqa.index.model import IndexUnit, SearchHit
+from budgetqa.ingest.budget import Measure as AskedMeasure
 from budgetqa.ingest.model import BlockKind, Document, TableRow, Unit
 from budgetqa.ingest.numerals import int_to_chinese
 from budgetqa.ingest.refs import format_label
 
-from .intent import Intent, QuestionKind, classify
 from .measure import (
     STATES_NONE,
     Measure,
     cell_measure,
-    counted_noun,
-    english_counted_phrase,
     funding_sources,
     mentions,
-    question_measure,
     sentence_measure,
     states_count_of,
 )
 from .model import Answer, Citation, Language
-from .question_parts import split_question
 from .table_answer import CellAnswer, answer_cell, names_row
+from .understand import ParsedQuestion
+from .understand.counting import asked_measure, counted_noun, english_counted_phrase
+from .understand.interrogatives import asks_figure
+from .understand.parts import split_question
 from .verify import stated_figures
 
 # Below this evidence score the answerer abstains (chosen on the dev set's answerable vs
@@ -133,20 +133,28 @@ class ExtractiveAnswerer:
         self._part_titles = {part.number: normalize_zh(part.title) for part in document.parts}
 
     def answer(
-        self, question: str, standalone: str, hits: list[SearchHit], language: Language, *, split: bool = True
+        self,
+        question: str,
+        standalone: str,
+        hits: list[SearchHit],
+        language: Language,
+        *,
+        split: bool = True,
+        parsed: ParsedQuestion | None = None,
     ) -> Answer:
         """Answer `question` (made standalone as `standalone`) from retrieval `hits`.
 
         A question that asks several things ("多少钱？覆盖了几个国家？") is answered part by part, from
         the units retrieved for the whole; `split=False` keeps it whole (a follow-up joined to the
-        question it follows must not be split apart again).
+        question it follows must not be split apart again).  `parsed` is the service's parse of the
+        question; the passage answerer reads the question's words itself.
         """
         parts = split_question(standalone) if split else [standalone]
         units = self._evidence_units(hits, [noun for part in parts if (noun := self._counted(part))])
         evidence: list[Evidence] = []
         for part in parts:
             found = self._evidence_for(part, units)
-            if found and not self._too_weak(part, classify(part), found[0]):
+            if found and not self._too_weak(part, found[0]):
                 evidence.extend(found if len(parts) == 1 else found[:1])
         evidence = _distinct(evidence)[:MAX_EVIDENCE]
         if not evidence:
@@ -199,7 +207,7 @@ class ExtractiveAnswerer:
         return units
 
     def _evidence_for(self, question: str, units: list[RankedUnit]) -> list[Evidence]:
-        if classify(question).kind is QuestionKind.FIGURE:
+        if asks_figure(question):
             return self._figure_evidence(question, units)
         return self._fact_evidence(question, units)
 
@@ -354,7 +362,9 @@ class ExtractiveAnswerer:
                 return chinese
         return None
 
-    def _too_weak(self, question: str, intent: Intent, best: Evidence) -> bool:
+    def _too_weak(self, question: str, best: Evidence) -> bool:
+        figure = asks_figure(question)
+        years = tuple(dict.fromkeys(_YEAR.findall(question)))
         if best.score < ABSTAIN_BELOW:
             return True
         if self._missing_rare_terms(question, best) or self._misses_asked_ordinal(question, best):
@@ -364,18 +374,18 @@ class ExtractiveAnswerer:
         counted = self._counted(question)
         if counted and not mentions(best.candidate.text, counted):
             return True  # "多少份索赔申请表" answered by evidence that never mentions them
-        if intent.kind is QuestionKind.FIGURE and best.measure is Measure.COUNT and question_measure(question) is Measure.MONEY:
+        if figure and best.measure is Measure.COUNT and question_measure(question) is Measure.MONEY:
             return True  # "how much is the budget of X" answered by a count of X's meetings
-        if intent.kind is QuestionKind.FIGURE and intent.years:
+        if figure and years:
             if best.cell is not None:
                 # A column without a year (a change column) is about the budget year itself.
                 header_years = _YEAR.findall(best.cell.column)
-                return bool(header_years) and not any(year in header_years for year in intent.years)
+                return bool(header_years) and not any(year in header_years for year in years)
             unit = best.candidate.unit
             context = " ".join(unit.section)
             if unit.note is not None:  # a table note speaks of the table's figures, of its columns' years
                 context += " " + " ".join(self._tables[unit.ref].columns)
-            return not any(_figure_for_year(best.candidate.text, year, context) for year in intent.years)
+            return not any(_figure_for_year(best.candidate.text, year, context) for year in years)
         return False
 
     def _missing_rare_terms(self, question: str, best: Evidence) -> list[str]:
@@ -514,6 +524,13 @@ class ExtractiveAnswerer:
             evidence=[unit.id],
             mode="lookup",
         )
+
+
+def question_measure(question: str) -> Measure:
+    """The kind of figure `question` asks for (:func:`~budgetqa.qa.understand.counting.asked_measure`),
+    in the evidence's terms."""
+    asked = asked_measure(question)
+    return Measure.PERCENT if asked is AskedMeasure.PERCENTAGE else Measure(asked.value)
 
 
 def _subprogramme(section: tuple[str, ...] | list[str]) -> tuple[str, ...] | None:

@@ -9,9 +9,9 @@ import pytest
 from budgetqa.index.evidence import RankedUnit
 from budgetqa.index.glossary import load_glossary
 from budgetqa.qa.extractive import split_question
-from budgetqa.qa.measure import counted_noun
 from budgetqa.qa.service import QAService
 from budgetqa.qa.table_answer import names_row
+from budgetqa.qa.understand.counting import counted_noun
 from budgetqa.settings import Settings
 
 
