@@ -1,6 +1,6 @@
 """Follow-up questions without an LLM: a conversation remembers what the earlier turns were about.
 
-"那 2020 年呢？" after "损失登记册办公室 2022 年的遵守率是多少？" means the earlier question with its year
+"那 2021 年的呢？" after "反恐办 2022 年的差旅遵守率是多少？" means the earlier question with its year
 replaced; "And the extrabudgetary resources?" after a regular-budget question means the same question
 about the other fund source.  A follow-up is rewritten into a standalone question by replacing the
 slots it names (years, fund sources) in the previous question, or, when it names none, by appending it
@@ -71,7 +71,7 @@ class Conversation:
 def is_follow_up(question: str) -> bool:
     """Short or anaphoric questions that only make sense after an earlier one.
 
-    >>> is_follow_up("那2020年呢？"), is_follow_up("And for 2023?"), is_follow_up("联非办 2024 年有多少员额？")
+    >>> is_follow_up("那2021年的呢？"), is_follow_up("And for 2023?"), is_follow_up("联非办 2024 年有多少员额？")
     (True, True, False)
     """
     text = question.strip()
@@ -85,8 +85,8 @@ def is_follow_up(question: str) -> bool:
 def rewrite(previous: str, follow_up: str) -> str:
     """The previous question with the slots the follow-up names replaced, else both joined.
 
-    >>> rewrite("损失登记册办公室2022年的遵守率是多少？", "那2020年呢？")
-    '损失登记册办公室2020年的遵守率是多少？'
+    >>> rewrite("反恐办2022年的差旅遵守率是多少？", "那2021年的呢？")
+    '反恐办2021年的差旅遵守率是多少？'
     """
     result = previous
     replaced = False

@@ -35,6 +35,7 @@ from budgetqa.eval.bench_load import (
     unit_call,
 )
 from budgetqa.eval.gold import default_gold_path, load_gold
+from budgetqa.eval.runner import session_roots
 from budgetqa.qa.model import Answer, Language
 from tests.qa.conftest import FakeAnswerService
 
@@ -42,7 +43,7 @@ runner = CliRunner()
 
 POSTS_ZH = "政治建和部 2024 年的员额资源是多少？"
 MISSIONS_EN = "How much is proposed for special political missions in 2024?"
-UNANSWERABLE_ZH = "建设和平基金2019年的投资总额是多少？"
+UNANSWERABLE_ZH = "建设和平基金 2018 年收到的捐款总额是多少？"
 
 
 def fake_mix() -> list[Script]:
@@ -88,12 +89,11 @@ def test_the_mix_of_the_dev_set_asks_every_question_and_calls_every_endpoint() -
     assert any(not by_text[text].answerable for text in asked if text in by_text)
     assert any(by_text[text].type == "lookup" for text in asked if text in by_text)
     # A follow-up is the second turn of the conversation its first question starts.
-    follow_up = next(q for q in gold if q.id == "P3-024")
+    roots = session_roots(gold)
+    follow_up = next(q for q in gold if q.follow_up_of is not None)
     conversation = next(s for s in mix if follow_up.question in [c.label for c in s.calls])
-    assert [c.label for c in conversation.calls] == [
-        "损失登记册办公室2022年提前至少两星期购买机票的遵守率是多少？",
-        "那2020年呢？",
-    ]
+    turns = [q.question for q in gold if roots[q.id] == roots[follow_up.id]]
+    assert len(turns) >= 2 and [c.label for c in conversation.calls] == turns
     assert conversation.conversation and all(c.endpoint == "POST /chat" for c in conversation.calls)
     assert Counter(c.endpoint for c in calls)["POST /search"] == 4
     assert Counter(c.endpoint for c in calls)["GET /units"] == 4

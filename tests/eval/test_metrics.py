@@ -132,7 +132,7 @@ def _question(**overrides: object) -> GoldQuestion:
         "id": "Q",
         "lang": "zh",
         "type": "numeric",
-        "question": "建设和平基金2022年一共投了多少钱？覆盖了几个国家？",
+        "question": "建设和平基金 2022 年的投资总额是多少？投向了多少个国家？",
         "gold_paragraphs": ("3.87",),
         "gold_tables": (),
         "gold_figures": ("3.十一",),
