@@ -17,7 +17,6 @@ def register(app: typer.Typer) -> None:
     eval_app = typer.Typer(help="Score retrieval and answers on gold and generated questions.")
     eval_app.callback(invoke_without_command=True)(eval_command)
     eval_app.command("generate")(generate_command)
-    eval_app.command("fit-weights")(fit_weights_command)
     app.add_typer(eval_app, name="eval")
     app.command("bench")(bench_command)
 
@@ -40,46 +39,6 @@ def generate_command(
         raise typer.Exit(code=2)
     count = write_questions(generated_questions_for(split), out)
     console.print(f"{count} generated questions written to {out}")
-
-
-def fit_weights_command(
-    out: Annotated[
-        Path | None,
-        typer.Option("--out", help="Weights file to write (default: the one budgetqa ships, qa/resources/evidence_weights.json)."),
-    ] = None,
-    folds: Annotated[int, typer.Option("--folds", help="Cross-validation folds (grouped by conversation).", min=2)] = 5,
-    check: Annotated[
-        bool, typer.Option("--check/--no-check", help="Then ask the CHECK halves with the fitted weights and report them.")
-    ] = True,
-) -> None:
-    """Fit the passage answerer's evidence weights on the FIT halves (development set and generated questions),
-    report cross-validation, write the weights, then report the CHECK halves' answer metrics."""
-    from budgetqa.qa.commands import open_service
-    from budgetqa.qa.weights import default_weights_path
-
-    from .fit_labels import collect, fitting_items
-    from .fit_model import fit
-    from .fit_weights import check as check_halves
-    from .fit_weights import render_check, render_fit
-
-    target = out or default_weights_path()
-    if target.is_dir():
-        err.print(f"[red]error:[/] --out {target} is a folder; give a file name such as evidence_weights.json")
-        raise typer.Exit(code=2)
-    service = open_service()
-    items = fitting_items(service)
-    err.print(f"fitting on {len(items)} questions of the FIT halves …")
-    try:
-        weights, report = fit(collect(service, items, err), folds=folds)
-    except ValueError as error:
-        err.print(f"[red]error:[/] {error}")
-        raise typer.Exit(code=1) from None
-    console.print(render_fit(weights, report))
-    weights.save(target)
-    console.print(f"weights written to {target}")
-    if check:
-        err.print("asking the CHECK halves with the fitted weights …")
-        console.print(render_check(check_halves(service, weights)))
 
 
 def eval_command(

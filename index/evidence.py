@@ -6,9 +6,7 @@ paragraph, or one row of a table.  Each candidate gets
   expanded into Chinese through the glossary first), and
 - semantic similarity: cosine between question and candidate under the multilingual encoder used for
   retrieval (cross-lingual, so an English question can meet a Chinese sentence),
-and keeps the rank of its unit in the fused retrieval.  How these combine into the choice of an
-answer's evidence is fitted, with the answerer's other features, in ``budgetqa.qa.features`` and
-``budgetqa.qa.weights``; here they only reorder retrieved units (:class:`Reranker`).
+blended with a prior from the unit's rank in the fused retrieval.
 """
 
 from __future__ import annotations
@@ -34,9 +32,9 @@ from .tokenize import tokenize, tokenize_query
 _SENTENCE_END = re.compile(r"(?<=[。；！？!?])")
 MIN_SENTENCE_CHARS = 6
 
-# The reranker's blend of a unit's best sentence (lexical and semantic) with its fused retrieval score.
-RERANK_LEXICAL_WEIGHT = 0.55
-RERANK_SEMANTIC_WEIGHT = 0.45
+LEXICAL_WEIGHT = 0.55
+SEMANTIC_WEIGHT = 0.45
+RANK_PRIOR_WEIGHT = 0.15
 RERANK_PRIOR_WEIGHT = 0.5
 
 
@@ -57,6 +55,11 @@ class Candidate:
     rank: int  # rank of the unit in retrieval
     lexical: float
     semantic: float
+
+    @property
+    def score(self) -> float:
+        prior = 1.0 / (1.0 + self.rank)
+        return LEXICAL_WEIGHT * self.lexical + SEMANTIC_WEIGHT * self.semantic + RANK_PRIOR_WEIGHT * prior
 
 
 def split_sentences(text: str) -> list[str]:
@@ -206,7 +209,7 @@ class Reranker:
         best = [0.0] * len(groups)
         for candidate in self.scorer.candidates(question, pieces):
             position = owner[candidate.rank]
-            score = candidate.lexical * RERANK_LEXICAL_WEIGHT + candidate.semantic * RERANK_SEMANTIC_WEIGHT
+            score = candidate.lexical * LEXICAL_WEIGHT + candidate.semantic * SEMANTIC_WEIGHT
             best[position] = max(best[position], score)
         scored = [
             (best[position] + self.prior_weight * group[0].score / top, -position, group)

@@ -1,138 +1,136 @@
-"""The passage answerer: quotes the sentence or table cell that answers, or declines with a reason.
+"""The offline answerer: quotes the sentence or table cell that answers, or abstains.
 
 - A figure question gets the figure with its unit and labels, from the best table cell or the best
   sentence that holds a number.
 - A fact question gets the sentence or two that answer it, with the paragraph id.
 - A lookup shows the unit.
-
-Evidence is chosen by fitted score: each candidate sentence, row or cell gets the probability that it
-answers, from named features (:mod:`.features`) and the weights fitted on the gold sets' fitting halves
-(:mod:`.weights`, written by ``budgetqa eval fit-weights``).  Vetoes (:mod:`.vetoes`) drop evidence that
-cannot answer whatever its score.  When no evidence is left, or the best is below the fitted threshold,
-the answerer declines, says why, and names the nearest passages.  English questions get English framing
-and labels from the glossary; quotes stay Chinese, with their key terms glossed.
+- Weak evidence (little of the question found, or a year the evidence does not mention) abstains,
+  naming the nearest passages found.
+English questions get English framing and labels from the glossary; quotes stay Chinese, with their
+key terms glossed.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 
 from budgetqa.index.evidence import Candidate, EvidenceScorer, RankedUnit
-from budgetqa.index.glossary import Glossary
-from budgetqa.index.model import SearchHit
-from budgetqa.ingest.budget import Measure
+from budgetqa.index.glossary import Glossary, GlossaryEntry, normalize_zh
+from budgetqa.index.model import IndexUnit, SearchHit
+from budgetqa.ingest.budget import Measure as AskedMeasure
 from budgetqa.ingest.model import BlockKind, Document, TableRow, Unit
+from budgetqa.ingest.numerals import int_to_chinese
 from budgetqa.ingest.refs import format_label
 
-from .asked import AskedQuestion, QuestionReader
-from .features import Evidence, cell_figure, cell_year, feature_values, sentence_figure
-from .measure import STATES_NONE, states_count_of
-from .model import Answer, Citation, Language, unique_citations
-from .table_answer import CellAnswer, answer_cell
-from .understand import ParsedQuestion, Understanding
+from .measure import (
+    STATES_NONE,
+    Measure,
+    cell_measure,
+    funding_sources,
+    mentions,
+    sentence_measure,
+    states_count_of,
+)
+from .model import Answer, Citation, Language
+from .table_answer import CellAnswer, answer_cell, names_row
+from .understand import ParsedQuestion
+from .understand.counting import asked_measure, counted_noun, english_counted_phrase
+from .understand.interrogatives import asks_figure
+from .understand.parts import split_question
 from .verify import stated_figures
-from .vetoes import DocumentTexts, Reason, veto
-from .weights import Weights
 
-MAX_EVIDENCE = 3  # pieces of evidence quoted in one answer
-# Which retrieved units offer evidence: the top units, every row of the top tables (any row may hold
-# the asked cell), and a few units ranked below them that hold a figure the question asks for.
+# Below this evidence score the answerer abstains (chosen on the dev set's answerable vs
+# unanswerable questions; see eval/ for the measurement).
+ABSTAIN_BELOW = 0.38
+# A body, office or place the document names in at most this many blocks is specific enough that
+# evidence not mentioning it answers about something else.
+RARE_ENTITY_BLOCKS = 10
+ENTITY_CATEGORIES = frozenset({"org", "geo"})
+# A second piece of evidence is added when it scores at least this share of the best one.
+SECOND_EVIDENCE_RATIO = 0.85
 EVIDENCE_UNITS = 8
+MAX_EVIDENCE = 3  # pieces of evidence quoted in one answer
+# Tables among the top evidence units whose rows are all candidates (other tables offer only the
+# rows retrieval found).
 ROW_TABLES = 3
 ROW_TABLE_POSITIONS = 4
 SMALL_TABLE_ROWS = 12  # a table this small offers all its rows wherever it ranks
 DEEPER_ROWS = 6  # table rows taken from below the top evidence units
 DEEPER_COUNTS = 3  # units from below the top that count what a count question counts
+# Score adjustments for a figure of the kind asked (money, posts, percentage, count) or not, and for
+# a table row whose label the question names.
+MEASURE_MATCH = 0.12
+MEASURE_MISMATCH = -0.15
+ROW_LABEL_NAMED = 0.15
+MEASURE_UNSPECIFIC = -0.12  # a bare count where money, posts or a percentage was asked
+COUNTED_NOUN = 0.12  # "几个代表团": evidence that counts 代表团 gains, evidence that never names it loses
 SHORT_TEXT_CELL = 12  # a text cell this short ("不适用 a") can answer as a cell
+NIL_CELL = -0.1  # "—" answers a figure question only when nothing better is there
+ROW_YEAR = 0.15  # a row labelled with a year ("2024 年拟议") answers for that year only
+SOURCE_NAMED = 0.12  # a figure of the funding source asked (regular budget, extrabudgetary …) or of another
+OTHER_PART = 0.2  # evidence from another body's part, for a question about a body with a part of its own
+TOTAL_ROW_ASKED = 0.1  # "一共/in total" asks for a 共计 row (more so for a table's grand total)
 # Rows of tables with at most this many columns are quoted whole (plan and actual, every year).
 WHOLE_ROW_COLUMNS = 6
 
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_TOTAL = re.compile(r"一共|总共|共计|合计|总额|加在一起|合起来|\bin total\b|\baltogether\b|\bcombined\b|\btotal\b", re.IGNORECASE)
+_ORDINAL_EN = {
+    word: int_to_chinese(number)
+    for number, word in enumerate(
+        ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"), start=1
+    )
+}
+_ORDINAL_ZH = re.compile(r"第([一二三四五六七八九十]+)(?:次|届|轮)")
+_ASKS_WHO = re.compile(
+    r"\bwho(?:m|se)?\b|\bsign(?:s|ed|ature)?\b|\bheads?\b|\bheaded\b|under-secretary|谁|哪位|签署|署名|负责人|主管|副秘书长",
+    re.IGNORECASE,
+)
+_ASKS_COUNTRY = re.compile(r"哪个国家|哪国|which (country|member state)", re.IGNORECASE)
+
 
 @dataclass(frozen=True)
-class Scored:
-    """A piece of evidence with the probability that it answers."""
+class Evidence:
+    """The chosen support of an answer: a sentence/unit candidate, or a table cell."""
 
-    evidence: Evidence
-    probability: float
+    candidate: Candidate
+    cell: CellAnswer | None = None
 
+    adjustment: float = 0.0
+    measure: Measure | None = None  # what kind of figure it states (figure evidence only)
 
-@dataclass
-class Ranking:
-    """The evidence of one question ranked by probability, and the evidence vetoes dropped."""
-
-    scored: list[Scored] = field(default_factory=list)  # best first
-    vetoed: list[tuple[Scored, Reason]] = field(default_factory=list)  # best first
-
-    def chosen(self, threshold: float) -> list[Scored]:
-        """The best evidence, and the next piece when it too reaches `threshold` and is about the same
-        part of the budget (the same table row of another office answers a different question);
-        nothing below `threshold`."""
-        if not self.scored or self.scored[0].probability < threshold:
-            return []
-        best = self.scored[0]
-        unit = best.evidence.candidate.unit
-        for other in self.scored[1:]:
-            same_unit = other.evidence.candidate.unit.uid == unit.uid
-            if same_unit and other.evidence.cell is None and best.evidence.cell is None:
-                continue
-            if other.evidence.candidate.unit.part != unit.part:
-                continue
-            if other.probability >= threshold:
-                return [best, other]
-            break
-        return [best]
-
-    def reason(self, threshold: float) -> Reason:
-        """Why nothing answers: the veto of the best vetoed evidence (when it beat every other), or a
-        best score below the threshold."""
-        best = self.scored[0].probability if self.scored else 0.0
-        if self.vetoed and self.vetoed[0][0].probability >= best:
-            return self.vetoed[0][1]
-        return Reason(
-            "weak_evidence",
-            f"没有足够相符的证据（最佳得分 {best:.2f}，低于 {threshold:.2f}）",
-            f"no passage supports an answer well enough (best score {best:.2f}, below {threshold:.2f})",
-        )
+    @property
+    def score(self) -> float:
+        bonus = 0.1 * self.cell.column_score if self.cell is not None else 0.0
+        return self.candidate.score + bonus + self.adjustment
 
 
 class ExtractiveAnswerer:
     """Answers from the evidence of one index, without a language model."""
 
-    def __init__(
-        self,
-        document: Document,
-        scorer: EvidenceScorer,
-        glossary: Glossary,
-        *,
-        understanding: Understanding | None = None,
-        weights: Weights | None = None,
-    ) -> None:
+    def __init__(self, document: Document, scorer: EvidenceScorer, glossary: Glossary) -> None:
         self.document = document
         self.scorer = scorer
         self.glossary = glossary
         self.rows_of = scorer.index.rows_of
-        self.understanding = understanding or Understanding.of(document, glossary=glossary)
-        self.reader = QuestionReader(glossary)
-        self.texts = DocumentTexts.of(document)
-        self._weights = weights
+        self._block_texts = [normalize_zh(unit.text) for unit in document.units()]
         self._signatures = [
             ("".join(f.signatory.split()), "".join(f"{f.signatory_title}{f.signatory}".split()))
             for f in document.forewords
             if f.signatory
         ]
+        self._frequency: dict[str, int] = {}
+        texts: dict[tuple[str, ...], list[str]] = {}
+        for unit, normalized in zip(document.units(), self._block_texts, strict=True):
+            key = _subprogramme(unit.section)
+            if key is not None:
+                texts.setdefault(key, []).append(normalized)
+        self._subprogramme_texts = {key: " ".join(parts) for key, parts in texts.items()}
+        self._normalized: dict[str, str] = {}  # evidence unit id → its text, normalised (filled as met)
         self._tables = {table.ref: table for table in document.tables}
-
-    @property
-    def weights(self) -> Weights:
-        """The fitted weights (the file shipped with budgetqa unless others were given)."""
-        if self._weights is None:
-            self._weights = Weights.load()
-        return self._weights
-
-    @weights.setter
-    def weights(self, weights: Weights) -> None:
-        self._weights = weights
+        self._part_titles = {part.number: normalize_zh(part.title) for part in document.parts}
 
     def answer(
         self,
@@ -144,48 +142,38 @@ class ExtractiveAnswerer:
         split: bool = True,
         parsed: ParsedQuestion | None = None,
     ) -> Answer:
-        """Answer `question` (made standalone as `standalone`, parsed as `parsed`) from retrieval `hits`.
+        """Answer `question` (made standalone as `standalone`) from retrieval `hits`.
 
         A question that asks several things ("多少钱？覆盖了几个国家？") is answered part by part, from
         the units retrieved for the whole; `split=False` keeps it whole (a follow-up joined to the
-        question it follows must not be split apart again).  Without `parsed`, `standalone` is parsed.
+        question it follows must not be split apart again).  `parsed` is the service's parse of the
+        question; the passage answerer reads the question's words itself.
         """
-        parts = self.read(standalone, parsed, split=split)
-        units = self.evidence_units(hits, [part.counted for part in parts if part.counted])
-        evidence: list[Scored] = []
-        reasons: list[Reason] = []
+        parts = split_question(standalone) if split else [standalone]
+        units = self._evidence_units(hits, [noun for part in parts if (noun := self._counted(part))])
+        evidence: list[Evidence] = []
         for part in parts:
-            ranking = self.rank(part, units)
-            threshold = self.weights.threshold(figure=part.figure)
-            chosen = ranking.chosen(threshold)
-            evidence.extend(chosen if len(parts) == 1 else chosen[:1])
-            if not chosen:
-                reasons.append(ranking.reason(threshold))
+            found = self._evidence_for(part, units)
+            if found and not self._too_weak(part, found[0]):
+                evidence.extend(found if len(parts) == 1 else found[:1])
         evidence = _distinct(evidence)[:MAX_EVIDENCE]
         if not evidence:
-            return self.abstain(question, language, hits, reasons[0] if reasons else None)
+            return self.abstain(question, language, hits)
+        text = "\n".join(self._render(item, language) for item in evidence)
+        citations = [self._citation(item) for item in evidence]
         return Answer(
             question=question,
             language=language,
-            text="\n".join(self._render(item.evidence, language) for item in evidence),
-            citations=unique_citations([self._citation(item.evidence) for item in evidence]),
-            confidence=round(evidence[0].probability, 4),
+            text=text,
+            citations=_unique(citations),
+            confidence=round(min(1.0, evidence[0].score), 4),
             abstained=False,
-            evidence=[item.evidence.candidate.unit.uid for item in evidence],
+            evidence=[item.candidate.unit.uid for item in evidence],
         )
 
     # ------------------------------------------------------------------ evidence
 
-    def read(self, standalone: str, parsed: ParsedQuestion | None = None, *, split: bool = True) -> list[AskedQuestion]:
-        """The question (or each part of a question that asks several things) as evidence selection
-        reads it; a whole question is matched against its standalone text."""
-        parsed = parsed or self.understanding.parse(standalone)
-        parts = self.understanding.split(parsed) if split else [parsed]
-        if len(parts) == 1:
-            return [self.reader.read(parts[0], standalone)]
-        return [self.reader.read(part) for part in parts]
-
-    def evidence_units(self, hits: list[SearchHit], counted: list[str]) -> list[RankedUnit]:
+    def _evidence_units(self, hits: list[SearchHit], counted: list[str]) -> list[RankedUnit]:
         """The top units, with every row of the top tables (any row may hold the asked cell), and
         the units ranked below them that hold a figure the question asks for: table rows, and
         sentences that count what it counts ("派出 7 个代表团" for "派了几个代表团").  Each unit
@@ -218,67 +206,231 @@ class ExtractiveAnswerer:
         units.extend(counting[:DEEPER_COUNTS])
         return units
 
-    def pool(self, question: AskedQuestion, units: list[RankedUnit]) -> list[Evidence]:
-        """Every piece of evidence the units offer: for a figure question the cells and sentences that
-        state a figure (all of them when none does), otherwise every sentence and row."""
-        candidates = self.scorer.candidates(question.text, [item.unit for item in units], ranks=[item.rank for item in units])
-        if question.figure:
-            figures = [item for candidate in candidates for item in self._figure_items(question, candidate)]
-            if figures:
-                return figures
-        return [self._fact_item(question, candidate) for candidate in candidates]
+    def _evidence_for(self, question: str, units: list[RankedUnit]) -> list[Evidence]:
+        if asks_figure(question):
+            return self._figure_evidence(question, units)
+        return self._fact_evidence(question, units)
 
-    def rank(self, question: AskedQuestion, units: list[RankedUnit]) -> Ranking:
-        """The evidence of `units` scored with the fitted weights, vetoed evidence set apart."""
-        ranking = Ranking()
-        for item in self.pool(question, units):
-            scored = Scored(item, self.weights.probability(feature_values(question, item)))
-            reason = veto(self.texts, question, item)
-            if reason is None:
-                ranking.scored.append(scored)
+    def _fact_evidence(self, question: str, units: list[RankedUnit]) -> list[Evidence]:
+        candidates = self.scorer.candidates(question, [item.unit for item in units], ranks=[item.rank for item in units])
+        if not _ASKS_WHO.search(question):
+            # A foreword's signature names its office as no sentence does, and answers nothing but "who".
+            candidates = [c for c in candidates if not self._is_signature(c)]
+        evidence = self._in_asked_part(question, [self._fact_item(question, candidate) for candidate in candidates])
+        return _top_two(sorted(evidence, key=lambda item: -item.score))
+
+    def _of_asked_source(self, expanded_question: str, evidence: list[Evidence]) -> list[Evidence]:
+        """"预算外资源是多少": a figure of the funding source asked (regular budget, other assessed,
+        extrabudgetary) gains, a figure said of another source loses.  `expanded_question` is the
+        question with the glossary's Chinese for its English phrases."""
+        asked = funding_sources(expanded_question)
+        if not asked:
+            return evidence
+        out = []
+        for item in evidence:
+            stated = funding_sources(item.candidate.text)
+            if stated:
+                item = replace(item, adjustment=item.adjustment + (SOURCE_NAMED if asked & stated else -SOURCE_NAMED))
+            out.append(item)
+        return out
+
+    def _in_asked_part(self, question: str, evidence: list[Evidence]) -> list[Evidence]:
+        """A question about a body that has a part of its own (the Register of Damage, UNOAU, UNOCT …)
+        is answered from that part wherever it has evidence; evidence from another part that never
+        names the body otherwise loses ("2024 年，预算外资源估计为 …" is said of every office)."""
+        forms = [normalize_zh(form) for entry in self._named_entities(question) for form in entry.zh_forms]
+        home = {
+            number
+            for number, title in self._part_titles.items()
+            if any(len(form) >= 2 and (form in title or title in form) for form in forms)
+        }
+        if not home:
+            return evidence
+        inside, outside = [], []
+        for item in evidence:
+            unit = item.candidate.unit
+            if unit.part in home or any(form in self._normalized_text(unit) for form in forms):
+                inside.append(item)
             else:
-                ranking.vetoed.append((scored, reason))
-        ranking.scored.sort(key=lambda item: -item.probability)
-        ranking.vetoed.sort(key=lambda pair: -pair[0].probability)
-        return ranking
+                outside.append(replace(item, adjustment=item.adjustment - OTHER_PART))
+        if any(item.score >= ABSTAIN_BELOW for item in inside):
+            return inside  # the body's own part answers, wherever it has evidence
+        return inside + outside
 
-    def _figure_items(self, question: AskedQuestion, candidate: Candidate) -> list[Evidence]:
-        """The figure evidence of one candidate: a row's asked cell (and the row itself when a text
-        cell holds a figure, "成员：31 个会员国"), or a sentence that states a figure or gives none."""
+    def _normalized_text(self, unit: IndexUnit) -> str:
+        text = self._normalized.get(unit.uid)
+        if text is None:
+            text = self._normalized[unit.uid] = normalize_zh(unit.text)
+        return text
+
+    def _fact_item(self, question: str, candidate: Candidate) -> Evidence:
+        """"What is the 2024 target for …": a table row whose cell for that year states it in words (a
+        performance measure's "2024(计划)") answers with that cell first, and counts for more than
+        prose about other years."""
         unit = candidate.unit
-        if unit.row is None:
-            if stated_figures(candidate.text):
-                return [Evidence(candidate, measure=sentence_figure(candidate.text))]
-            if STATES_NONE.search(candidate.text):  # "预计 2024 年没有预算外资源": the answer is none
-                return [Evidence(candidate, measure=question.measure, nil=True)]
-            return []
+        years = set(_YEAR.findall(question))
+        if unit.row is None or not years:
+            return Evidence(candidate)
         table = self._tables[unit.ref]
-        items = []
-        if _states_figures_in_text_cells(table.rows[unit.row]):
-            items.append(Evidence(candidate, measure=sentence_figure(candidate.text), table=table))
-        cell = answer_cell(table, unit.row, question.text)
-        if cell is not None and (cell.cell.is_numeric or len(cell.cell.text) <= SHORT_TEXT_CELL):
-            items.append(Evidence(candidate, cell, cell_figure(cell), nil=cell.cell.is_nil, table=table))
-        return items
-
-    def _fact_item(self, question: AskedQuestion, candidate: Candidate) -> Evidence:
-        """A sentence or row; for a question naming a year, a row whose cell for that year states it in
-        words (a performance measure's "2024(计划)") answers with that cell."""
-        unit = candidate.unit
-        if unit.row is None:
-            return Evidence(candidate, signature=self._is_signature(candidate))
-        table = self._tables.get(unit.ref)
-        cell = answer_cell(table, unit.row, question.text) if table is not None and question.years else None
-        if cell is None or cell.cell.is_numeric or cell_year(cell) not in question.years:
-            return Evidence(candidate, table=table)
-        return Evidence(candidate, cell, table=table)
+        table_years = {year for column in table.columns for year in _YEAR.findall(column)}
+        if not table_years:
+            return Evidence(candidate)
+        if not years & table_years:
+            return Evidence(candidate, None, -ROW_YEAR)  # the table's years are others
+        cell = answer_cell(table, unit.row, question)
+        if cell is None or cell.cell.is_nil or not years & set(_YEAR.findall(cell.column)):
+            return Evidence(candidate)
+        if cell.cell.is_numeric:
+            # that year's cell is a figure (an estimate, a count): the row answers "how much", not "what"
+            return Evidence(candidate, None, -ROW_YEAR)
+        return Evidence(candidate, cell, ROW_YEAR)
 
     def _is_signature(self, candidate: Candidate) -> bool:
-        """The candidate is the signature line of a foreword (the head's title and name)."""
+        """The candidate is the signature line of a foreword ("主管反恐怖主义办公室副秘书长 弗拉基米尔·沃龙科夫")."""
         if candidate.unit.kind is not BlockKind.FOREWORD:
             return False
         compact = "".join(candidate.text.split())
         return any(name in compact and len(compact) <= len(signature) + 4 for name, signature in self._signatures)
+
+    def _figure_evidence(self, question: str, units: list[RankedUnit]) -> list[Evidence]:
+        candidates = self.scorer.candidates(question, [item.unit for item in units], ranks=[item.rank for item in units])
+        asked = question_measure(question)
+        # An English question names rows through the glossary's Chinese for its phrases.
+        expanded_question = f"{question} {' '.join(self.glossary.expand_english(question))}"
+        compact_question = "".join(expanded_question.split())
+        question_terms = [form for form, _ in self.glossary.find_terms(expanded_question)]
+        counted = self._counted(question)
+        intent_years = set(_YEAR.findall(question))
+        pool: list[Evidence] = []
+        for candidate in candidates:
+            unit = candidate.unit
+            if unit.row is not None:
+                cell = answer_cell(self._tables[unit.ref], unit.row, question)
+                if _states_figures_in_text_cells(self._tables[unit.ref].rows[unit.row]):
+                    # "成员：31 个会员国": a figure inside a text cell answers as a quote of the row
+                    stated = sentence_measure(candidate.text)
+                    pool.append(Evidence(candidate, None, _measure_adjustment(asked, stated), stated))
+                if cell is None or not (cell.cell.is_numeric or len(cell.cell.text) <= SHORT_TEXT_CELL):
+                    continue  # a long text cell is quoted through the row, above
+                stated = cell_measure(cell.table, cell.row, cell.cell.text)
+                adjustment = _measure_adjustment(asked, stated)
+                if cell.cell.is_nil:
+                    adjustment += NIL_CELL
+                if names_row(compact_question, question_terms, cell.row, cell.table):
+                    adjustment += ROW_LABEL_NAMED
+                row_years = set(_YEAR.findall(cell.row.label))
+                if row_years and intent_years:
+                    adjustment += ROW_YEAR if row_years & intent_years else -ROW_YEAR
+                if cell.row.is_total and _TOTAL.search(question):
+                    adjustment += TOTAL_ROW_ASKED + (TOTAL_ROW_ASKED if cell.row.part is None else 0.0)
+                pool.append(Evidence(candidate, cell, adjustment, stated))
+            elif _has_figure(candidate.text):
+                stated = sentence_measure(candidate.text)
+                pool.append(Evidence(candidate, None, _measure_adjustment(asked, stated), stated))
+            elif STATES_NONE.search(candidate.text):
+                # "预计 2024 年没有预算外资源": the answer is none, as a nil cell ("—") says it
+                pool.append(Evidence(candidate, None, NIL_CELL, asked))
+        if counted:
+            # "几个代表团": evidence that counts 代表团 answers, wherever the evidence has some.
+            pool = [replace(item, adjustment=item.adjustment + _counting_adjustment(item, counted)) for item in pool]
+            counting = [item for item in pool if _counts(item, counted) and item.score >= ABSTAIN_BELOW]
+            pool = counting or pool
+        pool = self._of_asked_source(expanded_question, pool)
+        pool = self._in_asked_part(question, pool)
+        if not pool:
+            return self._fact_evidence(question, units)
+        if asked is Measure.PERCENT:
+            # "What share / proportion / 比例": only a percentage answers it, where one is in the evidence.
+            percentages = [item for item in pool if item.measure is Measure.PERCENT and item.score >= ABSTAIN_BELOW]
+            pool = percentages or pool
+        pool.sort(key=lambda item: -item.score)
+        return _top_two(_stated_before_nil(pool))
+
+    def _counted(self, question: str) -> str | None:
+        """What a count question counts, in the document's Chinese: "几个代表团" → 代表团, "how many
+        civil society speakers" → 发言者 (the longest tail of the phrase the glossary knows).  Not
+        posts: staffing tables count them under their own labels (see :mod:`.measure`)."""
+        if question_measure(question) is Measure.POSTS:
+            return None
+        if _HAN.search(question):
+            return counted_noun(question)
+        phrase = english_counted_phrase(question)
+        words = phrase.split() if phrase else []
+        for start in range(len(words)):
+            chinese = self.glossary.chinese_for(" ".join(words[start:]))
+            if chinese:
+                return chinese
+        return None
+
+    def _too_weak(self, question: str, best: Evidence) -> bool:
+        figure = asks_figure(question)
+        years = tuple(dict.fromkeys(_YEAR.findall(question)))
+        if best.score < ABSTAIN_BELOW:
+            return True
+        if self._missing_rare_terms(question, best) or self._misses_asked_ordinal(question, best):
+            return True
+        if _ASKS_COUNTRY.search(question) and not self._names_a_place(best.candidate.text):
+            return True
+        counted = self._counted(question)
+        if counted and not mentions(best.candidate.text, counted):
+            return True  # "多少份索赔申请表" answered by evidence that never mentions them
+        if figure and best.measure is Measure.COUNT and question_measure(question) is Measure.MONEY:
+            return True  # "how much is the budget of X" answered by a count of X's meetings
+        if figure and years:
+            if best.cell is not None:
+                # A column without a year (a change column) is about the budget year itself.
+                header_years = _YEAR.findall(best.cell.column)
+                return bool(header_years) and not any(year in header_years for year in years)
+            unit = best.candidate.unit
+            context = " ".join(unit.section)
+            if unit.note is not None:  # a table note speaks of the table's figures, of its columns' years
+                context += " " + " ".join(self._tables[unit.ref].columns)
+            return not any(_figure_for_year(best.candidate.text, year, context) for year in years)
+        return False
+
+    def _missing_rare_terms(self, question: str, best: Evidence) -> list[str]:
+        """Bodies, offices and places the question names (glossary entities the document mentions
+        only in a few blocks) that the evidence's unit never mentions: the evidence is about
+        something else ("联合国阿富汗援助团" answered from a paragraph on another office)."""
+        unit = best.candidate.unit
+        seen = normalize_zh(f"{unit.text} {unit.title} {' '.join(unit.section)}")
+        subprogramme = _subprogramme(unit.section)
+        if subprogramme is not None:
+            # A subprogramme's blocks speak of its body by a short name ("特别委员会") once one of
+            # them has named it in full.
+            seen += self._subprogramme_texts.get(subprogramme, "")
+        missing = []
+        for entry in self._named_entities(question):
+            forms = [normalize_zh(form) for form in entry.zh_forms]
+            if self._block_frequency(forms) <= RARE_ENTITY_BLOCKS and not any(form in seen for form in forms):
+                missing.append(entry.zh)
+        return missing
+
+    def _misses_asked_ordinal(self, question: str, best: Evidence) -> bool:
+        """"第八次审查" / "the eighth review": evidence must speak of that occurrence, not another."""
+        wanted = set(_ORDINAL_ZH.findall(question))
+        wanted |= {zh for word, zh in _ORDINAL_EN.items() if re.search(rf"\b{word}\b", question, re.IGNORECASE)}
+        if not wanted:
+            return False
+        text = best.candidate.text + best.candidate.unit.text
+        return not any(f"第{numeral}" in text for numeral in wanted)
+
+    def _names_a_place(self, text: str) -> bool:
+        """The text names a country, territory or region (a glossary place)."""
+        return any(entry.category == "geo" for _, entry in self.glossary.find_terms(text))
+
+    def _named_entities(self, question: str) -> list[GlossaryEntry]:
+        if _HAN.search(question):
+            entries = [entry for _, entry in self.glossary.find_terms(question)]
+        else:
+            entries = self.glossary.match_english(question)
+        return [entry for entry in entries if entry.category in ENTITY_CATEGORIES]
+
+    def _block_frequency(self, forms: list[str]) -> int:
+        key = "|".join(forms)
+        if key not in self._frequency:
+            self._frequency[key] = sum(any(form in text for form in forms) for text in self._block_texts)
+        return self._frequency[key]
 
     # ------------------------------------------------------------------ rendering
 
@@ -332,24 +484,17 @@ class ExtractiveAnswerer:
             )
         return Citation(kind=unit.kind.value, ref=unit.ref, lines=unit.lines.as_list(), quote=item.candidate.text)
 
-    def render(self, item: Evidence, language: Language) -> tuple[str, Citation]:
-        """One piece of evidence as an answer would quote and cite it (the fitting script labels
-        evidence by scoring this against the gold answers)."""
-        return self._render(item, language), self._citation(item)
-
     # ------------------------------------------------------------------ abstain and lookup
 
-    def abstain(self, question: str, language: Language, hits: list[SearchHit], reason: Reason | None = None) -> Answer:
-        """"The document does not say …", why (when known), and the nearest passages it did find."""
+    def abstain(self, question: str, language: Language, hits: list[SearchHit]) -> Answer:
+        """"The document does not say …", with the nearest passages it did find."""
         nearest = [hit.unit for hit in hits[:3]]
+        labels = "、".join(format_label(u.kind, u.ref, "zh") for u in nearest)
         if language == "zh":
-            labels = "、".join(format_label(u.kind, u.ref, "zh") for u in nearest)
-            why = f"（{reason.zh}）" if reason is not None else ""
-            text = f"这份文件没有提到这一点（{question.strip()}）{why}。" + (f"最接近的段落：{labels}。" if nearest else "")
+            text = f"这份文件没有提到这一点（{question.strip()}）。" + (f"最接近的段落：{labels}。" if nearest else "")
         else:
             labels = ", ".join(format_label(u.kind, u.ref, "en") for u in nearest)
-            why = f": {reason.en}" if reason is not None else ""
-            text = f"The document does not say this ({question.strip()}){why}." + (
+            text = f"The document does not say this ({question.strip()})." + (
                 f" The nearest passages are {labels}." if nearest else ""
             )
         return Answer(
@@ -381,15 +526,110 @@ class ExtractiveAnswerer:
         )
 
 
-def _distinct(evidence: list[Scored]) -> list[Scored]:
-    out: list[Scored] = []
+def question_measure(question: str) -> Measure:
+    """The kind of figure `question` asks for (:func:`~budgetqa.qa.understand.counting.asked_measure`),
+    in the evidence's terms."""
+    asked = asked_measure(question)
+    return Measure.PERCENT if asked is AskedMeasure.PERCENTAGE else Measure(asked.value)
+
+
+def _subprogramme(section: tuple[str, ...] | list[str]) -> tuple[str, ...] | None:
+    """The heading path down to a unit's subprogramme ("次级方案 4 非殖民化"), or None outside one."""
+    for depth, heading in enumerate(section):
+        if heading.startswith("次级方案"):
+            return tuple(section[: depth + 1])
+    return None
+
+
+def _distinct(evidence: list[Evidence]) -> list[Evidence]:
+    out: list[Evidence] = []
     seen: set[tuple[str, str]] = set()
     for item in evidence:
-        key = (item.evidence.candidate.unit.uid, item.evidence.candidate.text)
+        key = (item.candidate.unit.uid, item.candidate.text)
         if key not in seen:
             seen.add(key)
             out.append(item)
     return out
+
+
+def _stated_before_nil(ranked: list[Evidence]) -> list[Evidence]:
+    """A nil cell ("—") first only when no stated figure comes close: "how many posts in 2024" is
+    answered by the row that has them, not by the extrabudgetary row that has none."""
+    if not ranked or ranked[0].cell is None or not ranked[0].cell.cell.is_nil:
+        return ranked
+    for position, item in enumerate(ranked[1:], start=1):
+        if item.score < SECOND_EVIDENCE_RATIO * ranked[0].score:
+            break
+        if item.cell is None or not item.cell.cell.is_nil:
+            return [item, *ranked[:position], *ranked[position + 1 :]]
+    return ranked
+
+
+def _top_two(ranked: list[Evidence]) -> list[Evidence]:
+    """The best evidence, and a second piece nearly as good about the same part of the budget (the
+    same table row of another office answers a different question)."""
+    if not ranked:
+        return []
+    best = ranked[0]
+    for other in ranked[1:]:
+        if other.candidate.unit.uid == best.candidate.unit.uid and other.cell is None and best.cell is None:
+            continue
+        if other.candidate.unit.part != best.candidate.unit.part:
+            continue
+        if other.score >= SECOND_EVIDENCE_RATIO * best.score:
+            return [best, other]
+        break
+    return [best]
+
+
+def _has_figure(text: str) -> bool:
+    """A sentence states a figure: a number that is not a year, a symbol or a paragraph number."""
+    return bool(stated_figures(text))
+
+
+def _figure_for_year(sentence: str, year: str, context: str = "") -> bool:
+    """The sentence states a figure for `year`: the year is followed, within its clause, by a figure,
+    or the sentence has no year but sits under a heading of that year ("2022 年方案执行情况").
+
+    >>> _figure_for_year("2022 年在 37 个国家投资 2.315 亿美元，比 2019 年减少。", "2022")
+    True
+    >>> _figure_for_year("2022 年在 37 个国家投资 2.315 亿美元，比 2019 年减少。", "2019")
+    False
+    >>> _figure_for_year("由于捐助方停止供资，预计 2024 年没有预算外资源。", "2024")
+    True
+    """
+    for match in re.finditer(rf"(?<!\d){year}(?!\d)", sentence):
+        clause = re.split(r"[。；;]", sentence[match.end() :], maxsplit=1)[0][:60]
+        if stated_figures(clause) or STATES_NONE.search(clause):
+            return True
+    if year not in sentence:
+        return year in context and bool(stated_figures(sentence) or STATES_NONE.search(sentence))
+    return False
+
+
+def _counting_adjustment(item: Evidence, noun: str) -> float:
+    """For "几个代表团": evidence that gives a number of 代表团 (a sentence "派出 7 个代表团", a cell of
+    a row about them) gains, evidence that only mentions them stays, evidence without them loses."""
+    if _counts(item, noun):
+        return COUNTED_NOUN
+    return 0.0 if mentions(item.candidate.text, noun) else -COUNTED_NOUN
+
+
+def _counts(item: Evidence, noun: str) -> bool:
+    """The evidence gives a number of `noun`: a sentence that counts it, or a cell of a row about it."""
+    if item.cell is not None:
+        return mentions(item.cell.row.label, noun) and item.measure in (Measure.COUNT, Measure.POSTS)
+    return states_count_of(item.candidate.text, noun)
+
+
+def _measure_adjustment(asked: Measure, stated: Measure) -> float:
+    if asked is stated:
+        return MEASURE_MATCH
+    if asked is Measure.COUNT:
+        return 0.0
+    if stated is Measure.COUNT:
+        return MEASURE_UNSPECIFIC
+    return MEASURE_MISMATCH
 
 
 def _states_figures_in_text_cells(row: TableRow) -> bool:
@@ -399,14 +639,14 @@ def _states_figures_in_text_cells(row: TableRow) -> bool:
 def _zh_value(cell: CellAnswer) -> str:
     """"47 270.9 千美元", "53 个员额", "89%": the value with the unit its table prints."""
     text = cell.cell.text
+    measure = cell_measure(cell.table, cell.row, text)
     if cell.cell.value is None:
         return text
-    measure = cell_figure(cell)
     if measure is Measure.MONEY:
         return f"{text} 千美元" if "千美元" in (cell.table.unit or "") else f"{text} 美元"
     if measure is Measure.POSTS:
         return f"{text} 个员额"
-    if measure is Measure.PERCENTAGE:
+    if measure is Measure.PERCENT:
         return f"{text}%"
     return text
 
@@ -417,11 +657,22 @@ def _english_value(cell: CellAnswer) -> str:
     if value is None:
         return "nil (—)" if text.strip() in ("—", "-") else text
     number = f"{value:,.1f}" if "." in text else f"{value:,.0f}"
-    measure = cell_figure(cell)
+    measure = cell_measure(cell.table, cell.row, text)
     if measure is Measure.MONEY:
         return f"USD {number} thousand" if "千美元" in (cell.table.unit or "") else f"USD {number}"
     if measure is Measure.POSTS:
         return f"{number} posts"
-    if measure is Measure.PERCENTAGE:
+    if measure is Measure.PERCENT:
         return f"{number}%"
     return number
+
+
+def _unique(citations: list[Citation]) -> list[Citation]:
+    out: list[Citation] = []
+    seen: set[tuple[str, str, str | None]] = set()
+    for citation in citations:
+        key = (citation.kind, citation.ref, citation.row)
+        if key not in seen:
+            seen.add(key)
+            out.append(citation)
+    return out
