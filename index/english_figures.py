@@ -38,15 +38,17 @@ _YEAR_MONTH = re.compile(r"(?P<y>(?:19|20)\d\d)\s*年\s*(?P<m>1[0-2]|0?[1-9])\s*
 _DAY_MONTH = re.compile(r"(?<!\d)(?P<m>1[0-2]|0?[1-9])\s*月\s*(?P<d>3[01]|[12]\d|0?[1-9])\s*日")
 _MONTH = re.compile(r"(?<![\d.])(?P<m>1[0-2]|0?[1-9])\s*月(?!份?\s*\d)")
 _CHINESE_PARAGRAPH = re.compile(r"第\s*(?P<n>[一二三四五六七八九十]+)\s*\.\s*(?P<p>\d+)\s*段")
+_CHINESE_FIGURE = re.compile(r"图\s*(?P<s>\d+)\s*\.\s*(?P<n>[一二三四五六七八九十]+)")
 _MAGNITUDES = {"亿": Decimal(10) ** 8, "万": Decimal(10) ** 4, "千": Decimal(10) ** 3}
 _MILLION = Decimal(10) ** 6
 
 # Document symbols and references whose digits are not figures: "A/77/7", "S/PRST/2021/2",
-# "72/262 C", "ES-10/17", "II.55" (a paragraph of a report), "(Sect. 3)".
+# "72/262 C", "ES-10/17", "II.55" (a paragraph of a report), "3.XIV" (a figure of the section).
 _SYMBOL = re.compile(
     r"(?<![A-Za-z0-9])(?:[A-Z]{1,5}(?:-\d+)?/[A-Za-z0-9.\-]+(?:/[A-Za-z0-9.\-]+)*"
     r"|\d{1,3}/\d{1,4}(?:\s?[A-F](?![A-Za-z]))?"
-    r"|[IVX]{1,5}\.\d+)"
+    r"|[IVX]{1,5}\.\d+"
+    r"|\d{1,2}\.[IVXL]{1,6}(?![A-Za-z]))"
 )
 # Small figures an English text may write in words ("two P-3 posts", "the third report").
 _NUMBER_WORDS = {
@@ -71,6 +73,8 @@ _NUMBER_WORDS = {
     for word in words
 }
 _WORD = re.compile(r"[a-z]+")
+# Small numbers a Chinese text writes in characters ("第一阶段", "两次"), which English writes in digits.
+_CHINESE_DIGITS = dict(zip("一二两三四五六七八九十", (1, 2, 2, 3, 4, 5, 6, 7, 8, 9, 10), strict=True))
 
 
 def _decimal(number: str) -> Decimal:
@@ -110,6 +114,7 @@ def to_english_notation(text: str) -> str:
     text = _DAY_MONTH.sub(lambda m: f"{int(m['d'])} {_MONTHS[int(m['m']) - 1]}", text)
     text = _MONTH.sub(lambda m: _MONTHS[int(m["m"]) - 1], text)
     text = _CHINESE_PARAGRAPH.sub(lambda m: f"paragraph {int_to_roman(chinese_to_int(m['n']))}.{m['p']}", text)
+    text = _CHINESE_FIGURE.sub(lambda m: f"figure {m['s']}.{int_to_roman(chinese_to_int(m['n']))}", text)
     text = _MONEY.sub(_money, text)
     text = _MAGNITUDE.sub(lambda m: _amount(_decimal(m["num"]) * _MAGNITUDES[m["mag"]]), text)
     return _GROUPED.sub(lambda m: _plain(_decimal(m.group(0))), text)
@@ -125,7 +130,8 @@ class StatedFigure:
 
 @dataclass(frozen=True)
 class StatedFigures:
-    """The figures and document symbols of a text, and the small numbers it writes in words."""
+    """The figures and document symbols of a text, and the small numbers it writes in words (English
+    words or Chinese numerals)."""
 
     figures: tuple[StatedFigure, ...]
     symbols: frozenset[str]
@@ -158,5 +164,6 @@ def stated_figures(text: str) -> StatedFigures:
         value = abs(mention.scaled)
         if not any(_same(value, figure.value) for figure in figures):
             figures.append(StatedFigure(value, mention.text.strip()))
-    words = frozenset(_NUMBER_WORDS[word] for word in _WORD.findall(text.lower()) if word in _NUMBER_WORDS)
-    return StatedFigures(tuple(figures), symbols, words)
+    words = {_NUMBER_WORDS[word] for word in _WORD.findall(text.lower()) if word in _NUMBER_WORDS}
+    words.update(_CHINESE_DIGITS[char] for char in text if char in _CHINESE_DIGITS)
+    return StatedFigures(tuple(figures), symbols, frozenset(words))

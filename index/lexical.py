@@ -1,4 +1,5 @@
-"""Lexical retrieval: bm25s over jieba tokens (with the project's user dictionary and stopwords)."""
+"""Lexical retrieval: bm25s over jieba tokens (with the project's user dictionary and stopwords), and
+the same over the English versions of the units (English words and stopwords only)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import numpy as np
 
 from budgetqa.atomic import replace_directory
 
-from .tokenize import tokenize
+from .tokenize import tokenize, tokenize_english
 
 # bm25s logs every save and load at INFO; a CLI user does not need to see that.
 logging.getLogger("bm25s").setLevel(logging.WARNING)
@@ -25,9 +26,14 @@ class LexicalStore:
     bm25: bm25s.BM25
     size: int
 
+    @staticmethod
+    def tokens(text: str) -> list[str]:
+        """The tokens a document text is indexed by."""
+        return tokenize(text)
+
     @classmethod
     def build(cls, texts: Sequence[str]) -> LexicalStore:
-        corpus = [tokenize(text) or ["<empty>"] for text in texts]
+        corpus = [cls.tokens(text) or ["<empty>"] for text in texts]
         bm25 = bm25s.BM25()
         bm25.index(corpus, show_progress=False)
         return cls(bm25, len(corpus))
@@ -52,3 +58,11 @@ class LexicalStore:
         top = np.argpartition(-scores, k - 1)[:k]
         top = top[np.argsort(-scores[top], kind="stable")]
         return [(int(row), float(scores[row])) for row in top if scores[row] > 0]
+
+
+class EnglishLexicalStore(LexicalStore):
+    """BM25 over the English versions of the units (`tokenize_english`: no Chinese tokens)."""
+
+    @staticmethod
+    def tokens(text: str) -> list[str]:
+        return tokenize_english(text)

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import importlib.util
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from .translate import Turn
+
 N_CTX = 2048
-# Tokens the chat template wraps the two messages in, kept free beside the prompt's own tokens.
-TEMPLATE_TOKENS = 40
+# Tokens the chat template wraps each message in, kept free beside the prompt's own tokens.
+TEMPLATE_TOKENS_PER_MESSAGE = 20
 MIN_REPLY_TOKENS = 16
 
 
@@ -49,12 +52,13 @@ class LlamaTranslator:
     def model_sha256(self) -> str:
         return self._sha256
 
-    def complete(self, system: str, user: str, *, max_tokens: int) -> str:
+    def complete(self, system: str, turns: Sequence[Turn], *, max_tokens: int) -> str:
         """The model's reply at temperature 0, at most `max_tokens` long and within the context."""
-        prompt_tokens = len(self._llm.tokenize(f"{system}\n{user}".encode()))
-        room = self.n_ctx - prompt_tokens - TEMPLATE_TOKENS
+        messages = [{"role": "system", "content": system}, *({"role": t.role, "content": t.content} for t in turns)]
+        text = "\n".join(message["content"] for message in messages)
+        room = self.n_ctx - len(self._llm.tokenize(text.encode())) - TEMPLATE_TOKENS_PER_MESSAGE * len(messages)
         reply = self._llm.create_chat_completion(
-            messages=[{"role": "system", "content": system}, {"role": "user", "content": user}],
+            messages=messages,
             temperature=0.0,
             max_tokens=max(MIN_REPLY_TOKENS, min(max_tokens, room)),
         )

@@ -17,6 +17,8 @@ class IndexUnit:
     `text` is what a reader sees; `indexed_text` is what the stores embed and tokenise: the text with
     its context (part, subprogramme, table caption and column headers) prefixed, and English labels
     from the glossary appended, so that "subprogramme 3" or "UNOAU" in a question can match.
+    `english_text` is the unit's checked English version with its context, the English field of
+    search ("" where the unit has none).
     """
 
     uid: str  # "paragraph:3.115", "table:3.24", "row:3.24:0", "note:3.24:0"
@@ -32,6 +34,7 @@ class IndexUnit:
     row: int | None = None  # index into Table.rows for a row unit
     row_label: str | None = None
     note: int | None = None  # index into Table.notes for a table-note unit
+    english_text: str = ""
 
     @property
     def is_whole_table(self) -> bool:

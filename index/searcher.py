@@ -18,6 +18,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from budgetqa.atomic import recover_directory, remove_stale_temporaries, replace_directory, write_text
+from budgetqa.ingest.english import EnglishVersions
 from budgetqa.ingest.model import BlockKind, Document
 from budgetqa.settings import BackendKind, Settings
 
@@ -29,10 +30,10 @@ from .fusion import reciprocal_rank_fusion
 from .glossary import Glossary, load_glossary
 from .integrity import FileDigest, digest_directory, find_damage
 from .language import Language, detect_language
-from .lexical import LexicalStore
+from .lexical import EnglishLexicalStore, LexicalStore
 from .model import DocumentTag, IndexUnit, SearchHit, SearchScope
 from .session import ResolvedQuestion
-from .tokenize import tokenize, tokenize_query, tokenizer_fingerprint
+from .tokenize import tokenize, tokenize_english, tokenize_query, tokenizer_fingerprint
 from .units import build_index_units
 
 MANIFEST_VERSION = 3  # 3: the manifest records the size and sha256 of every file of the index
@@ -142,16 +143,21 @@ class HybridIndex:
         dense: dict[str, tuple[Encoder, DenseStore, list[int]]],
         glossary: Glossary,
         info: BuildInfo,
+        english: LexicalStore | None = None,
     ) -> None:
         self.document = document
         self.units = units
         self.lexical = lexical
+        self.english = english  # BM25 over the units' English versions ("bm25:en")
         self.dense = dense  # name → (encoder, store, unit rows of the store's vectors)
         self.glossary = glossary
         self.info = info
         # Each BM25 field: the text of a unit it indexes and its tokenizer (what a backend ingests).
         self.fields = {"bm25": LexicalField(lambda unit: unit.indexed_text, tokenize)}
         stores: dict[str, LexicalStore] = {"bm25": lexical}
+        if english is not None:
+            self.fields["bm25:en"] = LexicalField(lambda unit: unit.english_text, tokenize_english)
+            stores["bm25:en"] = english
         dense_stores = {name: (store, rows) for name, (_, store, rows) in dense.items()}
         self.backend: Backend = EmbeddedBackend(units, DocumentTag.of(document), stores, dense_stores)
         self._by_uid = {unit.uid: i for i, unit in enumerate(units)}
@@ -184,7 +190,7 @@ class HybridIndex:
         console = console or Console(stderr=True)
         started = time.perf_counter()
         glossary = load_glossary()
-        units = build_index_units(document, glossary)
+        units = build_index_units(document, glossary, EnglishVersions.load(document, cache_dir=settings.cache_dir))
         load = encoder_loader or (lambda name: open_encoder(name, models_dir=settings.models_dir, console=console))
         encoders = [load(name) for name in settings.encoders]
         path = settings.indexes_dir / index_directory_name(document, encoders)
@@ -227,8 +233,10 @@ class HybridIndex:
         glossary: Glossary,
     ) -> HybridIndex:
         lexical = LexicalStore.load(path / "bm25")
-        if lexical.size != len(units):
-            raise ValueError(f"bm25 holds {lexical.size} documents for {len(units)} units")
+        english = EnglishLexicalStore.load(path / "bm25-en")
+        for name, size in (("bm25", lexical.size), ("bm25-en", english.size)):
+            if size != len(units):
+                raise ValueError(f"{name} holds {size} documents for {len(units)} units")
         dense = {}
         for encoder in encoders:
             rows = _encoder_rows(encoder.name, units)
@@ -239,7 +247,7 @@ class HybridIndex:
                     f"{store.index.d}, expected {len(rows)} of dimension {encoder.dimension}"
                 )
             dense[encoder.name] = (encoder, store, rows)
-        return cls(document, units, lexical, dense, glossary, BuildInfo(False, 0.0, {}, path))
+        return cls(document, units, lexical, dense, glossary, BuildInfo(False, 0.0, {}, path), english)
 
     @classmethod
     def _build(
@@ -257,6 +265,7 @@ class HybridIndex:
         step: a build that fails or is killed at any point leaves the previous index as it was."""
         console.print(f"[bold]Building the index[/] of {document.symbol}: {len(units)} units …")
         lexical = LexicalStore.build([unit.indexed_text for unit in units])
+        english = EnglishLexicalStore.build([unit.english_text for unit in units])
         dense: dict[str, tuple[Encoder, DenseStore, list[int]]] = {}
         embedded: dict[str, int] = {}
         cache_dir = _embeddings_dir(path)
@@ -275,13 +284,14 @@ class HybridIndex:
         manifest.embedded = embedded
         with replace_directory(path) as tmp:
             lexical.save(tmp / "bm25")
+            english.save(tmp / "bm25-en")
             for name, (_, store, _) in dense.items():
                 store.save(tmp / _faiss_name(name))
             manifest.files = digest_directory(tmp)
             write_text(tmp / MANIFEST_NAME, manifest.to_json())  # last: it vouches for the files above
         info = BuildInfo(True, time.perf_counter() - started, embedded, path)
         console.print(f"  index written to {path} in {info.seconds:.1f} s")
-        return cls(document, units, lexical, dense, glossary, info)
+        return cls(document, units, lexical, dense, glossary, info, english)
 
     # ---------------------------------------------------------------- search
 
@@ -331,6 +341,8 @@ class HybridIndex:
     def query(self, text: str) -> BackendQuery:
         """`text` as the retrievers see it: its tokens per BM25 field and one vector per encoder."""
         tokens = {"bm25": tokenize_query(text, self.glossary)}
+        if self.english is not None:
+            tokens["bm25:en"] = tokenize_english(text)
         vectors = {name: encoder.encode_queries([text])[0] for name, (encoder, _, _) in self.dense.items()}
         return BackendQuery(tokens, vectors)
 
@@ -409,6 +421,7 @@ def _expected_manifest(document: Document, units: list[IndexUnit], encoders: lis
     for unit in units:
         digest.update(unit.uid.encode())
         digest.update(unit.indexed_text.encode())
+        digest.update(unit.english_text.encode())
     return IndexManifest(
         version=MANIFEST_VERSION,
         document_sha256=document.source_sha256,

@@ -30,6 +30,8 @@
 
 `tokenize_query(text, glossary)` adds, for the English phrases of a question, the tokens of
 their Chinese glossary terms, so that an English question can match the Chinese document.
+`tokenize_english(text)` gives the tokens of the English field (the units' English versions):
+passes 1, 2 and 4 only, Chinese characters left out.
 """
 
 from __future__ import annotations
@@ -59,6 +61,7 @@ _GENERATED_MARK = "# ---- generated from glossary.tsv"
 
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _HAN_WORD = re.compile(rf"^[{_CJK}]+$")
+_HAN_RUN = re.compile(rf"[{_CJK}]+")
 _HAS_WORD_CHAR = re.compile(rf"[{_CJK}A-Za-z0-9]")
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 
@@ -297,6 +300,16 @@ def tokenize(text: str) -> list[str]:
         pos = end
     tokens.extend(_words(text[pos:], lex))
     return tokens
+
+
+def tokenize_english(text: str) -> list[str]:
+    """Tokens of English text: symbols, grades, numbers and Latin words as in `tokenize` (lowercased,
+    singular, English stopwords dropped); Chinese characters are left out.
+
+    >>> tokenize_english("The posts of UNOAU (联非办) cost US$1,007,000 under resolution 72/262 C")
+    ['post', 'unoau', 'cost', 'us', 'num:1007', 'num:1', 'num:101', 'resolution', '72/262c', '72/262']
+    """
+    return tokenize(_HAN_RUN.sub(" ", text))
 
 
 def tokenize_query(text: str, glossary: Glossary) -> list[str]:

@@ -5,7 +5,8 @@ For each :class:`~budgetqa.ingest.english.Segment` (a paragraph, caption, label,
 1. its figures are put into English notation (:func:`~budgetqa.index.english_figures.to_english_notation`),
    so that the model copies "US$231.5 million" instead of converting "2.315 亿美元" itself;
 2. the model translates it, told the official English form of every glossary term it contains;
-3. the result is checked (:func:`~budgetqa.index.translation_checks.check_translation`); a version that
+3. Chinese left in the reply that is a glossary term is replaced by the term's official English;
+4. the result is checked (:func:`~budgetqa.index.translation_checks.check_translation`); a version that
    fails is retried once with the failures named in the prompt, and if it fails again it is kept as
    "not translated" (``english`` None, the attempt in ``rejected``), never shown.
 
@@ -17,11 +18,12 @@ run that is killed resumes where it stopped and a text is never translated twice
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Literal, Protocol
 
 from pydantic import ValidationError
 
@@ -33,7 +35,7 @@ from .glossary import Glossary
 from .translation_checks import CheckResult, Term, check_translation, source_terms
 
 ATTEMPTS = 2  # the first translation and one retry with its failures named
-MAX_TOKENS = 900  # enough for the longest paragraph (685 Chinese characters ≈ 600 English tokens)
+MAX_TOKENS = 900  # enough for the longest paragraph (685 Chinese characters ≈ 420 English tokens)
 
 SYSTEM_PROMPT = (
     "You are a translator at the United Nations. Translate the Chinese text of the programme budget "
@@ -44,8 +46,8 @@ SYSTEM_PROMPT = (
     "copy every figure, year and document symbol exactly as written; never convert or round them.\n"
     "3. Use the official English terms given with the text, and keep every name, year and figure.\n"
     "Example (made up):\n"
+    "Glossary: 示例基金 = Example Fund\n"
     "Chinese text: 2030 年，示例基金在 12 个国家投资 US$45.6 million，比 2029 年增加 3.2%。\n"
-    "Official English terms: 示例基金: Example Fund\n"
     "English translation: In 2030, the Example Fund invested US$45.6 million in 12 countries, an increase "
     "of 3.2% over 2029."
 )
@@ -64,53 +66,74 @@ _KIND_NAMES = {
 
 
 class Translator(Protocol):
-    """A chat model that answers one prompt deterministically (temperature 0)."""
+    """A chat model that answers deterministically (temperature 0)."""
 
     @property
     def model_sha256(self) -> str:
         """The sha256 of the model file: translations are cached and shipped under it."""
         ...
 
-    def complete(self, system: str, user: str, *, max_tokens: int) -> str:
-        """The model's reply to the `user` message under the `system` prompt."""
+    def complete(self, system: str, turns: Sequence[Turn], *, max_tokens: int) -> str:
+        """The model's reply to the conversation `turns` (user first, alternating) under `system`."""
         ...
 
 
 @dataclass(frozen=True)
+class Turn:
+    """One message of the conversation with the model."""
+
+    role: Literal["user", "assistant"]
+    content: str
+
+
+@dataclass(frozen=True)
 class Prompt:
-    """The two messages sent to the model."""
+    """The messages sent to the model: the system prompt, then the conversation."""
 
     system: str
-    user: str
+    turns: tuple[Turn, ...]
+
+    @property
+    def user(self) -> str:
+        """The last user message."""
+        return next(turn.content for turn in reversed(self.turns) if turn.role == "user")
 
 
-def build_prompt(
-    segment: Segment, prepared: str, terms: Sequence[Term], failures: Sequence[str] = (), previous: str = ""
-) -> Prompt:
-    """The prompt translating `segment` (its `prepared` text); a retry shows the `previous` attempt and
-    names its `failures`."""
+def build_prompt(segment: Segment, prepared: str, terms: Sequence[Term], failures: Sequence[str] = ()) -> Prompt:
+    """The prompt translating `segment` (its `prepared` text).  A retry is a fresh prompt that names
+    the `failures` of the first attempt as points to get right (the rejected text itself is not
+    shown: a small model given it writes it back, or the prompt, instead of translating)."""
     lines = [f"Translate {_KIND_NAMES[segment.kind]} into English."]
     if terms:
-        lines.append("Official English terms:")
-        lines.extend(f"- {term.chinese}: {term.english}" for term in terms)
-    lines.append(f"Chinese text:\n{prepared}")
+        lines.append("Glossary (where a Chinese term occurs, use its English form; add nothing else):")
+        lines.extend(f"- {term.chinese} = {term.english}" for term in terms)
     if failures:
-        lines.append(f"Previous translation:\n{previous}")
-        lines.append("The previous translation was rejected because:")
+        lines.append("Take care, a first translation got these wrong:")
         lines.extend(f"- {failure}" for failure in failures)
-        lines.append("Write the whole translation again, correcting these errors.")
+    lines.append(f"Chinese text:\n{prepared}")
     lines.append("English translation:")
-    return Prompt(SYSTEM_PROMPT, "\n".join(lines))
+    return Prompt(SYSTEM_PROMPT, (Turn("user", "\n".join(lines)),))
 
 
 def max_tokens_for(text: str) -> int:
-    """Room for the translation of `text`: about 1.5 tokens per Chinese character, at most MAX_TOKENS."""
-    return min(MAX_TOKENS, 48 + 2 * len(text))
+    """Room for the translation of `text`: its English takes about 0.6 model tokens per Chinese
+    character; a reply that needs more than 0.9 is rambling (and fails the length check anyway)."""
+    return min(MAX_TOKENS, 32 + int(0.9 * len(text)))
+
+
+# Headers of the prompt a small model sometimes writes back before or after its translation.
+_ECHOES = ("Glossary", "Chinese text:", "Take care, a first translation", "English translation:", "Translate ")
 
 
 def clean_reply(reply: str) -> str:
-    """The model's reply without the wrapping it sometimes adds (a label, quotes, a code fence)."""
+    """The model's reply without the wrapping it sometimes adds (a label, quotes, a code fence, parts
+    of the prompt written back before or after the translation)."""
     text = reply.strip()
+    if text.startswith(_ECHOES) and "English translation:" in text:
+        text = text.rsplit("English translation:", 1)[1].strip()
+    cut = min((text.find(f"\n{echo}") for echo in _ECHOES if f"\n{echo}" in text), default=-1)
+    if cut > 0:
+        text = text[:cut].strip()
     if text.startswith("```"):
         text = text.strip("`").split("\n", 1)[-1] if "\n" in text else text.strip("`")
         text = text.rstrip("`").strip()
@@ -124,21 +147,46 @@ def clean_reply(reply: str) -> str:
     return text
 
 
+_HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+
+
+def english_glossary_terms(english: str, glossary: Glossary) -> str:
+    """`english` with each run of Chinese characters that is wholly glossary terms replaced by their
+    official English ("… of the 政治建和部" → "… of the Department of Political and Peacebuilding
+    Affairs"); other Chinese is left for the checks to reject.
+
+    >>> from budgetqa.index.glossary import load_glossary
+    >>> english_glossary_terms("Posts of the 联非办, and 其他 间", load_glossary())
+    'Posts of the United Nations Office to the African Union, and other 间'
+    """
+
+    def replace(match: re.Match[str]) -> str:
+        found = glossary.find_terms(match.group(0))
+        if not found or "".join(form for form, _ in found) != match.group(0):
+            return match.group(0)
+        return f" {' '.join(entry.en for _, entry in found)} "
+
+    if not _HAN_RUN.search(english):
+        return english
+    replaced = re.sub(r" {2,}", " ", _HAN_RUN.sub(replace, english))
+    return re.sub(r"\( +", "(", re.sub(r" +([,.;:)])", r"\1", replaced)).strip()
+
+
 def translate_segment(segment: Segment, translator: Translator, glossary: Glossary) -> EnglishVersion:
     """Translate one segment, check it, retry once with the failures named; the version to keep."""
     prepared = to_english_notation(segment.text)
     terms = source_terms(prepared, glossary)
 
-    def attempt(failures: Sequence[str], previous: str = "") -> tuple[str, CheckResult]:
-        prompt = build_prompt(segment, prepared, terms, failures, previous)
-        reply = translator.complete(prompt.system, prompt.user, max_tokens=max_tokens_for(prepared))
-        english = clean_reply(reply)
+    def attempt(failures: Sequence[str]) -> tuple[str, CheckResult]:
+        prompt = build_prompt(segment, prepared, terms, failures)
+        reply = translator.complete(prompt.system, prompt.turns, max_tokens=max_tokens_for(prepared))
+        english = english_glossary_terms(clean_reply(reply), glossary)
         return english, check_translation(segment.text, prepared, english, glossary)
 
     english, result = attempt(())
     attempts = 1
     while not result.passed and attempts < ATTEMPTS:
-        english, result = attempt(result.failures, english)
+        english, result = attempt(result.failures)
         attempts += 1
     return EnglishVersion(
         uid=segment.uid,

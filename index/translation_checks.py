@@ -3,8 +3,8 @@
 - **figures**: every figure of the English equals a figure of the source and every figure of the
   source appears (values compared after :func:`~budgetqa.index.english_figures.to_english_notation`,
   so "US$231.5 million" meets "2.315 亿美元" and "$2.315 billion" does not); document symbols
-  ("A/77/7", "77/262") must match too.  A small whole number the English writes in words ("two
-  posts") counts as stated.
+  ("A/77/7", "77/262") must match too.  A small whole number written in words on one side ("two
+  posts", "第一阶段") counts as stated.
 - **terms**: every glossary term of the source appears in one of its English forms (case, plural
   and hyphenation aside), so "员额" must come out as "posts".
 - **length**: the English is neither much shorter nor much longer than a translation can be (a
@@ -16,9 +16,10 @@ Each failure is a sentence that names what is wrong, so that the retry prompt ca
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
-from budgetqa.ingest.english import CheckName, has_han
+from budgetqa.ingest.english import CheckName
 
 from .english_figures import stated_figures
 from .glossary import Glossary, english_words
@@ -29,6 +30,7 @@ LENGTH_RATIO = (1.0, 7.0)
 SHORT_LENGTH_RATIO = (0.5, 16.0)
 SHORT_TEXT = 12  # characters: below this the short-text bounds apply
 LENGTH_SLACK = 8  # characters always allowed beyond the upper bound (a short label and its article)
+_HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 
 
 @dataclass(frozen=True)
@@ -69,7 +71,7 @@ def check_translation(source: str, prepared: str, english: str, glossary: Glossa
         CheckName.FIGURES: figure_failures(prepared, english),
         CheckName.TERMS: term_failures(source_terms(prepared, glossary), english),
         CheckName.LENGTH: length_failures(source, english),
-        CheckName.NO_HAN: ["the English still contains Chinese characters"] if has_han(english) else [],
+        CheckName.NO_HAN: han_failures(english),
     }
     return CheckResult(
         {name: not found for name, found in failures.items()},
@@ -88,11 +90,19 @@ def figure_failures(prepared: str, english: str) -> list[str]:
     failures += [
         f"the figure {figure.written} is not in the source; write only the figures of the source"
         for figure in target.figures
-        if not source.has(figure.value)
+        if not source.has_in_words(figure.value)
     ]
     failures += [f"the symbol {symbol} of the source is missing" for symbol in sorted(source.symbols - target.symbols)]
     failures += [f"the symbol {symbol} is not in the source" for symbol in sorted(target.symbols - source.symbols)]
     return failures
+
+
+def han_failures(english: str) -> list[str]:
+    """A failure naming the Chinese left in the English, so that a retry can translate it."""
+    left = list(dict.fromkeys(_HAN_RUN.findall(english)))
+    if not left:
+        return []
+    return [f"the English still contains Chinese ({', '.join(left[:5])}); translate it into English"]
 
 
 def term_failures(terms: list[Term], english: str) -> list[str]:

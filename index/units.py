@@ -5,53 +5,142 @@ every table row, so that "员额 2024" can land on one row of 表 3.24 rather th
 every table note (a footnote can state what no row does); rows and notes cite their table.
 Each unit's `indexed_text` carries its context — part, subprogramme, table caption, column headers —
 and English labels from the glossary, so that "subprogramme 3", "UNOAU" or "posts" in a question can
-match Chinese text.
+match Chinese text.  Its `english_text` is its checked English version (see
+:mod:`budgetqa.ingest.english`) under its English context, so that an English question also meets
+English text; a unit without a checked version has only the English of its context and labels.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 
+from budgetqa.ingest.english import EnglishVersions, SegmentKind, has_han, split_pieces
+from budgetqa.ingest.english_view import english_unit
 from budgetqa.ingest.model import BlockKind, Document, LineSpan, Table, TableRow, Unit
 
 from .glossary import Glossary
 from .model import IndexUnit
 
 # Long blocks (annexes, mandate lists) are split into pieces of about this many characters for
-# retrieval, each piece still citing its block; dense encoders truncate long inputs anyway.
+# retrieval, each piece still citing its block; dense encoders truncate long inputs anyway.  The
+# English versions cut annexes into the same pieces (``budgetqa.ingest.english.PIECE_CHARS``).
 PIECE_CHARS = 600
+
+# A line left in Chinese (no checked English version) that is at most this long is a label, given
+# in the glossary's English in the English field; a longer one is left out of that field.
+SHORT_LINE = 40
 
 # Heading level of subprogrammes and components (see ``budgetqa.ingest.model.Heading``): the context
 # of every unit keeps the headings down to this level, however deep the unit sits.
 SUBPROGRAMME_LEVEL = 3
 
 
-def build_index_units(document: Document, glossary: Glossary) -> list[IndexUnit]:
-    """All retrievable units of `document`, in a stable order (blocks, then each table's rows and notes)."""
+def build_index_units(
+    document: Document, glossary: Glossary, english: EnglishVersions | None = None
+) -> list[IndexUnit]:
+    """All retrievable units of `document`, in a stable order (blocks, then each table's rows and notes),
+    with their English text from `english` (none without it)."""
     part_titles = {part.number: f"{part.number}. {part.title} {part.title_en}" for part in document.parts}
     levels: dict[str, int] = {}
     for heading in document.headings:
         levels[heading.text] = min(heading.level, levels.get(heading.text, heading.level))
+    words = _EnglishWords(document, english or EnglishVersions([], []), glossary)
 
     def context_of(part: str, section: list[str]) -> str:
         return _context(part_titles.get(part, ""), _heading_path(section, levels), glossary)
+
+    def english_context(part: str, section: list[str]) -> str:
+        return words.context(part, _heading_path(section, levels))
 
     units: list[IndexUnit] = []
     table_blocks: dict[str, Unit] = {}
     for unit in document.units():
         context = context_of(unit.part, unit.section)
         if unit.kind in (BlockKind.ANNEX, BlockKind.MANDATES) and len(unit.text) > PIECE_CHARS:
-            units.extend(_pieces(unit, context, glossary))
+            pieces = _pieces(unit, context, glossary)
+            units.extend(words.with_pieces(unit, pieces, english_context(unit.part, unit.section)))
             continue
         if unit.kind is BlockKind.TABLE:
             table_blocks[unit.ref] = unit
-        units.append(_block_unit(unit, context, glossary))
+        block = _block_unit(unit, context, glossary)
+        english = _joined(english_context(unit.part, unit.section), words.block(unit))
+        units.append(replace(block, english_text=english))
     for table in document.tables:
         context = context_of(table.part, table.section)
-        units.extend(_row_units(table, context, glossary))
-        units.extend(_note_units(table_blocks[table.ref], table.notes, context, glossary))
+        en_context = english_context(table.part, table.section)
+        for row_unit in _row_units(table, context, glossary):
+            row = table.rows[row_unit.row or 0]
+            english_row = row_english(table, row, words.label)
+            units.append(replace(row_unit, english_text=_joined(en_context, words.caption(table), english_row)))
+        for note_unit in _note_units(table_blocks[table.ref], table.notes, context, glossary):
+            note = words.segment(f"note:{table.ref}:{note_unit.note}")
+            units.append(replace(note_unit, english_text=_joined(en_context, words.caption(table), note)))
     return units
+
+
+def _joined(*parts: str) -> str:
+    return "\n".join(part for part in parts if part)
+
+
+class _EnglishWords:
+    """The English of a document's text for the English field: checked versions where there are,
+    the glossary's English labels for headings and labels without one."""
+
+    def __init__(self, document: Document, versions: EnglishVersions, glossary: Glossary) -> None:
+        self.document = document
+        self.versions = versions
+        self.glossary = glossary
+
+    def segment(self, uid: str) -> str:
+        return self.versions.get(uid) or ""
+
+    def label(self, chinese: str, kind: SegmentKind = SegmentKind.LABEL) -> str:
+        return self.versions.label(chinese, kind) or self.glossary.english_label(chinese)
+
+    def caption(self, table: Table) -> str:
+        return f"Table {table.ref}: {self.segment(f'caption:{table.ref}') or self.label(table.caption)}"
+
+    def context(self, part: str, section: list[str]) -> str:
+        """The English heading path: part name, then the headings ("Subprogramme 3 > Objective")."""
+        names = [item.title_en for item in self.document.parts if item.number == part]
+        names += [self.label(heading, SegmentKind.HEADING) for heading in section if heading]
+        return " > ".join(names)
+
+    def block(self, unit: Unit) -> str:
+        """A whole block in English: its checked text, or for a table its caption, headers and labels."""
+        if not self.versions.segments:
+            return ""
+        view = english_unit(self.document, unit, self.versions)
+        lines = [view.title, *view.text.splitlines()]
+        if view.columns is not None:
+            lines.append("; ".join(view.columns))
+        lines.extend(row.label for row in view.rows or [])
+        return _joined(*(self._english_line(line) for line in lines))
+
+    def _english_line(self, line: str) -> str:
+        """A line of an English view: as it is, or where it stayed Chinese (no checked version) the
+        glossary's English label of a short line, and nothing for a long one."""
+        if not has_han(line):
+            return line
+        return self.glossary.english_label(line) if len(line) <= SHORT_LINE else ""
+
+    def with_pieces(self, unit: Unit, pieces: Iterator[IndexUnit], context: str) -> Iterator[IndexUnit]:
+        """The pieces of a long block, each with its English: an annex piece its own version, a
+        mandate-list piece the English lines of its entries (one line per entry on both sides)."""
+        lines: list[str] = []
+        if unit.kind is BlockKind.MANDATES and self.versions.segments:
+            view = english_unit(self.document, unit, self.versions)
+            lines = [self._english_line(line) for line in view.text.splitlines()]
+        first = 0
+        for piece in pieces:
+            if unit.kind is BlockKind.ANNEX:
+                english = self.segment(piece.uid)
+            else:
+                count = len(piece.text.splitlines())
+                english = "\n".join(lines[first : first + count])
+                first += count
+            yield replace(piece, english_text=_joined(context, piece.english_label, english))
 
 
 def _heading_path(section: list[str], levels: dict[str, int]) -> list[str]:
@@ -86,17 +175,8 @@ def _block_unit(unit: Unit, context: str, glossary: Glossary) -> IndexUnit:
 def _pieces(unit: Unit, context: str, glossary: Glossary) -> Iterator[IndexUnit]:
     """Split a long block at line boundaries into pieces that each cite the whole block."""
     english = glossary.english_label(unit.title)
-    piece: list[str] = []
-    size = 0
-    number = 0
-    for line in unit.text.splitlines():
-        piece.append(line)
-        size += len(line)
-        if size >= PIECE_CHARS:
-            yield _text_unit(unit, context, english, f"{unit.id}#{number}", "\n".join(piece), glossary)
-            piece, size, number = [], 0, number + 1
-    if piece:
-        yield _text_unit(unit, context, english, f"{unit.id}#{number}", "\n".join(piece), glossary)
+    for number, piece in enumerate(split_pieces(unit.text, PIECE_CHARS)):
+        yield _text_unit(unit, context, english, f"{unit.id}#{number}", piece, glossary)
 
 
 def _text_unit(unit: Unit, context: str, english: str, uid: str, text: str, glossary: Glossary) -> IndexUnit:
@@ -121,7 +201,7 @@ def _row_units(table: Table, context: str, glossary: Glossary) -> Iterator[Index
         if not row.label and not row.cells:
             continue
         zh = row_text(table, row)
-        en = row_english(table, row, glossary)
+        en = row_english(table, row, glossary.english_label)
         yield IndexUnit(
             uid=f"row:{table.ref}:{index}",
             kind=BlockKind.TABLE,
@@ -158,14 +238,14 @@ def row_text(table: Table, row: TableRow) -> str:
     return f"{prefix}{row.label}{unit}: {cells}" if cells else f"{prefix}{row.label}"
 
 
-def row_english(table: Table, row: TableRow, glossary: Glossary) -> str:
-    """The row with its labels and column headers in English (values unchanged)."""
-    scope = " / ".join(glossary.english_label(item) for item in (row.part, row.group) if item)
+def row_english(table: Table, row: TableRow, english: Callable[[str], str]) -> str:
+    """The row with its labels, text cells and column headers in `english` (figures unchanged)."""
+    scope = " / ".join(english(item) for item in (row.part, row.group) if item)
     cells = "; ".join(
-        f"{glossary.english_label(column)} {cell.text}"
+        f"{english(column)} {cell.text if cell.is_numeric else english(cell.text)}"
         for column, cell in zip(_columns(table, row), row.cells, strict=False)
     )
-    label = glossary.english_label(row.label)
+    label = english(row.label)
     prefix = f"[{scope}] " if scope else ""
     return f"{prefix}{label}: {cells}" if cells else f"{prefix}{label}"
 

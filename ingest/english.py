@@ -272,7 +272,8 @@ class EnglishVersions:
     """The checked English versions of one document's segments.
 
     Versions are matched to segments by the sha256 of their Chinese text, so a version is used only
-    for the text it was made from.  Build it with :meth:`load`.
+    for the text it was made from; of two versions of one text, the later given wins unless only
+    the earlier passed its checks.  Build it with :meth:`load`.
     """
 
     def __init__(self, segments: list[Segment], versions: Iterable[EnglishVersion]) -> None:
@@ -280,8 +281,9 @@ class EnglishVersions:
         self._by_uid = {segment.uid: segment for segment in segments}
         self._by_sha: dict[str, EnglishVersion] = {}
         for version in versions:
+            # A later version (a user's own run after the shipped file) wins, unless only the earlier passed.
             kept = self._by_sha.get(version.source_sha256)
-            if kept is None or (version.passed and not kept.passed):
+            if kept is None or version.passed or not kept.passed:
                 self._by_sha[version.source_sha256] = version
 
     @classmethod

@@ -39,9 +39,9 @@ class FakeTranslator:
         self.replies = list(replies)
         self.prompts: list[str] = []
 
-    def complete(self, system: str, user: str, *, max_tokens: int) -> str:
-        assert system == SYSTEM_PROMPT and max_tokens > 0
-        self.prompts.append(user)
+    def complete(self, system: str, turns, *, max_tokens: int) -> str:
+        assert system == SYSTEM_PROMPT and max_tokens > 0 and [turn.role for turn in turns] == ["user"]
+        self.prompts.append("\n".join(turn.content for turn in turns))
         return self.replies.pop(0)
 
 
@@ -49,15 +49,16 @@ def test_the_prompt_gives_figures_in_english_notation_and_the_official_terms() -
     prepared = "2030 年示例办事处有 7 个员额，费用为 US$150 million。"
     prompt = build_prompt(MADE_UP, prepared, source_terms(prepared, load_glossary()))
     assert "US$150 million" in prompt.user and "亿" not in prompt.user
-    assert "- 员额: posts" in prompt.user
+    assert "- 员额 = posts" in prompt.user
 
 
 def test_a_failed_translation_is_retried_once_with_its_failure_named() -> None:
     fake = FakeTranslator([WRONG, RIGHT])
     version = translate_segment(MADE_UP, fake, load_glossary())
     assert version.passed and version.english == RIGHT and version.attempts == 2
-    assert "rejected" not in fake.prompts[0]
+    assert "Take care" not in fake.prompts[0]
     assert "the figure 150 million of the source is missing" in fake.prompts[1]
+    assert WRONG not in fake.prompts[1]  # a small model given its rejected text writes it back
 
 
 def test_a_translation_that_fails_twice_is_kept_as_not_translated() -> None:
@@ -68,9 +69,18 @@ def test_a_translation_that_fails_twice_is_kept_as_not_translated() -> None:
     assert any("1.5 billion" in failure for failure in version.failures)
 
 
-def test_clean_reply_removes_labels_quotes_and_fences() -> None:
+def test_clean_reply_removes_labels_quotes_fences_and_the_prompt_written_back() -> None:
     assert clean_reply('English translation: "Posts"') == "Posts"
     assert clean_reply("```\nPosts\n```") == "Posts"
+    assert clean_reply("Posts of the office.\nChinese text:\n员额") == "Posts of the office."
+    assert clean_reply("Posts.\nGlossary (where …):\n- 员额 = posts") == "Posts."
+    assert clean_reply("Take care, a first translation got these wrong:\n- …\nEnglish translation: Posts.") == "Posts."
+
+
+def test_chinese_glossary_terms_left_in_the_reply_are_put_into_english() -> None:
+    fake = FakeTranslator([RIGHT.replace("posts", "员额")])
+    version = translate_segment(MADE_UP, fake, load_glossary())
+    assert version.passed and version.english == RIGHT
 
 
 def test_a_killed_run_resumes_from_the_cache(tmp_path: Path) -> None:
@@ -105,9 +115,9 @@ def test_translate_command_writes_checked_versions_and_resumes(document, tmp_pat
         model_sha256 = "e" * 64
         calls = 0
 
-        def complete(self, system: str, user: str, *, max_tokens: int) -> str:
+        def complete(self, system: str, turns, *, max_tokens: int) -> str:
             LabelTranslator.calls += 1
-            chinese = user.split("Chinese text:\n", 1)[1].split("\n", 1)[0]
+            chinese = turns[0].content.split("Chinese text:\n", 1)[1].split("\n", 1)[0]
             return load_glossary().english_label(chinese)
 
     monkeypatch.setenv("BUDGETQA_CACHE_DIR", str(tmp_path / "cache"))

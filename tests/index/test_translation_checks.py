@@ -50,6 +50,7 @@ def test_terms_are_matched_in_any_of_their_forms() -> None:
 def test_chinese_left_in_the_english_fails() -> None:
     result = _check("In 2024, UNOAU (联非办) has 19 posts, at a cost of US$231.5 million.")
     assert not result.checks[CheckName.NO_HAN]
+    assert "the English still contains Chinese (联非办); translate it into English" in result.failures
 
 
 @pytest.mark.parametrize("english", ["Posts.", "In 2024 UNOAU has 19 posts " + "at a cost of US$231.5 million; " * 8])
@@ -62,3 +63,16 @@ def test_symbols_must_match() -> None:
     assert _check("The General Assembly endorsed the recommendation in its resolution 77/262.", source).passed
     wrong = _check("The General Assembly endorsed the recommendation in its resolution 77/263.", source)
     assert "the symbol 77/262 of the source is missing" in wrong.failures
+
+
+def test_a_small_number_written_in_chinese_may_be_a_digit_in_english() -> None:
+    source = "第一阶段的经验教训"
+    assert _check("Lessons learned from phase 1", source).checks[CheckName.FIGURES]
+    assert not _check("Lessons learned from phase 14", source).checks[CheckName.FIGURES]
+
+
+def test_a_figure_reference_is_a_symbol_in_roman_numerals() -> None:
+    source = "实现目标方面的进展(见图 3.三)。"
+    assert to_english_notation(source) == "实现目标方面的进展(见figure 3.III)。"
+    assert _check("Progress towards the objective (see figure 3.III).", source).checks[CheckName.FIGURES]
+    assert not _check("Progress towards the objective (see figure 3.II).", source).checks[CheckName.FIGURES]

@@ -12,8 +12,6 @@ from pathlib import Path
 import pytest
 
 from budgetqa.ingest.english import (
-    CheckName,
-    EnglishVersion,
     EnglishVersions,
     EnglishVersionsError,
     Segment,
@@ -27,25 +25,7 @@ from budgetqa.ingest.english import (
 )
 from budgetqa.ingest.english_view import EnglishReader, english_unit
 from budgetqa.ingest.model import BlockKind
-
-PASSED = dict.fromkeys(CheckName, True)
-
-
-def fake_version(segment: Segment, english: str | None, *, passed: bool = True) -> EnglishVersion:
-    """A FAKE version of `segment` with placeholder English."""
-    checks = PASSED if passed else {**PASSED, CheckName.FIGURES: False}
-    return EnglishVersion(
-        uid=segment.uid,
-        kind=segment.kind,
-        ref=segment.ref,
-        source_sha256=segment.sha256,
-        english=english if passed else None,
-        checks=checks,
-        failures=[] if passed else ["the figure 1 of the source is missing; copy it exactly as written"],
-        attempts=1 if passed else 2,
-        model_sha256="0" * 64,
-        rejected=None if passed else english,
-    )
+from tests.english_fakes import fake_version
 
 
 @pytest.fixture(scope="module")

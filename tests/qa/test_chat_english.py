@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from rich.console import Console
 
-from budgetqa.ingest.english import CheckName, EnglishVersion, EnglishVersions, document_segments
+from budgetqa.ingest.english import EnglishVersions, document_segments
 from budgetqa.ingest.english_view import EnglishReader
 from budgetqa.qa.chat import run_chat
+from tests.english_fakes import fake_version
 
 FAKE_ENGLISH = "FAKE English of paragraph 3.144"
 
@@ -18,16 +19,7 @@ FAKE_ENGLISH = "FAKE English of paragraph 3.144"
 def _reader(document) -> EnglishReader:
     segments = document_segments(document)
     paragraph = next(segment for segment in segments if segment.uid == "paragraph:3.144")
-    fake = EnglishVersion(
-        uid=paragraph.uid,
-        kind=paragraph.kind,
-        ref=paragraph.ref,
-        source_sha256=paragraph.sha256,
-        english=FAKE_ENGLISH,
-        checks=dict.fromkeys(CheckName, True),
-        attempts=1,
-        model_sha256="0" * 64,
-    )
+    fake = fake_version(paragraph, FAKE_ENGLISH)
     return EnglishReader(document, EnglishVersions(segments, [fake]))
 
 
