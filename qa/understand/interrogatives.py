@@ -44,7 +44,7 @@ def cited_references(question: str) -> tuple[tuple[BlockReference, ...], bool]:
 
 
 def asks_lookup(question: str) -> bool:
-    """The question asks to see a unit it names ("第3.27段讲了什么？", "Show me table 3.41.").
+    """The question asks to see a unit it names ("第3.41段讲了什么？", "Show me table 3.41.").
 
     >>> asks_lookup("表3.27"), asks_lookup("Show me table 3.41."), asks_lookup("表 3.27 的共计是多少？")
     (True, True, False)
