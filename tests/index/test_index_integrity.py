@@ -24,15 +24,19 @@ from budgetqa.settings import Settings
 from tests.index.conftest import open_printing
 
 QUESTIONS = ["How much is proposed for special political missions?", "表 3.27", "阿盟的合作"]
-INDEX_FILES = [
-    "bm25/data.csc.index.npy",
-    "bm25/indices.csc.index.npy",
-    "bm25/indptr.csc.index.npy",
-    "bm25/params.index.json",
-    "bm25/size.txt",
-    "bm25/vocab.index.json",
-    "dense-usem3.faiss",
+BM25_FILES = [
+    "data.csc.index.npy",
+    "indices.csc.index.npy",
+    "indptr.csc.index.npy",
+    "params.index.json",
+    "size.txt",
+    "vocab.index.json",
 ]
+# The Chinese lexical field ("bm25"), the English one over the checked English versions ("bm25-en"),
+# and one dense encoder.
+INDEX_FILES = sorted(
+    [f"bm25-en/{name}" for name in BM25_FILES] + [f"bm25/{name}" for name in BM25_FILES] + ["dense-usem3.faiss"]
+)
 
 
 def _answers(index: HybridIndex) -> list[list[str]]:

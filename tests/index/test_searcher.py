@@ -97,7 +97,7 @@ def test_the_index_directory_is_replaced_atomically_leaving_no_temporary_files(
     assert index.info.rebuilt is True and index.info.embedded == {"usem3": 0}
     assert [path.name for path in cache_copy.indexes_dir.iterdir()] == [usem3_index.info.path.name]
     assert _leftovers(index.info.path) == [] and _leftovers(cache_copy.cache_dir / "embeddings") == []
-    assert sorted(path.name for path in index.info.path.iterdir()) == ["bm25", "dense-usem3.faiss", "manifest.json"]
+    assert sorted(path.name for path in index.info.path.iterdir()) == ["bm25", "bm25-en", "dense-usem3.faiss", "manifest.json"]
 
 
 def test_a_build_that_fails_leaves_the_previous_index_in_place(document, usem3_index, cache_copy: Settings) -> None:
