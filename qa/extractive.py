@@ -89,6 +89,19 @@ _ASKS_WHO = re.compile(
     re.IGNORECASE,
 )
 _ASKS_COUNTRY = re.compile(r"哪个国家|哪国|which (country|member state)", re.IGNORECASE)
+# A question for a person or an office holder ("谁主持了…", "Who chaired …").
+_ASKS_PERSON = re.compile(r"\bwho(?:m|se)?\b|谁|哪位", re.IGNORECASE)
+# A person's name as the document prints it: "弗拉基米尔·沃龙科夫".
+_PERSON_NAME = re.compile(r"[\u4e00-\u9fff]{1,8}·[\u4e00-\u9fff]{1,8}")
+# Glossary categories that can answer "who": an office holder, an entity, a country.
+_WHO_CATEGORIES = frozenset({"org", "geo", "title"})
+# Roles a question can ask about, in the document's Chinese and as English questions word them: the
+# evidence must state the role ("who chaired the Commission" is not answered by its meetings).
+_ROLES: dict[str, re.Pattern[str]] = {
+    "副主席": re.compile(r"副主席|\bvice[- ](?:chair\w*|president)", re.IGNORECASE),
+    "主席": re.compile(r"(?<!副)主席|\bchair(?:s|ed|ing|man|woman|person|manship)?\b|\bpresiden(?:t|cy)\b", re.IGNORECASE),
+    "报告员": re.compile(r"报告员|\brapporteurs?\b", re.IGNORECASE),
+}
 
 
 @dataclass(frozen=True)
@@ -217,7 +230,12 @@ class ExtractiveAnswerer:
             # A foreword's signature names its office as no sentence does, and answers nothing but "who".
             candidates = [c for c in candidates if not self._is_signature(c)]
         evidence = self._in_asked_part(question, [self._fact_item(question, candidate) for candidate in candidates])
-        return _top_two(sorted(evidence, key=lambda item: -item.score))
+        ranked = sorted(evidence, key=lambda item: -item.score)
+        if _ASKS_PERSON.search(question):
+            # "who": a sentence that names someone besides the question's own subjects answers first
+            naming = [item for item in ranked if item.score >= ABSTAIN_BELOW and self._names_someone_else(question, item.candidate.text)]
+            ranked = naming + [item for item in ranked if item not in naming]
+        return _top_two(ranked)
 
     def _of_asked_source(self, expanded_question: str, evidence: list[Evidence]) -> list[Evidence]:
         """"预算外资源是多少": a figure of the funding source asked (regular budget, other assessed,
@@ -371,6 +389,10 @@ class ExtractiveAnswerer:
             return True
         if _ASKS_COUNTRY.search(question) and not self._names_a_place(best.candidate.text):
             return True
+        if _ASKS_PERSON.search(question) and not self._names_someone_else(question, best.candidate.text):
+            return True  # "who attended X" answered by a sentence that names nobody but X
+        if not _states_asked_roles(question, best.candidate.text):
+            return True  # "who chaired X" answered by a sentence on X's meetings
         counted = self._counted(question)
         if counted and not mentions(best.candidate.text, counted):
             return True  # "多少份索赔申请表" answered by evidence that never mentions them
@@ -415,16 +437,27 @@ class ExtractiveAnswerer:
         text = best.candidate.text + best.candidate.unit.text
         return not any(f"第{numeral}" in text for numeral in wanted)
 
+    def _names_someone_else(self, question: str, text: str) -> bool:
+        """The text names a person, or an office holder, entity or country the question does not name."""
+        if _PERSON_NAME.search(text):
+            return True
+        asked = {entry.zh for entry in self._entries_of(question)}
+        return any(
+            entry.category in _WHO_CATEGORIES and entry.zh not in asked for _, entry in self.glossary.find_terms(text)
+        )
+
+    def _entries_of(self, question: str) -> list[GlossaryEntry]:
+        """The glossary entries a question names, in either language."""
+        if _HAN.search(question):
+            return [entry for _, entry in self.glossary.find_terms(question)]
+        return self.glossary.match_english(question)
+
     def _names_a_place(self, text: str) -> bool:
         """The text names a country, territory or region (a glossary place)."""
         return any(entry.category == "geo" for _, entry in self.glossary.find_terms(text))
 
     def _named_entities(self, question: str) -> list[GlossaryEntry]:
-        if _HAN.search(question):
-            entries = [entry for _, entry in self.glossary.find_terms(question)]
-        else:
-            entries = self.glossary.match_english(question)
-        return [entry for entry in entries if entry.category in ENTITY_CATEGORIES]
+        return [entry for entry in self._entries_of(question) if entry.category in ENTITY_CATEGORIES]
 
     def _block_frequency(self, forms: list[str]) -> int:
         key = "|".join(forms)
@@ -563,6 +596,18 @@ def _stated_before_nil(ranked: list[Evidence]) -> list[Evidence]:
         if item.cell is None or not item.cell.cell.is_nil:
             return [item, *ranked[:position], *ranked[position + 1 :]]
     return ranked
+
+
+def _states_asked_roles(question: str, text: str) -> bool:
+    """Every role the question asks about (chair, vice-chair, rapporteur) is stated in `text`.
+
+    >>> _states_asked_roles("Who chaired the Commission in 2022?", "委员会举行了 27 次会议。")
+    False
+    >>> _states_asked_roles("谁担任委员会主席？", "主席由摩洛哥担任。"), _states_asked_roles("委员会开了几次会？", "")
+    (True, True)
+    """
+    asked = [role for role, pattern in _ROLES.items() if pattern.search(question)]
+    return all(role in text for role in asked)
 
 
 def _top_two(ranked: list[Evidence]) -> list[Evidence]:

@@ -559,8 +559,8 @@ def _outside(names: tuple[str, ...], registry: BodyRegistry) -> Decline:
     covered_en = ", ".join(b.name_en for b in registry.bodies if not b.is_section)
     covered_zh = "、".join(b.name_zh for b in registry.bodies if not b.is_section)
     return Decline(
-        f"本款不包括{'、'.join(names)}的预算；本款涵盖：{covered_zh}",
-        f"This section does not budget for the {', '.join(names)}; it covers: {covered_en}",
+        f"这份文件没有{'、'.join(names)}的预算数字；它的各部分涵盖：{covered_zh}",
+        f"The document gives no budget figures for {', '.join(names)}; its parts cover: {covered_en}",
     )
 
 

@@ -77,6 +77,8 @@ class QAService:
         self.generator = generator
         self._lock = threading.RLock()
         self._parsed: OrderedDict[str, ParsedQuestion] = OrderedDict()  # session id → last parsed question
+        # sessions whose last figure was read from a passage (a performance row, a sentence), not from facts
+        self._from_passages: set[str] = set()
 
     @classmethod
     def open(
@@ -124,7 +126,11 @@ class QAService:
             parsed = self.parse(text, session_id, is_follow_up=resolved.is_follow_up)
             parts = self.understanding.split(parsed)
             analysis = self.analyst.answer(parsed)  # consistency, each-body and which-body questions
-            from_facts = [self.facts.answer(part) for part in parts] if self.generator is None and analysis is None else []
+            from_facts = (
+                [self.facts.answer(part) for part in parts]
+                if self.generator is None and analysis is None and not self._stays_with_passages(parsed, session_id)
+                else []
+            )
             hits: list[SearchHit] = []
             if parsed.kind is QuestionKind.LOOKUP and parsed.citations:
                 answer = verify(self._lookup_answer(text, parsed.citations[0], language), self.document, self.searcher.refs)
@@ -142,6 +148,7 @@ class QAService:
                 ]
                 answer = join_answers(parsed, answers, self.facts.contrast(parsed, answers))
                 answer = self._finish(answer, session_id, text, resolved, hits)
+                self._remember_source(session_id, parsed, answer)
             else:
                 hits = self._evidence_hits(text, resolved, parsed, language)
                 if self.generator is None or not hits:
@@ -149,6 +156,7 @@ class QAService:
                         text, resolved.text, hits, language, split=not resolved.is_follow_up, parsed=parsed
                     )
                     answer = self._finish(self._outside_scope_noted(answer, parsed), session_id, text, resolved, hits)
+                    self._remember_source(session_id, parsed, answer)
         if self.generator is not None and hits:
             generated = yield from self.generator.stream(text, hits, language)
             with self._lock:
@@ -156,6 +164,27 @@ class QAService:
         else:
             yield AnswerEvent("token", answer.text)
         yield AnswerEvent("answer", answer=answer)
+
+    def _stays_with_passages(self, parsed: ParsedQuestion, session_id: str | None) -> bool:
+        """A follow-up that changes only the year or the basis ("那 2020 年呢？") after a figure read from
+        a passage (a performance measure's row) is read from the same kind of evidence: the budget
+        facts do not hold that figure, and would answer another one."""
+        return (
+            session_id in self._from_passages
+            and parsed.is_follow_up
+            and not parsed.slots & {"bodies", "component", "subprogramme", "funding", "measure", "breakdown"}
+        )
+
+    def _remember_source(self, session_id: str | None, parsed: ParsedQuestion, answer: Answer) -> None:
+        """Note whether this session's last figure answer came from a passage rather than the facts."""
+        if session_id is None:
+            return
+        if parsed.asks_figure and not answer.abstained and not answer.facts and answer.mode != "facts":
+            self._from_passages.add(session_id)
+        else:
+            self._from_passages.discard(session_id)
+        while len(self._from_passages) > MAX_SESSIONS:
+            self._from_passages.pop()
 
     def _evidence_hits(
         self, text: str, resolved: ResolvedQuestion, parsed: ParsedQuestion, language: Language

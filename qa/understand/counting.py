@@ -83,7 +83,8 @@ def counted_noun(question: str) -> str | None:
                     break
                 coordinated = after_coordinator = True
                 continue
-            noun = bool(_HAN.match(word)) and (tag.startswith("n") or (tag == "x" and len(word) >= 2))
+            # a verbal noun ("评估" assessment, "咨询" advice) names a thing as well as an action
+            noun = bool(_HAN.match(word)) and (tag.startswith("n") or tag == "vn" or (tag == "x" and len(word) >= 2))
             modifier = bool(_HAN.match(word)) and tag[:1] in ("v", "a", "b")
             if not noun and not (modifier and (not head or after_coordinator)):
                 break

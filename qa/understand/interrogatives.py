@@ -15,14 +15,17 @@ from budgetqa.ingest.refs import BlockReference, find_citations, parse_citation
 # Interrogatives of a figure.
 _FIGURE_ASK = re.compile(
     r"多少|几[个份次名项位家种成]?|多大|几成|[多几]少|增加了|减少了|增长了"
-    r"|\bhow (?:much|many)\b|\bby how much\b|\bwhat (?:share|proportion|percentage|amount|level|number|rate|total|sum)\b",
+    r"|\bhow (?:much|many)\b|\bby how much\b|\bwhat (?:share|proportion|percentage|amount|level|number|rate|total|sum)\b"
+    # "what will X receive / spend", "what does the review cost": a verb of money asks for an amount.
+    r"|\bwhat (?:will|would|did|does|do|is|was|are|were)\b.{0,60}?"
+    r"\b(?:receive|spend|spent|cost|be (?:allocated|given|appropriated|budgeted))\b",
     re.IGNORECASE,
 )
 # Nouns that name a figure.
 _FIGURE_NOUN = re.compile(
     r"比例|百分比|占比|总额|数目|数量|金额|经费|预算|遵守率|比率|估计数|批款|拨款|支出"
     r"|\bnumber of\b|\btotal\b|\bbudget\b|\bcost\b|\bpercent|\bfigure\b|\bamount\b|\bcompliance rate\b|\bresources\b"
-    r"|\bestimates?\b|\bappropriations?\b|\bexpenditures?\b",
+    r"|\bestimates?\b|\bappropriations?\b|\bexpenditures?\b|\bspen[dt]\b",
     re.IGNORECASE,
 )
 # Interrogatives that ask for something other than a figure: actions, reasons, ways, people, places,
@@ -60,6 +63,8 @@ def asks_figure(question: str) -> bool:
     (True, True)
     >>> asks_figure("联非办采取了哪些措施提高遵守率？"), asks_figure("What did UNOCT do about travel compliance?")
     (False, False)
+    >>> asks_figure("What will the Register receive in 2024?"), asks_figure("What was spent on travel in 2022?")
+    (True, True)
     """
     if _FIGURE_ASK.search(question):
         return True

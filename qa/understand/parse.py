@@ -144,6 +144,13 @@ _POST_MONEY = re.compile(r"员额资源|员额经费|员额费用|员额开支|�
 # Names shaped like a Secretariat entity: "经济和社会事务部", "the Office of Legal Affairs".
 _ENTITY_ZH = re.compile(r"[\u4e00-\u9fff]{2,14}?(?:事务部|事务厅|行动部|管理部|支助部|办事处|办公室|事务署|委员会)")
 _ENTITY_EN = re.compile(r"\b(?:Department|Office) (?:of|for) (?:the )?[A-Z][A-Za-z-]*(?: (?:and |of |for |the )?[A-Z][A-Za-z-]*)*")
+# Field missions, named the United Nations way: "联合国伊拉克援助团" and its short form "联伊援助团",
+# "the United Nations Assistance Mission in Somalia", or an acronym such as "UNSMIL".
+_MISSION_ZH = re.compile(r"联(?:合国)?[\u4e00-\u9fff]{1,12}?(?:援助团|核查团|支助团|特派团|综合办事处|综合办)")
+_MISSION_EN = re.compile(
+    r"\bUnited Nations (?:[A-Z][a-z]+ )*Mission (?:in|to|for|of) (?:the )?[A-Z][A-Za-z-]*(?: (?:and )?[A-Z][A-Za-z-]*)*"
+    r"|\bUN[A-Z]{2,6}\b"
+)
 _NEXT_YEAR = re.compile(r"明年|下一年|\bnext year\b", re.I)
 _THIS_YEAR = re.compile(r"今年|本年度|\bthis year\b|\bcurrent year\b", re.I)
 _LAST_YEAR = re.compile(r"去年|上一年|前一年|\blast year\b|\bprevious year\b|\bprior year\b|\bthe year before\b", re.I)
@@ -238,6 +245,8 @@ class ParsedQuestion:
         for name in ("bodies", "component", "subprogramme", "funding", "fundings", "measure", "breakdown", "basis", "years"):
             if name not in self.slots and getattr(previous, name):
                 updates[name] = getattr(previous, name)
+        if not self.other_topics and not self.slots & {"bodies", "component"} and previous.other_topics:
+            updates["other_topics"] = previous.other_topics  # "那 2020 年呢？" after a question on air tickets
         if "years" in self.slots and "basis" not in self.slots:
             updates["basis"] = None  # a new year takes that year's own basis
         if "aggregate" not in self.slots and previous.aggregate is not Aggregate.VALUE and "years" not in self.slots:
@@ -399,9 +408,11 @@ class Understanding:
         return None, number
 
     def _unlisted_entities(self, text: str) -> tuple[str, ...]:
-        """Secretariat entities the question names that are not bodies of this section (and not
-        organs or components its tables list), e.g. "法律事务厅", "Department of Economic and Social Affairs"."""
-        names = [m.group(0) for m in _ENTITY_ZH.finditer(text)] + [m.group(0) for m in _ENTITY_EN.finditer(text)]
+        """Secretariat entities and field missions the question names that are not bodies of this
+        section (and not organs or components its tables list), e.g. "法律事务厅", "Department of
+        Economic and Social Affairs", "联伊援助团", "UNSOM"."""
+        patterns = (_ENTITY_ZH, _ENTITY_EN, _MISSION_ZH, _MISSION_EN)
+        names = [m.group(0) for pattern in patterns for m in pattern.finditer(text)]
         listed = [*self.components, *(a for b in self.registry.bodies for a in (*b.aliases_zh, *b.aliases_en))]
         unknown = []
         for name in names:

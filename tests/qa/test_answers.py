@@ -16,13 +16,13 @@ from budgetqa.settings import Settings
 
 
 def test_split_question_answers_each_part_of_a_question_that_asks_several_things() -> None:
-    assert split_question("建设和平基金2022年一共投了多少钱？覆盖了几个国家？") == [
-        "建设和平基金2022年一共投了多少钱？",
-        "覆盖了几个国家？",
+    assert split_question("选举援助司去年办了多少次培训？涉及几个会员国？") == [
+        "选举援助司去年办了多少次培训？",
+        "涉及几个会员国？",
     ]
-    assert split_question("How much is being requested for that review, and what does the money cover?") == [
-        "How much is being requested for that review",
-        "what does the money cover?",
+    assert split_question("What does the evaluation cost, and who will carry it out?") == [
+        "What does the evaluation cost",
+        "who will carry it out?",
     ]
     assert split_question("联非办有几个员额？") == ["联非办有几个员额？"]
 
@@ -30,11 +30,12 @@ def test_split_question_answers_each_part_of_a_question_that_asks_several_things
 @pytest.mark.parametrize(
     ("question", "noun"),
     [
-        ("巴勒斯坦人民权利委员会2022年派了几个代表团出访？", "代表团"),  # a verb ends the noun
+        ("安全理事会2023年去了几个代表团访问？", "代表团"),  # a verb ends the noun
         ("截至2023年底一共收到了多少份索赔申请表？", "索赔申请表"),  # a modifier stays in it
         ("政治建和部有多少钱？", None),  # no measure word: not a count
-        ("建设和平基金2022年一共投了多少钱？覆盖了几个国家？", "国家"),
-        ("2024年联合国打算派出多少个选举技术、咨询和审查团？", "审查团"),  # coordinated: the head
+        ("选举援助司去年花了多少钱？涉及几个国家？", "国家"),
+        ("选举援助司去年办了多少次培训？涉及几个国家？", "培训"),  # the first count asked
+        ("明年计划组织多少个需求评估、技术和咨询团？", "咨询团"),  # coordinated: the head
         ("特别协调员办事处原计划出几份巴勒斯坦社会经济状况报告？", "报告"),  # long: the head
         ("有多少人参加？", None),
     ],
@@ -163,7 +164,7 @@ def test_unoau_posts_in_2024_come_from_its_posts_table(service: QAService) -> No
 
 @pytest.mark.slow
 def test_a_follow_up_year_is_answered_from_the_same_row(service: QAService) -> None:
-    first = service.ask("损失登记册办公室2022年提前至少两星期购买机票的遵守率是多少？", session_id="travel")
+    first = service.ask("损失登记册办公室 2022 年机票提前两周以上购买的比例是多少？", session_id="travel")
     assert "89%" in first.text and _refs(first)[0] == ("table", "3.59")
     second = service.ask("那2020年呢？", session_id="travel")
     assert "不适用" in second.text and _refs(second)[0] == ("table", "3.59")
@@ -173,9 +174,8 @@ def test_a_follow_up_year_is_answered_from_the_same_row(service: QAService) -> N
 @pytest.mark.parametrize(
     "question",
     [
-        "联合国阿富汗援助团 2024 年的拟议预算是多少？",
-        "建设和平基金2019年的投资总额是多少？",
-        "Which country chaired the Peacebuilding Commission in 2022?",
+        "建设和平基金 2019 年一共拨付了多少资金？",
+        "Who held the chair of the Peacebuilding Commission in 2022?",
     ],
 )
 def test_questions_the_document_does_not_answer_are_declined_with_the_nearest_passages(
@@ -248,7 +248,7 @@ def test_a_count_never_answers_a_share_when_the_evidence_has_a_percentage(servic
     index = service.searcher.index
     uids = ("row:3.16:1", "row:3.16:2", "paragraph:3.78")
     units = [RankedUnit(index.unit_by_uid(uid), rank) for rank, uid in enumerate(uids)]
-    question = "What proportion of civil society speakers at the Palestinian Rights Committee's events in 2022 were women?"
+    question = "Of the civil society speakers at the Palestinian Rights Committee's 2022 events, what share were women?"
     best = service.extractive._figure_evidence(question, units)[0]
     assert best.candidate.unit.uid == "paragraph:3.78" and "61%" in best.candidate.text
 

@@ -85,7 +85,9 @@ def test_posts_by_grade_come_from_the_staffing_tables(ask) -> None:
         ("What is DPPA's approved regular budget for 2024?", "not the approved"),
         ("反恐办重计费用后的经常预算是多少？", "重计费用后"),
         ("How much will UNSCO receive in 2026?", "no 2026 figure"),
-        ("What is the 2024 budget of the Office for Disarmament Affairs?", "does not budget for"),
+        ("What is the 2024 budget of the Office for Disarmament Affairs?", "no budget figures for"),
+        ("联伊援助团明年的拟议经费是多少？", "没有联伊援助团的预算数字"),  # a mission by its short name
+        ("What will UNSOM spend in 2024?", "no budget figures for UNSOM"),  # an acronym; a verb of money
     ],
 )
 def test_a_slot_the_document_cannot_ground_is_declined_with_the_reason(ask, question: str, reason: str) -> None:
