@@ -117,6 +117,7 @@ class QuestionAnswerScore:
     cites_gold: bool | None
     cited: tuple[str, ...]
     correct_citations: tuple[str, ...]
+    shows_chinese: bool | None = None  # an English question's answer text has Chinese characters
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -133,6 +134,7 @@ class QuestionAnswerScore:
             "cites_gold": self.cites_gold,
             "cited": list(self.cited),
             "correct_citations": list(self.correct_citations),
+            "shows_chinese": self.shows_chinese,
         }
 
 
@@ -153,6 +155,7 @@ class AnswerScores:
     abstention_recall: float | None
     abstentions: int
     unanswerable: int
+    chinese_in_english: float | None = None  # share of English answers showing Chinese text
 
     def to_json(self) -> dict[str, float | int | None]:
         return dict(self.__dict__)
@@ -165,6 +168,9 @@ class AnswerEvaluation:
     per_question: dict[str, QuestionAnswerScore]
     overall: AnswerScores
     by_group: dict[str, AnswerScores] = field(default_factory=dict)
+
+
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 
 
 def _inside_parentheses(text: str) -> list[bool]:
@@ -271,6 +277,7 @@ def score_answer(
         cites_gold=bool(correct) if question.answerable else None,
         cited=cited,
         correct_citations=correct,
+        shows_chinese=bool(_HAN.search(answer.text)) if question.lang == "en" else None,
     )
 
 
@@ -289,6 +296,7 @@ def aggregate(scores: Sequence[QuestionAnswerScore]) -> AnswerScores:
     abstentions = sum(s.abstained for s in scores)
     unanswerable = sum(s.should_abstain for s in scores)
     correct_abstentions = sum(s.abstained and s.should_abstain for s in scores)
+    chinese_in_english, _ = _mean(s.shows_chinese for s in scores)
     return AnswerScores(
         n=len(scores),
         figure_accuracy=figure_accuracy,
@@ -303,6 +311,7 @@ def aggregate(scores: Sequence[QuestionAnswerScore]) -> AnswerScores:
         abstention_recall=correct_abstentions / unanswerable if unanswerable else None,
         abstentions=abstentions,
         unanswerable=unanswerable,
+        chinese_in_english=chinese_in_english,
     )
 
 

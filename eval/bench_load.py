@@ -50,7 +50,7 @@ REQUEST_TIMEOUT_S = 120.0
 MAX_REPORTED = 20  # incorrect answers and errors listed by name in the report
 MB = 1024 * 1024
 
-# Lookups asked as questions, beside the gold set's own ("Show me table 3.6.", "第3.27段讲了什么？").
+# Lookups asked as questions, beside the gold set's own ("Show me table 3.12.", "第3.40段写了什么？").
 EXTRA_LOOKUPS = ("show table 3.27", "表3.24")
 
 

@@ -486,6 +486,7 @@ ANSWER_COLUMNS: tuple[tuple[str, str], ...] = (
     ("cites gold", "cites_gold_rate"),
     ("abst. P", "abstention_precision"),
     ("abst. R", "abstention_recall"),
+    ("en with zh", "chinese_in_english"),
 )
 
 

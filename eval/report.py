@@ -210,6 +210,7 @@ ANSWER_COLUMNS: tuple[tuple[str, str], ...] = (
     ("cites gold", "cites_gold_rate"),
     ("abstention P", "abstention_precision"),
     ("abstention R", "abstention_recall"),
+    ("English answers showing Chinese", "chinese_in_english"),
 )
 
 

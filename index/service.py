@@ -8,6 +8,7 @@ from pathlib import Path
 from rich.console import Console
 
 from budgetqa.ingest.bodies import BodyRegistry
+from budgetqa.ingest.english import EnglishVersions
 from budgetqa.ingest.model import Document
 from budgetqa.ingest.parser import parse_document
 from budgetqa.ingest.refs import RefIndex, find_citations, parse_citation
@@ -34,8 +35,10 @@ class SearchService:
     >>> # service.search("那 2023 年呢？", session_id="s1")         (a follow-up of the same session)
     """
 
-    def __init__(self, index: HybridIndex) -> None:
+    def __init__(self, index: HybridIndex, english: EnglishVersions | None = None) -> None:
         self.index = index
+        # the checked English versions of the document's text (shipped, and the user's own run)
+        self.english = english if english is not None else EnglishVersions.load(index.document)
         self.scorer = EvidenceScorer(index)
         self.reranker = Reranker(self.scorer)
         self.conversations: dict[str, Conversation] = {}
@@ -47,7 +50,8 @@ class SearchService:
         cls, settings: Settings, *, document_path: Path | None = None, console: Console | None = None
     ) -> SearchService:
         document = parse_document(document_path or settings.document_path())
-        return cls(HybridIndex.open(document, settings, console=console))
+        english = EnglishVersions.load(document, cache_dir=settings.cache_dir)
+        return cls(HybridIndex.open(document, settings, console=console), english)
 
     @property
     def document(self) -> Document:

@@ -19,10 +19,13 @@ from budgetqa.index.evidence import Candidate, EvidenceScorer, RankedUnit
 from budgetqa.index.glossary import Glossary, GlossaryEntry, normalize_zh
 from budgetqa.index.model import IndexUnit, SearchHit
 from budgetqa.ingest.budget import Measure as AskedMeasure
-from budgetqa.ingest.model import BlockKind, Document, TableRow, Unit
+from budgetqa.ingest.english import has_han
+from budgetqa.ingest.english_view import MACHINE_TRANSLATION_NOTE, EnglishUnit, english_unit
+from budgetqa.ingest.model import BlockKind, Cell, Document, Table, TableRow, Unit
 from budgetqa.ingest.numerals import int_to_chinese
 from budgetqa.ingest.refs import format_label
 
+from .english_quote import EnglishQuotes
 from .measure import (
     STATES_NONE,
     Measure,
@@ -43,6 +46,8 @@ from .verify import stated_figures
 # Below this evidence score the answerer abstains (chosen on the dev set's answerable vs
 # unanswerable questions; see eval/ for the measurement).
 ABSTAIN_BELOW = 0.38
+# How an English answer labels an English version: made by the local model, its figures checked.
+MACHINE_TRANSLATION = "machine translation, figures checked"
 # A body, office or place the document names in at most this many blocks is specific enough that
 # evidence not mentioning it answers about something else.
 RARE_ENTITY_BLOCKS = 10
@@ -123,10 +128,13 @@ class Evidence:
 class ExtractiveAnswerer:
     """Answers from the evidence of one index, without a language model."""
 
-    def __init__(self, document: Document, scorer: EvidenceScorer, glossary: Glossary) -> None:
+    def __init__(
+        self, document: Document, scorer: EvidenceScorer, glossary: Glossary, english: EnglishQuotes | None = None
+    ) -> None:
         self.document = document
         self.scorer = scorer
         self.glossary = glossary
+        self.english = english  # the checked English versions quoted in English answers (none: glossed Chinese)
         self.rows_of = scorer.index.rows_of
         self._block_texts = [normalize_zh(unit.text) for unit in document.units()]
         self._signatures = [
@@ -475,6 +483,14 @@ class ExtractiveAnswerer:
         quote = item.candidate.text.strip()
         if language == "zh":
             return f"{quote} [{label}]"
+        english = self.english.of(unit, quote) if self.english is not None else None
+        if english is not None:
+            # the Chinese original stays the evidence: the citation quotes it
+            return f"{label.capitalize()} ({MACHINE_TRANSLATION}): “{english.text}” [{label}]"
+        if unit.row is not None and unit.ref in self._tables:
+            row = self._english_row(self._tables[unit.ref], unit.row)
+            if not has_han(row):
+                return f"{label.capitalize()}, row: {row} [{label}]"
         glossed = "; ".join(f"{zh} = {en}" for zh, en in self.glossary.gloss(quote)[:6])
         gloss = f" (key terms: {glossed})" if glossed else ""
         return f"{label.capitalize()} states: “{quote}”{gloss} [{label}]"
@@ -496,13 +512,30 @@ class ExtractiveAnswerer:
             where = f"（{' / '.join(scope)}）" if scope else ""
             rest = f"（同行：{'；'.join(f'{column} {other.text}' for column, other in others)}）" if show_row else ""
             return f"{row.label}{where}，{cell.column}：{_zh_value(cell)}{rest} [{label}]"
-        english = self.glossary.english_label
+        english = self._english_label
         where = f" ({' / '.join(english(item) for item in scope)})" if scope else ""
-        rest = f" (same row: {'; '.join(f'{english(column)} {other.text}' for column, other in others)})" if show_row else ""
-        if cell.cell.value is None and not cell.cell.is_nil:  # a cell in words: its key terms glossed
-            glossed = "; ".join(f"{zh} = {en}" for zh, en in self.glossary.gloss(cell.cell.text)[:6])
-            rest += f" (key terms: {glossed})" if glossed else ""
-        return f"{english(row.label)}{where}, {english(cell.column)}: {_english_value(cell)}{rest} [{label}]"
+        rest = f" (same row: {'; '.join(f'{english(column)} {self._english_cell(other)}' for column, other in others)})" if show_row else ""
+        value = _english_value(cell)
+        if cell.cell.value is None and not cell.cell.is_nil:  # a cell in words: its checked English, else key terms glossed
+            translated = self.english.versions.label(cell.cell.text) if self.english is not None else None
+            if translated:
+                value = f"{translated} ({MACHINE_TRANSLATION})"
+            else:
+                glossed = "; ".join(f"{zh} = {en}" for zh, en in self.glossary.gloss(cell.cell.text)[:6])
+                rest += f" (key terms: {glossed})" if glossed else ""
+        return f"{english(row.label)}{where}, {english(cell.column)}: {value}{rest} [{label}]"
+
+    def _english_label(self, chinese: str) -> str:
+        """A label in English: its checked English version, else the glossary's rendering."""
+        translated = self.english.versions.label(chinese) if self.english is not None else None
+        return translated or self.glossary.english_label(chinese)
+
+    def _english_cell(self, cell: Cell) -> str:
+        """A cell shown beside the answer: figures as printed, words in their checked English (else
+        as printed: a half-glossed sentence reads worse than the original)."""
+        if cell.value is None and not cell.is_nil and has_han(cell.text) and self.english is not None:
+            return self.english.versions.label(cell.text) or cell.text
+        return cell.text
 
     def _citation(self, item: Evidence) -> Citation:
         unit = item.candidate.unit
@@ -540,6 +573,42 @@ class ExtractiveAnswerer:
             evidence=[unit.uid for unit in nearest],
         )
 
+    def _english_view(self, unit: Unit) -> str | None:
+        """The unit in its checked English versions, as text; None when a segment of it has none (a
+        table: when its caption has none; a label without a version stays as printed)."""
+        if self.english is None:
+            return None
+        view = english_unit(self.document, unit, self.english.versions)
+        if unit.kind is BlockKind.TABLE and f"caption:{unit.ref}" not in view.untranslated:
+            return self._english_table(view, self._tables[unit.ref])
+        return render_english_view(view) if view.complete else None
+
+    def _english_row(self, table: Table, index: int) -> str:
+        """Row `index` of `table` in English: "[part / group] label: column value; …"."""
+        label = self._english_label
+        row = table.rows[index]
+        scope = " / ".join(label(item) for item in (row.part, row.group) if item)
+        cells = "; ".join(
+            f"{label(column)} {self._english_cell(cell)}"
+            for column, cell in zip(table.columns, row.cells, strict=False)
+            if cell.text.strip()
+        )
+        return f"{f'[{scope}] ' if scope else ''}{label(row.label)}: {cells}"
+
+    def _english_table(self, view: EnglishUnit, table: Table) -> str:
+        """A table in English: its checked caption and notes; labels in their checked versions, else the
+        glossary's rendering; figures as printed."""
+        label = self._english_label
+        title = view.title
+        if table.unit:  # the unit of the figures ("千美元"), in English where the view left it in Chinese
+            printed = table.unit.strip("()（）")
+            title = title.replace(f"({printed})", f"({label(printed).strip('()')})")
+        lines = [title, *(self._english_row(table, index) for index in range(len(table.rows)))]
+        if view.text:
+            lines.append(view.text)
+        lines.append(f"({MACHINE_TRANSLATION_NOTE})")
+        return "\n".join(lines)
+
     def lookup(self, question: str, unit: Unit, language: Language) -> Answer:
         """Show a unit the question names."""
         label = format_label(unit.kind, unit.ref, language)
@@ -547,16 +616,35 @@ class ExtractiveAnswerer:
         english = self.glossary.english_label(unit.title)
         if language == "en" and english and english != unit.title:
             heading = f"{heading} ({english})"
+        shown = f"{heading}\n{unit.text}"
+        translated = self._english_view(unit) if language == "en" else None
+        if translated is not None:
+            shown = translated  # the Chinese original stays the evidence: the citation quotes it
         return Answer(
             question=question,
             language=language,
-            text=f"{heading}\n{unit.text}",
+            text=shown,
             citations=[Citation(unit.kind.value, unit.ref, unit.lines.as_list(), unit.text[:300])],
             confidence=1.0,
             abstained=False,
             evidence=[unit.id],
             mode="lookup",
         )
+
+
+def render_english_view(view: EnglishUnit) -> str:
+    """A unit's English view as text: title, text, and a table's rows as "label: column value; …"."""
+    lines = [view.title] if view.title else []
+    if view.rows is not None:
+        columns = view.columns or []
+        for row in view.rows:
+            scope = " / ".join(item for item in (row.part, row.group) if item)
+            cells = "; ".join(f"{column} {cell}" for column, cell in zip(columns, row.cells, strict=False) if cell)
+            lines.append(f"{f'[{scope}] ' if scope else ''}{row.label}: {cells}" if cells else row.label)
+    if view.text:
+        lines.append(view.text)
+    lines.append(f"({MACHINE_TRANSLATION_NOTE})")
+    return "\n".join(lines)
 
 
 def question_measure(question: str) -> Measure:

@@ -112,6 +112,9 @@ class FactAnswerer:
             return self._change(parsed, body)
         if len(parsed.fundings) >= 2:
             return self._sources(parsed, body)
+        labels = self._objects_named(parsed, body)
+        if len(labels) >= 2:
+            return self._each_object(parsed, body, labels)
         chosen = self._select(parsed, body)
         if not chosen:
             return None
@@ -318,6 +321,39 @@ class FactAnswerer:
         separator = "; " if lang == "en" else "；"
         text = f"{separator.join(lines)} {_cite_text(citations, lang)}"
         return self._answer(parsed, text, citations, computations, cited)
+
+    def _objects_named(self, parsed: ParsedQuestion, body: Body | None) -> list[str]:
+        """The objects of expenditure a breakdown names by a word they share ("差旅费", "travel": 代表差旅
+        and 工作人员差旅), in the order printed; [] when it names one row exactly or none."""
+        if parsed.breakdown is None:
+            return []
+        want = "".join(parsed.breakdown.split())
+        labels = [f.label for f in self.scoped(parsed, body) if f.breakdown is Breakdown.OBJECT and f.label]
+        if any("".join(label.split()) == want for label in labels):
+            return []
+        return list(dict.fromkeys(labels))
+
+    def _each_object(self, parsed: ParsedQuestion, body: Body | None, labels: list[str]) -> Answer | None:
+        """Each object of expenditure the question's word covers, then their sum, computed with its formula."""
+        rows = [fact for label in labels for fact in self._select(replace(parsed, breakdown=label), body)[:1]]
+        rows = [fact for fact in rows if fact.number is not None and not fact.is_nil]
+        if not rows:
+            return None
+        if len(rows) == 1:
+            return self._figure_answer(parsed, rows, also=self._printed_change(parsed, body, rows[0]))
+        lang = parsed.lang
+        unit = rows[0].unit
+        lines = [f"{self._heading(parsed, fact, change=False)}: {_format(fact.number or 0.0, fact, lang)}" for fact in rows]
+        if lang == "zh":
+            lines = [line.replace(": ", "：", 1) for line in lines]
+        operands = [_in_unit(fact, unit) for fact in rows]
+        total = round(sum(operands), 1)
+        formula = " + ".join(_format(v, rows[0], lang) for v in operands) + f" = {_format(total, rows[0], lang)}"
+        lines.append(f"Together: {formula}" if lang == "en" else f"合计：{formula}")
+        citations = self._citations(rows, lang)
+        separator = "; " if lang == "en" else "；"
+        text = f"{separator.join(lines)} {_cite_text(citations, lang)}"
+        return self._answer(parsed, text, citations, [Computation(formula, operands, "+", total)], rows)
 
     def _printed_total(self, parsed: ParsedQuestion, body: Body | None, rows: list[Fact]) -> Fact | None:
         """The all-sources total printed for the scope of `rows`, when the sources in `rows` are all

@@ -37,6 +37,7 @@ from budgetqa.settings import Settings
 
 from .analyst_answer import AnalystAnswerer
 from .compose import join_answers
+from .english_quote import EnglishQuotes
 from .extractive import ExtractiveAnswerer
 from .fact_answer import FactAnswerer
 from .model import Answer, AnswerEvent, Language, UnitView
@@ -68,7 +69,8 @@ class QAService:
     def __init__(self, search: SearchService, generator: GenerativeAnswerer | None = None) -> None:
         self.searcher = search
         index = search.index
-        self.extractive = ExtractiveAnswerer(index.document, search.scorer, index.glossary)
+        quotes = EnglishQuotes(search.english, index.glossary)
+        self.extractive = ExtractiveAnswerer(index.document, search.scorer, index.glossary, quotes)
         registry = search.registry
         facts = extract_facts(index.document, registry)
         self.understanding = Understanding.of(index.document, facts, index.glossary, registry)

@@ -18,7 +18,10 @@ _FIGURE_ASK = re.compile(
     r"|\bhow (?:much|many)\b|\bby how much\b|\bwhat (?:share|proportion|percentage|amount|level|number|rate|total|sum)\b"
     # "what will X receive / spend", "what does the review cost": a verb of money asks for an amount.
     r"|\bwhat (?:will|would|did|does|do|is|was|are|were)\b.{0,60}?"
-    r"\b(?:receive|spend|spent|cost|be (?:allocated|given|appropriated|budgeted))\b",
+    r"\b(?:receive|spend|spent|cost|be (?:allocated|given|appropriated|budgeted))\b"
+    # "what will UNOAU's regular budget be": a figure noun is what the question asks to be
+    r"|\bwhat (?:will|would|is|was)\b.{0,60}?\b(?:budget|resources|appropriation|cost|total|amount|expenditure"
+    r"|estimate|requirements?)s?\b.{0,30}?\bbe\b",
     re.IGNORECASE,
 )
 # Nouns that name a figure.
@@ -65,6 +68,8 @@ def asks_figure(question: str) -> bool:
     (False, False)
     >>> asks_figure("What will the Register receive in 2024?"), asks_figure("What was spent on travel in 2022?")
     (True, True)
+    >>> asks_figure("What will the Register's budget be in 2024?"), asks_figure("What will the Register do in 2024?")
+    (True, False)
     """
     if _FIGURE_ASK.search(question):
         return True

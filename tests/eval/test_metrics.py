@@ -10,6 +10,7 @@ import pytest
 from budgetqa.eval.answer_metrics import (
     AnswerRecord,
     CitedUnit,
+    aggregate,
     evaluate_answers,
     key_figures,
     score_answer,
@@ -162,6 +163,17 @@ def test_a_figure_written_in_another_unit_counts_as_correct() -> None:
         _question(), AnswerRecord("Q", "In 2022 it invested $231.5 million in 37 countries.")
     )
     assert score.figure_correct is True and score.figure_recall == 1.0
+
+
+def test_an_english_answer_showing_chinese_is_counted_and_a_chinese_one_is_not_scored_for_it() -> None:
+    english = _question(lang="en", question="How much did the Fund invest in 2022, in how many countries?")
+    scores = [
+        score_answer(english, AnswerRecord("Q", "US$231.5 million in 37 countries [para. 3.87]")),
+        score_answer(english, AnswerRecord("Q", "Para. 3.87 states: “2022 年在 37 个国家投资 2.315 亿美元”")),
+        score_answer(_question(), AnswerRecord("Q", "2022 年在 37 个国家投资 2.315 亿美元")),
+    ]
+    assert [score.shows_chinese for score in scores] == [False, True, None]
+    assert aggregate(scores).chinese_in_english == 0.5
 
 
 def test_a_missing_main_figure_makes_the_answer_wrong() -> None:

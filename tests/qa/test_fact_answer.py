@@ -134,3 +134,17 @@ def test_a_source_printed_as_none_is_said_and_not_subtracted(ask) -> None:
     answer = ask("Compare UNSCO's regular budget and extrabudgetary resources for 2024.")
     assert "none" in answer.text and not answer.computations
     assert answer.verification.clean, answer.verification
+
+
+@pytest.mark.parametrize("question", ["政治建和部明年在差旅上的预算是多少？", "What is DPPA's 2024 travel budget?"])
+def test_a_word_shared_by_several_objects_of_expenditure_gives_each_and_their_sum(ask, question: str) -> None:
+    answer = ask(question)
+    assert len(answer.computations) == 1 and answer.computations[0].operator == "+"
+    computation = answer.computations[0]
+    assert len(computation.operands) >= 2 and computation.result == round(sum(computation.operands), 1)
+    assert answer.verification.clean and not answer.abstained
+
+
+def test_a_future_tense_question_about_a_figure_noun_is_a_figure_question(ask) -> None:
+    answer = ask("What will the Office of Counter-Terrorism's regular budget be in 2024?")
+    assert "USD 10,112.1 thousand" in answer.text and not answer.abstained

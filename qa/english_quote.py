@@ -1,0 +1,138 @@
+"""The English of a quoted passage: the sentence(s) of a unit's checked English version that render
+the Chinese sentence an answer quotes.
+
+An English answer leads with English.  Each paragraph, note, foreword and annex piece has, where its
+translation passed every check (:mod:`budgetqa.ingest.english`), an English version made offline by
+the local model, with the same figures and symbols as the Chinese.  An answer quotes one or two
+sentences of a unit, so the matching sentences are found in the unit's version: by position when
+both sides have as many sentences, otherwise by what a translation cannot change (the figures and
+symbols, the glossary's names).  When no English sentence clearly renders the quote, there is no
+English quote and the answer keeps the Chinese with its key terms glossed.
+
+No sentence aligner on PyPI reads Chinese against a machine translation offline without a model;
+the figures shared by both sides are a stronger anchor here than any lexical similarity.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from budgetqa.index.english_figures import stated_figures
+from budgetqa.index.glossary import Glossary
+from budgetqa.index.model import IndexUnit
+from budgetqa.ingest.english import EnglishVersions, has_han
+
+# Chinese sentences end at 。！？； (a semicolon ends the items of a list).
+_ZH_SENTENCE = re.compile(r"[^。！？；]+[。！？；]?")
+# An English sentence ends at . ! ? ; before a space and a capital, a digit or an opening quote,
+# except after an abbreviation ("para.", "e.g.", "No.").
+_EN_BREAK = re.compile(r"(?<=[.!?;])\s+(?=[A-Z0-9“\"(])")
+_ABBREVIATIONS = frozenset({"para", "paras", "no", "nos", "e.g", "i.e", "sect", "vol", "mr", "ms", "dr", "art", "fig", "st"})
+# Matching needs at least this much shared: one figure, or two glossary names.
+MIN_SCORE = 2.0
+FIGURE_WEIGHT = 2.0
+TERM_WEIGHT = 1.0
+
+
+@dataclass(frozen=True)
+class EnglishQuote:
+    """The English sentences rendering a quote, and the segment they come from."""
+
+    text: str
+    segment: str  # the English version's segment uid ("paragraph:3.115")
+
+
+def segment_of(unit: IndexUnit) -> str | None:
+    """The uid of the English-versions segment that holds `unit`'s text; None for table rows."""
+    if unit.row is not None:
+        return None
+    if unit.uid.startswith("table:"):
+        return f"caption:{unit.ref}"
+    return unit.uid  # paragraphs, notes ("note:3.24:0"), forewords, figures, annex pieces
+
+
+def chinese_sentences(text: str) -> list[str]:
+    """`text` cut into sentences at 。！？； (each keeps its end mark).
+
+    >>> chinese_sentences("第一句。第二句；第三句")
+    ['第一句。', '第二句；', '第三句']
+    """
+    return [match.group(0).strip() for match in _ZH_SENTENCE.finditer(text) if match.group(0).strip()]
+
+
+def english_sentences(text: str) -> list[str]:
+    """`text` cut into sentences, not after an abbreviation.
+
+    >>> english_sentences("See para. 3.1 and table 3.2. The total is US$1.5 million. It grows.")
+    ['See para. 3.1 and table 3.2.', 'The total is US$1.5 million.', 'It grows.']
+    """
+    pieces: list[str] = []
+    start = 0
+    for match in _EN_BREAK.finditer(text):
+        before = text[start : match.start()].rstrip()
+        last_word = before.rsplit(maxsplit=1)[-1].rstrip(".").lower() if before else ""
+        if last_word in _ABBREVIATIONS:
+            continue
+        pieces.append(before)
+        start = match.end()
+    pieces.append(text[start:].strip())
+    return [piece for piece in pieces if piece]
+
+
+def _figures(text: str) -> set[float | str]:
+    """The figures (as values, whatever their notation) and document symbols of a text."""
+    found = stated_figures(text)
+    return {round(figure.value, 6) for figure in found.figures} | set(found.symbols)
+
+
+class EnglishQuotes:
+    """Finds the English of quoted sentences in a document's checked English versions."""
+
+    def __init__(self, versions: EnglishVersions, glossary: Glossary) -> None:
+        self.versions = versions
+        self.glossary = glossary
+
+    def of(self, unit: IndexUnit, quote: str) -> EnglishQuote | None:
+        """The English of `quote` (one or more sentences of `unit`'s text), or None when the unit has no
+        checked version or no sentence of it clearly renders the quote."""
+        segment = segment_of(unit)
+        english = self.versions.get(segment) if segment is not None else None
+        if segment is None or not english:
+            return None
+        if "".join(quote.split()) == "".join(unit.text.split()):
+            return EnglishQuote(english, segment)
+        if unit.uid.startswith("table:"):
+            return None  # a table's version is its caption's; a quote of its other text has none
+        source = chinese_sentences(unit.text)
+        target = english_sentences(english)
+        chosen: list[int] = []
+        for sentence in chinese_sentences(quote):
+            index = self._match(sentence, source, target)
+            if index is None:
+                return None
+            if index not in chosen:
+                chosen.append(index)
+        if not chosen:
+            return None
+        text = " ".join(target[index] for index in sorted(chosen))
+        return None if has_han(text) else EnglishQuote(text, segment)
+
+    def _match(self, sentence: str, source: list[str], target: list[str]) -> int | None:
+        """The index of the English sentence that renders Chinese `sentence` of `source`."""
+        compact = "".join(sentence.split())
+        position = next((i for i, s in enumerate(source) if "".join(s.split()) == compact), None)
+        if position is not None and len(source) == len(target):
+            return position  # as many sentences on each side: they correspond in order
+        figures = _figures(sentence)
+        terms = [english for _, english in self.glossary.gloss(sentence)]
+        best, best_key = None, (0.0, 0.0)
+        for index, candidate in enumerate(target):
+            shared = figures & _figures(candidate)
+            named = sum(1 for term in terms if term.lower() in candidate.lower())
+            score = FIGURE_WEIGHT * len(shared) + TERM_WEIGHT * named
+            # nearer the Chinese sentence's relative place, the likelier: a tie-breaker only
+            nearness = -abs(index / len(target) - position / len(source)) if position is not None else 0.0
+            if (score, nearness) > best_key:
+                best, best_key = index, (score, nearness)
+        return best if best_key[0] >= MIN_SCORE else None
