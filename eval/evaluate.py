@@ -248,7 +248,7 @@ def target_checks(report: EvalReport) -> list[TargetCheck]:
     figure = aggregate(numeric).figure_accuracy if numeric else None
     checks.append(
         TargetCheck(
-            "figure accuracy, numeric + table", "≥ 0.85", figure, None if figure is None else figure >= 0.85
+            "figure accuracy, numeric + table", "≥ 0.90", figure, None if figure is None else figure >= 0.90
         )
     )
     cites = answers.overall.cites_gold_rate
@@ -264,7 +264,7 @@ def target_checks(report: EvalReport) -> list[TargetCheck]:
     answerable = [s for s in answers.per_question.values() if not s.should_abstain]
     rate = sum(s.abstained for s in answerable) / len(answerable) if answerable else None
     checks.append(
-        TargetCheck("answerable questions abstained", "≤ 0.10", rate, None if rate is None else rate <= 0.10)
+        TargetCheck("answerable questions abstained", "≤ 0.05", rate, None if rate is None else rate <= 0.05)
     )
     return checks
 

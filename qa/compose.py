@@ -19,7 +19,7 @@ def join_answers(whole: ParsedQuestion, answers: list[Answer], contrast: tuple[s
     """
     if len(answers) == 1 and contrast is None:
         return answers[0]
-    lines = [answer.text for answer in answers]
+    lines = list(dict.fromkeys(answer.text for answer in answers))  # two parts answered alike: once
     computations = [c for answer in answers for c in answer.computations]
     if contrast is not None:
         line, computation = contrast

@@ -6,8 +6,9 @@
 - A lookup shows the unit.
 - Weak evidence (little of the question found, or a year the evidence does not mention) abstains,
   naming the nearest passages found.
-English questions get English framing and labels from the glossary; quotes stay Chinese, with their
-key terms glossed.
+English questions get English framing and labels; a quote leads with its checked English version
+(a machine translation, the Chinese original kept as the cited evidence), or stays Chinese with its
+key terms glossed where the sentence has none.
 """
 
 from __future__ import annotations
@@ -96,6 +97,9 @@ _ASKS_WHO = re.compile(
 _ASKS_COUNTRY = re.compile(r"哪个国家|哪国|which (country|member state)", re.IGNORECASE)
 # A question for a person or an office holder ("谁主持了…", "Who chaired …").
 _ASKS_PERSON = re.compile(r"\bwho(?:m|se)?\b|谁|哪位", re.IGNORECASE)
+# A question for who signed a text, and for when something happened.
+_ASKS_SIGNER = re.compile(r"签署|署名|\bsign(?:s|ed)?\b", re.IGNORECASE)
+_ASKS_WHEN = re.compile(r"哪一?年|何时|什么时候|\bwhen\b|\b(?:which|what) year\b", re.IGNORECASE)
 # A person's name as the document prints it: "弗拉基米尔·沃龙科夫".
 _PERSON_NAME = re.compile(r"[\u4e00-\u9fff]{1,8}·[\u4e00-\u9fff]{1,8}")
 # Glossary categories that can answer "who": an office holder, an entity, a country.
@@ -239,11 +243,22 @@ class ExtractiveAnswerer:
             candidates = [c for c in candidates if not self._is_signature(c)]
         evidence = self._in_asked_part(question, [self._fact_item(question, candidate) for candidate in candidates])
         ranked = sorted(evidence, key=lambda item: -item.score)
-        if _ASKS_PERSON.search(question):
-            # "who": a sentence that names someone besides the question's own subjects answers first
-            naming = [item for item in ranked if item.score >= ABSTAIN_BELOW and self._names_someone_else(question, item.candidate.text)]
-            ranked = naming + [item for item in ranked if item not in naming]
-        return _top_two(ranked)
+        return _top_two(self._of_asked_type(question, ranked))
+
+    def _of_asked_type(self, question: str, ranked: list[Evidence]) -> list[Evidence]:
+        """Evidence of the type the question asks for first (expected-answer-type ordering): a
+        signature for "who signed", a sentence naming someone besides the question's subjects for
+        "who", a sentence with a year for "when"; the rest after, in their order."""
+        if _ASKS_SIGNER.search(question):
+            fits = [item for item in ranked if self._is_signature(item.candidate)]
+        elif _ASKS_PERSON.search(question):
+            fits = [item for item in ranked if self._names_someone_else(question, item.candidate.text)]
+        elif _ASKS_WHEN.search(question):
+            fits = [item for item in ranked if _YEAR.search(item.candidate.text)]
+        else:
+            return ranked
+        fits = [item for item in fits if item.score >= ABSTAIN_BELOW]
+        return fits + [item for item in ranked if item not in fits]
 
     def _of_asked_source(self, expanded_question: str, evidence: list[Evidence]) -> list[Evidence]:
         """"预算外资源是多少": a figure of the funding source asked (regular budget, other assessed,

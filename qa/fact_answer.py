@@ -121,9 +121,16 @@ class FactAnswerer:
         return self._figure_answer(parsed, chosen, also=self._printed_change(parsed, body, chosen[0]))
 
     def _printed_change(self, parsed: ParsedQuestion, body: Body | None, fact: Fact) -> list[Fact]:
-        """The change from the previous year printed beside a proposal-year figure, shown with it."""
+        """What a delegate reads beside a proposal-year figure: the previous year's figure of the same
+        row (its appropriation, or its approved posts) and the change printed between them."""
         if fact.year != PROPOSAL_YEAR or fact.basis is Basis.CHANGE or parsed.measure is Measure.PERCENTAGE:
             return []
+        same_row = [
+            f
+            for f in self.scoped(parsed, body)
+            if f.funding is fact.funding and f.label == fact.label and f.component == fact.component
+        ]
+        previous = _in_year(same_row, PROPOSAL_YEAR - 1, None, fact.measure)[:1]
         changes = [
             f
             for f in self.scoped(parsed, body)
@@ -133,7 +140,7 @@ class FactAnswerer:
             and f.funding is fact.funding
             and f.label == fact.label
         ]
-        return _agreeing(changes)[:1]
+        return [*previous, *_agreeing(changes)[:1]]
 
     # ------------------------------------------------------------------ select
 
@@ -207,7 +214,7 @@ class FactAnswerer:
                 en = BASIS_NAMES_EN[defaults[0]]
                 return Decline(
                     f"文件给出的 {year} 年数字是{zh}数，不是{BASIS_NAMES_ZH[basis]}数",
-                    f"The document gives the {en} figure for {year}, not the {BASIS_NAMES_EN[basis]} one",
+                    f"For {year} the document gives the {en}, not the {BASIS_NAMES_EN[basis]} amount",
                     _best(_in_year(self._by_funding(parsed, scoped)[0], year, None, measure)) or nearest,
                 )
         if parsed.funding is not None and scoped and not [f for f in scoped if f.funding is parsed.funding]:
@@ -302,10 +309,15 @@ class FactAnswerer:
             if printed is not None:
                 cited.insert(0, printed)
                 plus = " + ".join(_format(v, rows[0], lang) for v in operands)
+                beside = self._printed_change(replace(parsed, funding=FundingSource.ALL, fundings=()), body, printed)
+                cited.extend(beside)
+                context = "".join(f"; {self._beside(printed, other, lang)}" for other in beside)
+                if lang == "zh":
+                    context = context.replace("; ", "；")
                 lines.append(
-                    f"All these sources together: {_format(printed.number or 0.0, printed, lang)} ({plus}, as printed)"
+                    f"All these sources together: {_format(printed.number or 0.0, printed, lang)} ({plus}, as printed{context})"
                     if lang == "en"
-                    else f"合计：{_format(printed.number or 0.0, printed, lang)}（{plus}，按文件所列）"
+                    else f"合计：{_format(printed.number or 0.0, printed, lang)}（{plus}，按文件所列{context}）"
                 )
             else:
                 total = round(sum(operands), 1)
@@ -359,10 +371,11 @@ class FactAnswerer:
         """The all-sources total printed for the scope of `rows`, when the sources in `rows` are all
         the sources the scope has in that year and the total agrees with their sum to rounding."""
         first = rows[0]
+        column = _SAME_BASIS.get(first.basis, (first.basis,))  # each source names the column its own way
         same_year = [
             f
             for f in self.scoped(replace(parsed, funding=None, fundings=()), body, measure=first.measure)
-            if f.year == first.year and f.basis is first.basis
+            if f.year == first.year and f.basis in column
         ]
         present = {f.funding for f in same_year if f.funding is not FundingSource.ALL and not f.is_nil and f.number}
         if not present <= {f.funding for f in rows}:
@@ -443,20 +456,29 @@ class FactAnswerer:
         value = _format(fact.number or 0.0, fact, lang, signed=fact.basis is Basis.CHANGE)
         extra = [f for f in also if f.id not in {c.id for c in chosen}]
         if extra:
-            other = extra[0]
-            # A percentage printed without the sign of its change (the document has such cells) is
-            # shown as printed, not given a "+" that contradicts the change beside it.
-            agrees = (other.number or 0.0) * (fact.number or 0.0) >= 0 or other.measure is not Measure.PERCENTAGE
-            shown = _format(other.number or 0.0, other, lang, signed=other.basis is Basis.CHANGE and agrees)
-            if other.basis is Basis.CHANGE and fact.basis is not Basis.CHANGE:
-                previous = (fact.year or PROPOSAL_YEAR) - 1
-                shown = f"change from {previous}: {shown}" if lang == "en" else f"比 {previous} 年变动 {shown}"
-            value += f" ({shown})" if lang == "en" else f"（{shown}）"
+            distinct = {(f.basis, f.measure, round(_usd_or_value(f), 1)): f for f in reversed(extra)}  # a value once
+            shown = list(dict.fromkeys(self._beside(fact, other, lang) for other in extra if other in distinct.values()))
+            value += f" ({'; '.join(shown)})" if lang == "en" else f"（{'；'.join(shown)}）"
         citations = self._citations([*chosen, *extra], lang)
         text = f"{heading}: {value}" if lang == "en" else f"{heading}：{value}"
         notes = self._notes(parsed, fact)
         text = f"{text} {_cite_text(citations, lang)}{notes}"
         return self._answer(parsed, text, citations, [], [fact, *extra])
+
+    def _beside(self, fact: Fact, other: Fact, lang: str) -> str:
+        """A figure shown beside the answer's: the change from the previous year, or that year's figure."""
+        # A percentage printed without the sign of its change (the document has such cells) is
+        # shown as printed, not given a "+" that contradicts the change beside it.
+        agrees = (other.number or 0.0) * (fact.number or 0.0) >= 0 or other.measure is not Measure.PERCENTAGE
+        shown = _format(other.number or 0.0, other, lang, signed=other.basis is Basis.CHANGE and agrees)
+        if fact.basis is Basis.CHANGE:
+            return shown
+        if other.basis is Basis.CHANGE:
+            previous = (fact.year or PROPOSAL_YEAR) - 1
+            return f"change from {previous}: {shown}" if lang == "en" else f"比 {previous} 年变动 {shown}"
+        if lang == "en":
+            return f"{other.year} {BASIS_NAMES_EN[other.basis]}: {shown}"
+        return f"{other.year} 年{BASIS_NAMES_ZH[other.basis]}：{shown}"
 
     def _notes(self, parsed: ParsedQuestion, fact: Fact) -> str:
         """What the answer assumed: the default basis, the default funding source."""

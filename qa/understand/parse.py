@@ -154,6 +154,20 @@ _MISSION_EN = re.compile(
 _NEXT_YEAR = re.compile(r"明年|下一年|\bnext year\b", re.I)
 _THIS_YEAR = re.compile(r"今年|本年度|\bthis year\b|\bcurrent year\b", re.I)
 _LAST_YEAR = re.compile(r"去年|上一年|前一年|\blast year\b|\bprevious year\b|\bprior year\b|\bthe year before\b", re.I)
+# A thing a question points back to: "that review", "这项审查".  Budget nouns, bodies and function words
+# are not such things.
+_NOT_A_TOPIC_EN = frozenset(
+    "the a an it its they there is was are were will would can could has have had does did do be been "
+    "year years budget budgets amount amounts figure figures office offices department entity body bodies "
+    "subprogramme subprogrammes component components post posts resources resource period section table "
+    "paragraph part source sources same one estimate estimates appropriation expenditure total change".split()
+)
+_REFERRED_EN = re.compile(r"\b(?:that|this|these|those)\s+([a-z][a-z-]{2,}(?: [a-z][a-z-]+){0,3})", re.I)
+_PHRASE_END = re.compile(r" (?:of|in|for|to|from|by|with|and|or|under)\b", re.I)
+_REFERRED_ZH = re.compile(
+    r"(?:这项|该项|这次|该次|此项|那项|这一|这个|那个)(?!预算|资源|经费|年|部|办|实体|构成部分|次级方案|员额|款|表|段|数字|金额)"
+    r"([\u4e00-\u9fff]{2})"
+)
 # Glossary categories that name a topic of their own (an organ, a place, a mandate, a programme, an
 # office holder), as opposed to budget vocabulary (sources, objects of expenditure, grades, counts).
 _TOPIC_CATEGORIES = frozenset({"org", "geo", "mandate", "programme", "title"})
@@ -430,7 +444,7 @@ class Understanding:
         not have a row for: its figure is in the narrative, not among the facts.
         """
         if self.glossary is None:
-            return ()
+            return tuple(self._referred_things(text))
         names = [alias for body in bodies for alias in body.aliases_zh] + list(self.components)
         if component:
             names.append(component)
@@ -446,7 +460,21 @@ class Understanding:
             if entry.zh in BUDGET_ORGANS:
                 continue  # the organs that appropriate and review every budget figure
             topics.append(entry.en or entry.zh)
+        topics += self._referred_things(text)
         return tuple(dict.fromkeys(topics))
+
+    def _referred_things(self, text: str) -> list[str]:
+        """Things the question points back to that no budget row lists: "that review", "这项审查"; not a
+        body, a component or budget vocabulary."""
+        phrases = [_PHRASE_END.split(m.group(1), maxsplit=1)[0] for m in _REFERRED_EN.finditer(text)]
+        found = [phrase for phrase in phrases if not set(phrase.lower().split()) & _NOT_A_TOPIC_EN]
+        found += [m.group(1) for m in _REFERRED_ZH.finditer(text)]
+        listed = [item.lower() for item in self.components]
+        return [
+            thing
+            for thing in found
+            if not self.registry.find(thing) and not any(thing.lower() in item for item in listed)
+        ]
 
     def _breakdown(self, text: str) -> str | None:
         grade = _GRADE.search(text)

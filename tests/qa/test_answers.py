@@ -268,3 +268,15 @@ def test_an_english_question_about_posts_is_answered_from_a_staffing_table(
 ) -> None:
     answer = service.ask(question)
     assert figure in answer.text.splitlines()[0] and ("table", table) in _refs(answer)
+
+
+@pytest.mark.slow
+def test_who_signed_a_foreword_is_answered_by_its_signature_in_chinese_too(service: QAService) -> None:
+    answer = service.ask("反恐办的前言是谁签署的？")
+    assert answer.text.startswith("主管反恐怖主义办公室副秘书长") and ("foreword", "六") in _refs(answer)
+
+
+@pytest.mark.slow
+def test_a_when_question_is_answered_by_a_sentence_with_a_date(service: QAService) -> None:
+    answer = service.ask("In which year was the Office to the African Union set up?")
+    assert "2010" in answer.text.splitlines()[0] and ("paragraph", "3.204") in _refs(answer)

@@ -89,3 +89,30 @@ def test_the_parts_of_a_question_share_its_scope(understanding: Understanding) -
 def test_a_budget_organ_is_not_a_topic_of_its_own(understanding: Understanding) -> None:
     parsed = understanding.parse("大会为联非办核定的 2024 年经常预算批款是多少？")
     assert parsed.other_topics == () and parsed.basis is Basis.APPROVED
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("How much is requested for this independent evaluation of UNSCO?", "independent evaluation"),
+        ("And what will that workshop cost?", "workshop"),
+        ("这项调查要花多少钱？", "调查"),
+    ],
+)
+def test_a_thing_the_question_points_at_is_a_topic_beyond_the_budget_rows(
+    understanding: Understanding, question: str, topic: str
+) -> None:
+    assert any(topic in found for found in understanding.parse(question).other_topics)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How much is proposed for the special political missions in 2024?",
+        "What is requested for the regular budget of UNOCT?",
+        "How much does this office propose for 2024?",
+        "反恐办这一年的经常预算是多少？",
+    ],
+)
+def test_a_body_or_budget_noun_after_a_determiner_is_not_a_topic(understanding: Understanding, question: str) -> None:
+    assert understanding.parse(question).other_topics == ()
