@@ -97,6 +97,7 @@ _ASKS_WHO = re.compile(
 _ASKS_COUNTRY = re.compile(r"哪个国家|哪国|which (country|member state)", re.IGNORECASE)
 # A question for a person or an office holder ("谁主持了…", "Who chaired …").
 _ASKS_PERSON = re.compile(r"\bwho(?:m|se)?\b|谁|哪位", re.IGNORECASE)
+_PERCENT_SIGN = re.compile(r"%|％|百分之")
 # A question for who signed a text, and for when something happened.
 _ASKS_SIGNER = re.compile(r"签署|署名|\bsign(?:s|ed)?\b", re.IGNORECASE)
 _ASKS_WHEN = re.compile(r"哪一?年|何时|什么时候|\bwhen\b|\b(?:which|what) year\b", re.IGNORECASE)
@@ -421,6 +422,13 @@ class ExtractiveAnswerer:
             return True  # "多少份索赔申请表" answered by evidence that never mentions them
         if figure and best.measure is Measure.COUNT and question_measure(question) is Measure.MONEY:
             return True  # "how much is the budget of X" answered by a count of X's meetings
+        if (
+            figure
+            and question_measure(question) is Measure.PERCENT
+            and best.measure is not Measure.PERCENT
+            and not _PERCENT_SIGN.search(best.candidate.text)
+        ):
+            return True  # "what is the vacancy rate" answered by a sentence with no percentage in it
         if figure and years:
             if best.cell is not None:
                 # A column without a year (a change column) is about the budget year itself.

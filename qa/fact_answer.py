@@ -19,6 +19,7 @@ return None here and go to the passage answerer.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
@@ -34,7 +35,9 @@ from budgetqa.ingest.budget import (
     ChangeKind,
     FundingSource,
     Measure,
+    TableKind,
 )
+from budgetqa.ingest.english import has_han
 from budgetqa.ingest.facts import Fact
 from budgetqa.ingest.model import BlockKind
 from budgetqa.ingest.refs import format_label
@@ -110,6 +113,8 @@ class FactAnswerer:
             return self._decline(parsed, decline, [])
         if parsed.aggregate in (Aggregate.CHANGE, Aggregate.PERCENTAGE):
             return self._change(parsed, body)
+        if parsed.post_change is not None and parsed.measure is Measure.POSTS and body is not None:
+            return self._post_changes(parsed, body)
         if len(parsed.fundings) >= 2:
             return self._sources(parsed, body)
         labels = self._objects_named(parsed, body)
@@ -333,6 +338,54 @@ class FactAnswerer:
         separator = "; " if lang == "en" else "；"
         text = f"{separator.join(lines)} {_cite_text(citations, lang)}"
         return self._answer(parsed, text, citations, computations, cited)
+
+    def _post_changes(self, parsed: ParsedQuestion, body: Body) -> Answer:
+        """"How many new posts / posts abolished / reclassified …": the change a staffing table lists
+        for the body, with its grades; else a decline that lists the changes the table does show."""
+        lang = parsed.lang
+        listed = [
+            f
+            for f in self.facts
+            if f.table_kind is TableKind.POST_CHANGES
+            and f.body == body.key
+            and f.basis is Basis.CHANGE
+            and (parsed.funding is None or f.funding is parsed.funding)
+        ]
+        asked = [f for f in listed if f.label.startswith(parsed.post_change or "")]
+        if asked:
+            lines = [self._post_change_line(body, fact, lang) for fact in asked]
+            citations = self._citations(asked, lang)
+            separator = "; " if lang == "en" else "；"
+            text = f"{separator.join(lines)} {_cite_text(citations, lang)}"
+            return self._answer(parsed, text, citations, [], asked)
+        what_en = {"设立": "establishment", "裁撤": "abolition", "改叙": "reclassification", "改划": "conversion", "调动": "redeployment"}
+        asked_en = what_en.get(parsed.post_change or "", "change")
+        others_zh = "；".join(self._post_change_line(body, f, "zh") for f in listed)
+        others_en = "; ".join(self._post_change_line(body, f, "en") for f in listed)
+        decline = Decline(
+            f"文件没有为{body.name_zh}列出拟议{parsed.post_change}的员额"
+            + (f"；它列出的员额变动：{others_zh}" if listed else "；它的员额表没有列出员额变动"),
+            f"The document lists no proposed {asked_en} of posts for {body.name_en}"
+            + (f"; the post changes it lists: {others_en}" if listed else "; its staffing tables list no post changes"),
+        )
+        answer = self._decline(parsed, decline, [])
+        if listed:
+            answer.citations = self._citations(listed, lang)
+        return answer
+
+    def _post_change_line(self, body: Body, fact: Fact, lang: str) -> str:
+        """"反恐怖主义办公室 改划：24 个员额（2 个 P-5、11 个 P-4 …）" in the question's language."""
+        count = "" if fact.value is None else _format(fact.value, fact, lang)
+        details = fact.group or ""
+        if lang == "en":
+            label = self._english(fact.label)
+            details = re.sub(r"\s*和\s*", " and ", self.glossary.english_label(details)) if details else ""
+            if has_han(details):
+                details = ""  # words the glossary cannot render stay out of an English answer
+            shown = ", ".join(item for item in (count, details) if item) or "see the cited table"
+            return f"{body.name_en}, {fact.year} post changes, {label}: {shown}"
+        shown = "（".join(item for item in (count, details) if item) + ("）" if count and details else "")
+        return f"{body.name_zh} {fact.year} 年员额变动 {fact.label}：{shown}"
 
     def _objects_named(self, parsed: ParsedQuestion, body: Body | None) -> list[str]:
         """The objects of expenditure a breakdown names by a word they share ("差旅费", "travel": 代表差旅

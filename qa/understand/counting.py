@@ -24,8 +24,21 @@ _MONEY = re.compile(
 )
 _COUNTED = re.compile(r"\bhow many\b|(?:几|多少)(?:个|名|次|份|项|辆|家|场|起|位|所|期|届|轮|批)", re.IGNORECASE)
 _PERCENT = re.compile(
-    r"百分|比例|比率|率|几成|占|%|\bshare\b|\bproportion\b|\bper ?cent|\bpercentage\b|\brates?\b", re.IGNORECASE
+    # "占" only as a share ("占比", "所占"): "被占领土" is the Occupied Territory
+    r"百分|比例|比率|(?<!效)率|几成|占比|所占|%|\bshare\b|\bproportion\b|\bper ?cent|\bpercentage\b|\brates?\b",
+    re.IGNORECASE,
 )
+
+
+def asked_share(question: str) -> bool:
+    """The question asks for a rate or a share, whatever it counts ("员额空缺率", "what share of posts").
+
+    >>> asked_share("政治建和部专业员额的空缺率是多少？"), asked_share("What share of posts are P-4?")
+    (True, True)
+    >>> asked_share("政治建和部有几个员额？"), asked_share("巴勒斯坦被占领土的损失登记册有几个员额？")
+    (False, False)
+    """
+    return bool(_PERCENT.search(question))
 
 
 def asked_measure(question: str) -> Measure:

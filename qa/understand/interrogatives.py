@@ -28,7 +28,7 @@ _FIGURE_ASK = re.compile(
 _FIGURE_NOUN = re.compile(
     r"比例|百分比|占比|总额|数目|数量|金额|经费|预算|遵守率|比率|估计数|批款|拨款|支出"
     r"|\bnumber of\b|\btotal\b|\bbudget\b|\bcost\b|\bpercent|\bfigure\b|\bamount\b|\bcompliance rate\b|\bresources\b"
-    r"|\bestimates?\b|\bappropriations?\b|\bexpenditures?\b|\bspen[dt]\b",
+    r"|\bestimates?\b|\bappropriations?\b|\bexpenditures?\b|\bspen[dt]\b|\brates?\b|\bshare\b",
     re.IGNORECASE,
 )
 # Interrogatives that ask for something other than a figure: actions, reasons, ways, people, places,

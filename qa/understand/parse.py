@@ -37,7 +37,7 @@ from budgetqa.ingest.model import Document
 from budgetqa.ingest.refs import BlockReference
 
 from ..model import Language
-from .counting import asked_measure
+from .counting import asked_measure, asked_share
 from .interrogatives import asks_figure, asks_lookup, asks_other, cited_references
 from .parts import split_question
 
@@ -198,6 +198,15 @@ BREAKDOWN_TERMS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("专业及以上职类", ("professional and higher", "professional category")),
     ("一般事务及有关职类", ("general service and related", "general service")),
 )
+# Post changes a staffing table lists, by the words a question asks for them with: the table's own
+# label ("设立", "裁撤", …) and the English of budget documents.
+POST_CHANGE_TERMS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("设立", re.compile(r"设立|新设|增设|新增(?:设)?|\bestablish(?:ed|ing|ment)?\b|\bnew posts?\b|\bcreat(?:e|ed|ion)\b", re.I)),
+    ("裁撤", re.compile(r"裁撤|撤销|\babolish(?:ed|ing)?\b|\babolition\b", re.I)),
+    ("改叙", re.compile(r"改叙|\breclassif(?:y|ied|ication)\b", re.I)),
+    ("改划", re.compile(r"改划|转换|\bconver(?:t|ted|sion)\b|\breassign(?:ed|ment)?\b", re.I)),
+    ("调动", re.compile(r"调动|调至|调往|\bredeploy(?:ed|ment)?\b|\brelocat(?:e|ed|ion)\b", re.I)),
+)
 _GRADE = re.compile(r"(?<![A-Za-z0-9])(USG|ASG|D-[12]|P-[1-5](?:/1)?|GS\s*\((?:PL|OL)\)|LL|NPO|FS)(?![A-Za-z0-9])", re.I)
 _SUBPROGRAMME = re.compile(r"次级方案\s*([1-9一二三四五六七])|subprogramme\s*([1-9])", re.I)
 _ZH_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7}
@@ -226,6 +235,7 @@ class ParsedQuestion:
     basis: Basis | None = None
     after_recosting: bool = False
     breakdown: str | None = None  # a row label: "工作人员差旅", "P-4", "专业及以上职类"
+    post_change: str | None = None  # a change a staffing table lists: "设立", "裁撤", "改叙", "改划", "调动"
     aggregate: Aggregate = Aggregate.VALUE
     change: ChangeKind | None = None
     citations: tuple[BlockReference, ...] = ()
@@ -256,7 +266,7 @@ class ParsedQuestion:
         and the measure, and replaces the year.
         """
         updates: dict[str, object] = {"is_follow_up": True}
-        for name in ("bodies", "component", "subprogramme", "funding", "fundings", "measure", "breakdown", "basis", "years"):
+        for name in ("bodies", "component", "subprogramme", "funding", "fundings", "measure", "breakdown", "post_change", "basis", "years"):
             if name not in self.slots and getattr(previous, name):
                 updates[name] = getattr(previous, name)
         if not self.other_topics and not self.slots & {"bodies", "component"} and previous.other_topics:
@@ -336,6 +346,9 @@ class Understanding:
         measure = self._measure(text, figure, breakdown)
         if measure is not None and (_POSTS.search(text) or _MONEY.search(text) or _PERCENT.search(text)):
             slots.add("measure")
+        post_change = _post_change(text) if measure is Measure.POSTS else None
+        if post_change is not None:
+            slots.add("post_change")
         aggregate, change = _aggregate(text, years)
         if not bodies and _EACH_BODY.search(text):
             aggregate = Aggregate.EACH
@@ -362,6 +375,7 @@ class Understanding:
             basis=basis,
             after_recosting=after,
             breakdown=breakdown,
+            post_change=post_change,
             aggregate=aggregate,
             change=change,
             citations=citations,
@@ -495,6 +509,8 @@ class Understanding:
         if breakdown == "员额" or (breakdown and not _GRADE.match(breakdown) and "职类" not in breakdown):
             return Measure.MONEY
         asked = asked_measure(text)
+        if asked_share(text):
+            return Measure.PERCENTAGE  # "the vacancy rate of posts", "what share of posts": a percentage
         if _POSTS.search(text) and not _POST_MONEY.search(text):
             return Measure.POSTS  # "经常预算员额多少个", "post count from the regular budget"
         if breakdown is not None:
@@ -506,6 +522,17 @@ class Understanding:
         if asked is Measure.COUNT and asks_figure:
             return Measure.COUNT
         return None
+
+
+def _post_change(text: str) -> str | None:
+    """The post change a question about posts asks for ("新设多少个员额", "posts to be abolished").
+
+    >>> _post_change("反恐办拟新设几个员额？"), _post_change("How many posts are to be abolished?")
+    ('设立', '裁撤')
+    >>> _post_change("联非办有几个员额？") is None
+    True
+    """
+    return next((label for label, pattern in POST_CHANGE_TERMS if pattern.search(text)), None)
 
 
 def _fundings(text: str) -> tuple[FundingSource, ...]:

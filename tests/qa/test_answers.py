@@ -280,3 +280,9 @@ def test_who_signed_a_foreword_is_answered_by_its_signature_in_chinese_too(servi
 def test_a_when_question_is_answered_by_a_sentence_with_a_date(service: QAService) -> None:
     answer = service.ask("In which year was the Office to the African Union set up?")
     assert "2010" in answer.text.splitlines()[0] and ("paragraph", "3.204") in _refs(answer)
+
+
+@pytest.mark.slow
+def test_a_rate_the_document_does_not_give_is_declined_not_answered_with_a_count(service: QAService) -> None:
+    answer = service.ask("What vacancy rate does DPPA assume for its Professional posts?")
+    assert answer.abstained and "posts" not in answer.text.split("(")[0].lower().replace("does not say", "")

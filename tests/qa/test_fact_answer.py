@@ -148,3 +148,21 @@ def test_a_word_shared_by_several_objects_of_expenditure_gives_each_and_their_su
 def test_a_future_tense_question_about_a_figure_noun_is_a_figure_question(ask) -> None:
     answer = ask("What will the Office of Counter-Terrorism's regular budget be in 2024?")
     assert "USD 10,112.1 thousand" in answer.text and not answer.abstained
+
+
+@pytest.mark.parametrize(
+    ("question", "shown"),
+    [
+        ("反恐办有几个员额要从预算外资源改划到经常预算？", "改划：24 个员额（2 个 P-5、11 个 P-4"),
+        ("How many UNOCT posts are converted to the regular budget?", "24 posts, 2 P-5, 11 P-4"),
+    ],
+)
+def test_a_post_change_is_read_from_the_staffing_table_with_its_grades(ask, question: str, shown: str) -> None:
+    answer = ask(question)
+    assert shown in answer.text and ("table", "3.76") in _refs(answer) and not answer.abstained
+
+
+@pytest.mark.parametrize("question", ["反恐办 2024 年拟新设几个员额？", "How many posts will UNOCT abolish in 2024?"])
+def test_a_post_change_the_table_does_not_list_is_declined_with_the_changes_it_does_list(ask, question: str) -> None:
+    answer = ask(question)
+    assert answer.abstained and "24" in answer.text and not (answer.language == "en" and _HAN.search(answer.text))

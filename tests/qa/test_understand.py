@@ -116,3 +116,15 @@ def test_a_thing_the_question_points_at_is_a_topic_beyond_the_budget_rows(
 )
 def test_a_body_or_budget_noun_after_a_determiner_is_not_a_topic(understanding: Understanding, question: str) -> None:
     assert understanding.parse(question).other_topics == ()
+
+
+def test_a_rate_or_a_share_of_posts_asks_for_a_percentage(understanding: Understanding) -> None:
+    assert understanding.parse("政治建和部专业员额的空缺率是多少？").measure is Measure.PERCENTAGE
+    assert understanding.parse("What share of UNOCT's posts are at the P-4 level?").measure is Measure.PERCENTAGE
+    assert understanding.parse("被占领土的损失登记册有几个员额？").measure is Measure.POSTS
+
+
+def test_a_post_change_is_a_slot_of_a_question_about_posts(understanding: Understanding) -> None:
+    assert understanding.parse("How many posts will DPPA abolish in 2024?").post_change == "裁撤"
+    assert understanding.parse("反恐办拟改叙几个员额？").post_change == "改叙"
+    assert understanding.parse("反恐办有几个员额？").post_change is None
