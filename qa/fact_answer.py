@@ -379,7 +379,7 @@ class FactAnswerer:
         details = fact.group or ""
         if lang == "en":
             label = self._english(fact.label)
-            details = re.sub(r"\s*和\s*", " and ", self.glossary.english_label(details)) if details else ""
+            details = self._english(re.sub(r"\s*和\s*", " and ", details)) if details else ""
             if has_han(details):
                 details = ""  # words the glossary cannot render stay out of an English answer
             shown = ", ".join(item for item in (count, details) if item) or "see the cited table"
