@@ -549,9 +549,13 @@ class ExtractiveAnswerer:
         return f"{english(row.label)}{where}, {english(cell.column)}: {value}{rest} [{label}]"
 
     def _english_label(self, chinese: str) -> str:
-        """A label in English: its checked English version, else the glossary's rendering."""
+        """A label in English: its checked English version, else the glossary's rendering where it
+        renders the whole label (a half-rendered label reads worse than the original)."""
         translated = self.english.versions.label(chinese) if self.english is not None else None
-        return translated or self.glossary.english_label(chinese)
+        if translated:
+            return translated
+        rendered = self.glossary.english_label(chinese)
+        return chinese if has_han(rendered) else rendered
 
     def _english_cell(self, cell: Cell) -> str:
         """A cell shown beside the answer: figures as printed, words in their checked English (else
