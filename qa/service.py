@@ -45,7 +45,7 @@ from .understand import ParsedQuestion, QuestionKind, Understanding
 from .verify import verify
 
 if TYPE_CHECKING:
-    from .llm import GenerativeAnswerer
+    from .grounded import GroundedAnswerer
 
 ANSWER_TYPE_TERMS = {Measure.POSTS: "员额数目"}  # words that label a figure of that kind in the tables
 EVIDENCE_HITS = 20  # reranked hits an answer is drawn from
@@ -66,7 +66,7 @@ def check_question(question: str) -> str:
 class QAService:
     """Answers questions about one document (implements ``AnswerService``)."""
 
-    def __init__(self, search: SearchService, generator: GenerativeAnswerer | None = None) -> None:
+    def __init__(self, search: SearchService, generator: GroundedAnswerer | None = None) -> None:
         self.searcher = search
         index = search.index
         quotes = EnglishQuotes(search.english, index.glossary)
@@ -89,15 +89,16 @@ class QAService:
         *,
         document_path: Path | None = None,
         console: Console | None = None,
-        generator: GenerativeAnswerer | None = None,
+        generator: GroundedAnswerer | None = None,
     ) -> QAService:
         """Open (or build) the index for the configured document; an LLM only if one is configured."""
         settings = settings or Settings.from_env()
         search = SearchService.open(settings, document_path=document_path, console=console)
         if generator is None and settings.llm != "none":
-            from .llm import GenerativeAnswerer, chat_model_from_settings
+            from .grounded import GroundedAnswerer
+            from .llm import chat_model_from_settings
 
-            generator = GenerativeAnswerer(chat_model_from_settings(settings))
+            generator = GroundedAnswerer(chat_model_from_settings(settings))
         return cls(search, generator)
 
     @property
@@ -130,7 +131,7 @@ class QAService:
             analysis = self.analyst.answer(parsed)  # consistency, each-body and which-body questions
             from_facts = (
                 [self.facts.answer(part) for part in parts]
-                if self.generator is None and analysis is None and not self._stays_with_passages(parsed, session_id)
+                if analysis is None and not self._stays_with_passages(parsed, session_id)
                 else []
             )
             hits: list[SearchHit] = []
@@ -153,16 +154,14 @@ class QAService:
                 self._remember_source(session_id, parsed, answer)
             else:
                 hits = self._evidence_hits(text, resolved, parsed, language)
-                if self.generator is None or not hits:
-                    answer = self.extractive.answer(
-                        text, resolved.text, hits, language, split=not resolved.is_follow_up, parsed=parsed
-                    )
-                    answer = self._finish(self._outside_scope_noted(answer, parsed), session_id, text, resolved, hits)
-                    self._remember_source(session_id, parsed, answer)
-        if self.generator is not None and hits:
-            generated = yield from self.generator.stream(text, hits, language)
-            with self._lock:
-                answer = self._finish(generated, session_id, text, resolved, hits)
+                answer = self.extractive.answer(
+                    text, resolved.text, hits, language, split=not resolved.is_follow_up, parsed=parsed
+                )
+                answer = self._finish(self._outside_scope_noted(answer, parsed), session_id, text, resolved, hits)
+                self._remember_source(session_id, parsed, answer)
+        if self.generator is not None and parsed.kind is not QuestionKind.LOOKUP:
+            # generative mode: the model phrases this answer's evidence; shown only if it verifies
+            answer = yield from self.generator.stream(text, answer, self.searcher)
         else:
             yield AnswerEvent("token", answer.text)
         yield AnswerEvent("answer", answer=answer)

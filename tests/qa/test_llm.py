@@ -237,23 +237,44 @@ def test_llamacpp_without_llama_cpp_python_names_the_extra(tmp_path: Path) -> No
         pytest.skip("llama-cpp-python is installed here")
 
 
+class CitingFake(GenericFakeChatModel):
+    """A FAKE chat model that writes `text` in the reply schema, citing the first id its prompt gives."""
+
+    text: str = ""
+
+    def _stream(self, messages, stop=None, run_manager=None, **kwargs):
+        import re
+
+        from langchain_core.messages import AIMessageChunk
+        from langchain_core.outputs import ChatGenerationChunk
+
+        from budgetqa.qa.grounded import reply_json
+
+        first_id = re.search(r"^\[([^\]]+)\]", messages[-1].content, re.M)
+        yield ChatGenerationChunk(message=AIMessageChunk(content=reply_json(self.text, [first_id.group(1)])))
+
+
 @pytest.mark.slow
-def test_the_answer_service_verifies_generated_answers() -> None:
-    """The REAL QAService with a FAKE chat model that cites a missing paragraph and invents a figure."""
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("2024 年特别政治任务的拟议经费为 775 326.2 千美元。", True),
+        ("2024 年特别政治任务的拟议经费为 106 千美元。", False),  # a figure no cited unit prints
+        ("2019 年成立的和平观察委员会为特别政治任务拟议 775 326.2 千美元。", False),  # an invented body and year
+    ],
+)
+def test_the_answer_service_shows_a_generated_answer_only_when_it_verifies(text: str, shown: bool) -> None:
+    """The REAL QAService with a FAKE chat model: its reply is shown, or withheld for the offline answer."""
+    from budgetqa.qa.grounded import GroundedAnswerer, was_withheld
     from budgetqa.qa.service import QAService
 
-    reply = (
-        "2024 年 39 个特别政治任务的拟议所需资源为 775 326 200 美元 [¶3.144]；另有 106 个联络处 [¶3.999]。"
-    )
-    service = QAService.open(Settings.from_env(), generator=GenerativeAnswerer(fake_model(reply)))
-    events = list(service.stream("2024 年特别政治任务的拟议所需资源是多少？"))
-    assert [event.type for event in events][-1] == "answer"
-    assert "".join(event.text for event in events if event.type == "token") == reply
+    service = QAService.open(Settings.from_env(), generator=GroundedAnswerer(CitingFake(messages=iter([]), text=text)))
+    events = list(service.stream("2024 年特别政治任务拟议多少经费？"))
+    assert "".join(event.text for event in events if event.type == "token") == text
     answer = events[-1].answer
-    assert answer is not None
-    assert answer.mode == "llm:GenericFakeChatModel"
-    assert [c.label for c in answer.citations] == ["¶3.144"]
-    assert answer.citations[0].lines
-    assert answer.verification.removed_citations == ["¶3.999"]
-    assert answer.verification.removed_figures == ["106"]
-    assert "775 326 200" in answer.text and "核查" in answer.text
+    assert answer is not None and answer.citations and not answer.abstained
+    assert was_withheld(answer) is not shown
+    assert answer.mode.startswith("llm:") is shown
+    assert "775 326" in answer.text
+    if not shown:
+        assert answer.text.startswith("（生成的回答未通过核查")

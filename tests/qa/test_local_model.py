@@ -115,29 +115,3 @@ def test_a_corrupt_slice_fails_the_digest_check_and_leaves_no_file(tmp_path: Pat
     with pytest.raises(LocalModelError, match="corrupt"):
         assemble_gguf(parts, target, size=len(joined), sha256=hashlib.sha256(joined).hexdigest())
     assert list(target.parent.iterdir()) == []
-
-
-@pytest.mark.llm
-@pytest.mark.slow
-def test_the_local_qwen_model_answers_a_chinese_question_and_the_verifier_checks_it() -> None:
-    """The REAL local model (llama-cpp-python and the 22 slices installed): its answer is verified."""
-    pytest.importorskip("llama_cpp", reason="pip install 'budgetqa[llm]'")
-    from budgetqa.ingest.refs import parse_citation, resolve
-    from budgetqa.qa.llm import GenerativeAnswerer
-    from budgetqa.qa.local_model import assemble_qwen_gguf, chat_model_from_gguf
-    from budgetqa.qa.service import QAService
-    from budgetqa.qa.verify import stated_figures, supported
-    from budgetqa.settings import Settings
-
-    settings = Settings.from_env()
-    model = chat_model_from_gguf(assemble_qwen_gguf(settings.models_dir))
-    service = QAService.open(settings, generator=GenerativeAnswerer(model, max_units=4, unit_chars=300))
-    answer = service.ask("2024 年特别政治任务的拟议所需资源是多少？")
-    assert answer.mode.startswith("llm:")
-    assert answer.text.strip()
-    texts = []
-    for citation in answer.citations:  # every remaining citation exists …
-        texts.append(resolve(service.document, parse_citation(citation.label)).text)
-    if not answer.abstained:  # … and every remaining figure occurs in a cited unit
-        for figure in stated_figures(answer.text.split("\n（核查")[0]):
-            assert supported(figure, texts)

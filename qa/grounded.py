@@ -1,0 +1,385 @@
+"""Generative mode, grounded: the offline answerer chooses the evidence, a chat model phrases it.
+
+1. **Evidence first.**  The offline answer (facts for a figure question, the best sentences
+   otherwise) is computed as without a model.  If it declines, the model is not asked: it may not
+   answer what the document does not.  Otherwise the model sees only that answer and the units it
+   cites, each under its id, trimmed (:data:`DEFAULT_EVIDENCE_CHARS` characters each, so that a
+   prompt stays under about 500 tokens for the local model).
+2. **Citations by construction.**  The reply is constrained to the JSON schema
+   ``{"answer": str, "citations": [one of the given ids, at least one]}`` (llama.cpp's JSON-schema
+   grammar, OpenAI's ``json_schema`` response format or Ollama's ``format``), at temperature 0.
+3. **Verified before it is shown.**  A reply that does not parse, cites nothing or an id it was not
+   given, states a figure no cited unit prints (:func:`budgetqa.qa.verify.verify`), names a body, a
+   year or a symbol no cited unit contains (:func:`budgetqa.qa.claims.check_claims`), declines where
+   the document answers, or is not in the question's language is withheld: the user gets the
+   offline answer with a note saying so.
+
+The model's words stream as ``token`` events while it writes (a draft the final ``answer`` event
+replaces); stopping the iteration stops the model (llama.cpp generates only while it is consumed).
+
+>>> # from budgetqa.qa.llm import chat_model_from_settings
+>>> # service = QAService.open(settings, generator=GroundedAnswerer(chat_model_from_settings(settings)))
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Generator, Sequence
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
+
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
+from pydantic import BaseModel, ValidationError
+
+from budgetqa.ingest.model import BlockKind
+from budgetqa.ingest.numeric import same_figure
+from budgetqa.ingest.refs import BlockReference
+
+from .claims import check_claims
+from .llm import _ABSTAIN, GenerationError, model_name
+from .model import Answer, AnswerEvent, Citation, Language
+from .verify import figure_unit, stated_figures, supported, verify
+
+if TYPE_CHECKING:
+    from budgetqa.index.service import SearchService
+
+DEFAULT_EVIDENCE_CHARS = 220  # characters of each cited unit shown to the model
+DEFAULT_MAX_EVIDENCE = 3  # cited units shown to the model
+WITHHELD = "generated answer withheld"  # marks the note of a withheld answer in verification.notes
+
+_SYSTEM = {
+    "zh": (
+        "你根据给出的证据回答关于联合国预算文件 A/78/6 (Sect. 3) 的问题。只用证据里的事实和数字，照抄数字，"
+        "不要添加证据没有的名称、年份或数字。用简体中文写一两句话。以 JSON 回答："
+        '{"answer": 回答, "citations": [所依据证据的编号]}。'
+    ),
+    "en": (
+        "You answer questions about the UN budget document A/78/6 (Sect. 3) from the evidence given. Use only "
+        "facts and figures in the evidence, copy figures exactly, add no name, year or figure the evidence "
+        'lacks. Write one or two sentences in English. Reply in JSON: {"answer": answer, "citations": [ids of '
+        "the evidence used]}."
+    ),
+}
+_HUMAN = {
+    "zh": "核查过的答案：{checked}\n\n证据：\n{evidence}\n\n问题：{question}",
+    "en": "Checked answer: {checked}\n\nEvidence:\n{evidence}\n\nQuestion: {question}",
+}
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_BRACKETED = re.compile(r"\s*[\[【][^\[\]【】\n]{1,40}[\]】]")
+
+
+class GeneratedReply(BaseModel):
+    """The reply the model is constrained to: its answer and the ids of the evidence it used."""
+
+    answer: str
+    citations: list[str]
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One unit shown to the model: the id it cites it by, the citation it stands for, its text."""
+
+    id: str
+    citation: Citation
+    text: str
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The decision on a generated reply: the answer shown, and why the generated one was withheld."""
+
+    answer: Answer
+    withheld: str | None = None  # the reason, in the question's language; None when shown
+
+
+def reply_schema(ids: Sequence[str]) -> dict[str, Any]:
+    """The JSON schema a reply must follow: an answer and one or more citations among `ids`.
+
+    >>> reply_schema(["¶3.115"])["properties"]["citations"]["items"]
+    {'type': 'string', 'enum': ['¶3.115']}
+    """
+    return {
+        "type": "object",
+        "properties": {
+            "answer": {"type": "string"},
+            "citations": {"type": "array", "items": {"type": "string", "enum": list(ids)}, "minItems": 1},
+        },
+        "required": ["answer", "citations"],
+        "additionalProperties": False,
+    }
+
+
+def structured_options(model: BaseChatModel, schema: dict[str, Any]) -> dict[str, Any]:
+    """Keyword arguments that constrain `model`'s reply to `schema`, by provider.
+
+    llama.cpp (``ChatLlamaCpp``): the schema as a GBNF grammar (:func:`reply_grammar`; llama.cpp's own
+    ``response_format={"type": "json_object", "schema": …}`` lets a small model pad the object with
+    newlines for minutes); OpenAI-compatible servers: a strict ``json_schema`` response format; Ollama:
+    ``format``.  Other models get none and are held to the schema by the prompt and by parsing.
+    """
+    kind = type(model).__name__
+    if kind == "ChatLlamaCpp":
+        from llama_cpp import LlamaGrammar
+
+        ids = schema["properties"]["citations"]["items"]["enum"]
+        return {"grammar": LlamaGrammar.from_string(reply_grammar(ids), verbose=False), "temperature": 0.0}
+    if kind == "ChatOpenAI":
+        return {"response_format": {"type": "json_schema", "json_schema": {"name": "cited_answer", "schema": schema}}}
+    if kind == "ChatOllama":
+        return {"format": schema}
+    return {}
+
+
+def reply_grammar(ids: Sequence[str]) -> str:
+    """The reply schema as a GBNF grammar, with no free whitespace: ``{"answer": "…", "citations": [id, …]}``.
+
+    >>> print(reply_grammar(["¶3.115"]).splitlines()[-1])
+    id ::= "\\"¶3.115\\""
+    """
+    quoted = " | ".join(json.dumps(json.dumps(i, ensure_ascii=False), ensure_ascii=False) for i in ids)
+    return "\n".join(
+        [
+            'root ::= "{\\"answer\\": \\"" text "\\", \\"citations\\": [" id (", " id)* "]}"',
+            'text ::= ([^"\\\\\\n] | "\\\\" ["\\\\/nt])*',
+            f"id ::= {quoted}",
+        ]
+    )
+
+
+def partial_answer(raw: str) -> str:
+    """The part of the ``"answer"`` string written so far in a JSON reply being streamed.
+
+    >>> partial_answer('{"answer": "UNOCT has 5')
+    'UNOCT has 5'
+    >>> partial_answer('{"answer": "a \\\\"b\\\\" c", "cit')
+    'a "b" c'
+    """
+    match = re.search(r'"answer"\s*:\s*"', raw)
+    if match is None:
+        return ""
+    out: list[str] = []
+    i = match.end()
+    while i < len(raw):
+        char = raw[i]
+        if char == '"':
+            break
+        if char == "\\":
+            if i + 1 >= len(raw):
+                break
+            escape = raw[i + 1]
+            if escape == "u":
+                if i + 6 > len(raw):
+                    break
+                out.append(chr(int(raw[i + 2 : i + 6], 16)))
+                i += 6
+                continue
+            out.append({"n": "\n", "t": "\t", "r": ""}.get(escape, escape))
+            i += 2
+            continue
+        out.append(char)
+        i += 1
+    return "".join(out)
+
+
+class GroundedAnswerer:
+    """Phrases the offline answer's evidence with a chat model; shows the result only if it verifies."""
+
+    def __init__(
+        self,
+        model: BaseChatModel,
+        *,
+        name: str | None = None,
+        max_evidence: int = DEFAULT_MAX_EVIDENCE,
+        evidence_chars: int = DEFAULT_EVIDENCE_CHARS,
+    ) -> None:
+        if max_evidence < 1 or evidence_chars < 50:
+            raise ValueError("max_evidence must be at least 1 and evidence_chars at least 50")
+        self.model = model
+        self.model_name = name or model_name(model)
+        self.max_evidence = max_evidence
+        self.evidence_chars = evidence_chars
+
+    @property
+    def mode(self) -> str:
+        return f"llm:{self.model_name}"
+
+    # ------------------------------------------------------------------ evidence and prompt
+
+    def evidence(self, offline: Answer, source: SearchService) -> list[Evidence]:
+        """The units the offline answer cites, once each, under their label in the answer's language."""
+        out: list[Evidence] = []
+        for citation in offline.citations:
+            label = citation.label_for(offline.language)
+            if any(item.id == label for item in out):
+                continue
+            text = citation.quote or _unit_text(citation, source)
+            if offline.language == "en":
+                english = _english_text(citation, source)
+                text = f"{english} ({text})" if english and citation.row is None else text
+            out.append(Evidence(label, citation, _trim(" ".join(text.split()), self.evidence_chars)))
+            if len(out) == self.max_evidence:
+                break
+        return out
+
+    def messages(self, question: str, offline: Answer, evidence: Sequence[Evidence]) -> list[BaseMessage]:
+        """The prompt: the rules, the checked offline answer, the evidence under its ids, the question."""
+        language = offline.language
+        checked = _BRACKETED.sub("", offline.text).strip()
+        body = _HUMAN[language].format(
+            checked=_trim(checked, 400),
+            evidence="\n".join(f"[{item.id}] {item.text}" for item in evidence),
+            question=question.strip(),
+        )
+        return [SystemMessage(_SYSTEM[language]), HumanMessage(body)]
+
+    # ------------------------------------------------------------------ answering
+
+    def stream(
+        self, question: str, offline: Answer, source: SearchService
+    ) -> Generator[AnswerEvent, None, Answer]:
+        """Yield the model's answer text as ``token`` events (a draft); return the answer to show:
+        the generated one if it verifies, else `offline` with a note that it was withheld.
+
+        An offline answer that declines or cites nothing is returned as it is, without asking the model.
+        """
+        if offline.abstained or not offline.citations:
+            yield AnswerEvent("token", offline.text)
+            return offline
+        evidence = self.evidence(offline, source)
+        ids = [item.id for item in evidence]
+        options = structured_options(self.model, reply_schema(ids))
+        raw: list[str] = []
+        shown = ""
+        try:
+            for chunk in self.model.stream(self.messages(question, offline, evidence), **options):
+                if not chunk.text:
+                    continue
+                raw.append(chunk.text)
+                draft = partial_answer("".join(raw))
+                if len(draft) > len(shown):
+                    yield AnswerEvent("token", draft[len(shown) :])
+                    shown = draft
+        except GeneratorExit:
+            raise
+        except Exception as error:  # any client library's error, re-raised with what to check
+            raise GenerationError(
+                f"the chat model {self.model_name!r} failed: {error}. Check BUDGETQA_LLM, BUDGETQA_LLM_MODEL and "
+                "BUDGETQA_LLM_BASE_URL, or set BUDGETQA_LLM=none for the offline answers."
+            ) from error
+        return self.judge(question, "".join(raw), offline, evidence, source).answer
+
+    def judge(
+        self, question: str, raw: str, offline: Answer, evidence: Sequence[Evidence], source: SearchService
+    ) -> Verdict:
+        """Verify the model's raw reply; the generated answer if it passes, else `offline` with a note."""
+        language = offline.language
+        try:
+            reply = GeneratedReply.model_validate_json(raw)
+        except ValidationError:
+            return _withheld(offline, "不是所要求的格式" if language == "zh" else "it is not in the required form")
+        text = _BRACKETED.sub("", reply.answer).strip()
+        by_id = {item.id: item for item in evidence}
+        if not reply.citations:
+            return _withheld(offline, "没有注明出处" if language == "zh" else "it cites nothing")
+        unknown = [cited for cited in reply.citations if cited not in by_id]
+        if unknown:
+            reason = f"引用了未提供的编号 {'、'.join(unknown)}" if language == "zh" else f"it cites ids it was not given: {', '.join(unknown)}"
+            return _withheld(offline, reason)
+        if not text:
+            return _withheld(offline, "回答为空" if language == "zh" else "it is empty")
+        if _ABSTAIN.search(text):
+            reason = "它说文件没有回答，而文件回答了" if language == "zh" else "it declines although the document answers"
+            return _withheld(offline, reason)
+        if not _in_language(text, language):
+            return _withheld(offline, "语言不对" if language == "zh" else "it is not in English")
+        cited = [by_id[cited] for cited in dict.fromkeys(reply.citations)]
+        labels = "".join(f"[{item.id}]" for item in cited)
+        generated = replace(
+            offline,
+            text=f"{text} {labels}" if language == "en" else f"{text}{labels}",
+            citations=[item.citation for item in cited],
+            mode=self.mode,
+        )
+        checked = verify(generated, source.document, source.refs)
+        # What the model was shown, not the whole unit: a long annex prints many figures and names.
+        support = [offline.text, *(item.text for item in cited)]
+        figures = checked.verification.removed_figures + unsupported_figures(text, support, offline)
+        if figures:
+            reason = f"所引内容中没有数字 {'、'.join(figures)}" if language == "zh" else f"no cited unit prints {', '.join(figures)}"
+            return _withheld(offline, reason)
+        claims = check_claims(text, support, source.index.glossary, language, question=question)
+        if not claims.supported:
+            return _withheld(offline, claims.reason(language))
+        return Verdict(checked)
+
+
+# ---------------------------------------------------------------------------------------------- helpers
+
+
+def unsupported_figures(text: str, support: Sequence[str], offline: Answer) -> list[str]:
+    """The figures `text` states that none of the `support` texts prints with the same unit, and that
+    are not the result of one of the offline answer's checked computations.
+
+    >>> unsupported_figures("57 posts, 106 thousand", ["57 个员额"], Answer("q", "en", "", [], 1.0, False))
+    ['106 thousand']
+    """
+    results = [c.result for c in offline.computations if c.holds()]
+    return [
+        figure.text.strip()
+        for figure in stated_figures(text)
+        if not supported(figure, list(support), figure_unit(text, figure))
+        and not any(same_figure(abs(figure.value), abs(result)) for result in results)
+    ]
+
+
+def _withheld(offline: Answer, reason: str) -> Verdict:
+    """`offline` with a note, in its language, that the generated answer was withheld and why."""
+    if offline.language == "zh":
+        note = f"（生成的回答未通过核查，未予显示：{reason}。以下是直接取自文件的答案。）"
+    else:
+        note = f"(The generated answer was withheld: {reason}. This is the answer taken directly from the document.)"
+    verification = replace(offline.verification, notes=[*offline.verification.notes, f"{WITHHELD}: {reason}"])
+    return Verdict(replace(offline, text=f"{note}\n{offline.text}", verification=verification), withheld=reason)
+
+
+def was_withheld(answer: Answer) -> bool:
+    """True when `answer` is the offline answer shown because the generated one failed verification."""
+    return any(note.startswith(WITHHELD) for note in answer.verification.notes)
+
+
+def _unit_text(citation: Citation, source: SearchService) -> str:
+    """The full text of the cited unit, or "" when the document has none by that id."""
+    try:
+        return source.refs.resolve(BlockReference(BlockKind.from_str(citation.kind), citation.ref)).text
+    except (LookupError, ValueError):
+        return ""
+
+
+def _english_text(citation: Citation, source: SearchService) -> str | None:
+    """The checked English version of the cited unit, if it has one."""
+    return source.english.get(f"{citation.kind}:{citation.ref}")
+
+
+def _trim(text: str, limit: int) -> str:
+    """`text` cut to about `limit` characters at a sentence end where one is near, marked "…"."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    stop = max(cut.rfind(mark) for mark in ("。", "；", "; ", ". "))
+    return (cut[: stop + 1] if stop > limit // 2 else cut).rstrip() + "…"
+
+
+def _in_language(text: str, language: Language) -> bool:
+    """A Chinese answer has Chinese in it; an English one is mostly not Chinese."""
+    cjk = len(_CJK.findall(text))
+    if language == "zh":
+        return cjk > 0
+    letters = sum(char.isalpha() for char in text)
+    return cjk <= 0.2 * max(letters, 1)
+
+
+def reply_json(answer: str, citations: Sequence[str]) -> str:
+    """A reply as the schema has it (for tests and fakes): ``{"answer": …, "citations": […]}``."""
+    return json.dumps({"answer": answer, "citations": list(citations)}, ensure_ascii=False)

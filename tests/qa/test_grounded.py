@@ -1,0 +1,266 @@
+"""Generative mode, grounded: what a chat model writes is shown only when it is cited and verified.
+
+Every chat model here is a FAKE (LangChain's ``GenericFakeChatModel`` replaying a scripted reply, or
+a counting fake below), and the evidence is FAKE too: a made-up "Office for Lunar Affairs" (月球事务处)
+with made-up paragraphs ¶9.1 and ¶9.2, which the real document does not have.  Only the decision
+code (schema, verification, claims, withholding) is real.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from langchain_core.language_models import BaseChatModel
+from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
+from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
+
+from budgetqa.index.glossary import Glossary, GlossaryEntry
+from budgetqa.ingest.model import LineSpan
+from budgetqa.ingest.refs import BlockReference
+from budgetqa.qa.grounded import (
+    GroundedAnswerer,
+    partial_answer,
+    reply_grammar,
+    reply_json,
+    reply_schema,
+    was_withheld,
+)
+from budgetqa.qa.model import Answer, AnswerEvent, Citation
+
+# FAKE units, not the real document's.
+FAKE_UNITS = {
+    "9.1": "月球事务处 2024 年拟设 12 个员额，经费 3 456.7 千美元，依据第 99/123 号决议。",
+    "9.2": "月球事务处将继续与各会员国协商，提供咨询服务。",
+}
+FAKE_ENGLISH = {
+    "paragraph:9.1": "The Office for Lunar Affairs proposes 12 posts in 2024, with US$3,456.7 thousand, under resolution 99/123.",
+}
+FAKE_GLOSSARY = Glossary(
+    [
+        GlossaryEntry(zh="月球事务处", en="Office for Lunar Affairs", category="org", abbr_en="OLA"),
+        GlossaryEntry(zh="火星事务处", en="Office for Martian Affairs", category="org", abbr_en="OMA"),
+    ]
+)
+
+
+@dataclass
+class FakeRefs:
+    """Resolves the FAKE paragraphs; any other id is unknown."""
+
+    def resolve(self, citation: BlockReference) -> Any:
+        if citation.ref not in FAKE_UNITS:
+            raise LookupError(f"no unit {citation.ref}")
+        return SimpleNamespace(text=FAKE_UNITS[citation.ref], lines=LineSpan(1, 2))
+
+
+@dataclass
+class FakeEnglish:
+    def get(self, uid: str) -> str | None:
+        return FAKE_ENGLISH.get(uid)
+
+
+@dataclass
+class FakeSource:
+    """A FAKE stand-in for the search service: refs, English versions and a glossary."""
+
+    refs: FakeRefs = field(default_factory=FakeRefs)
+    english: FakeEnglish = field(default_factory=FakeEnglish)
+    index: Any = field(default_factory=lambda: SimpleNamespace(glossary=FAKE_GLOSSARY))
+    document: Any = None
+
+
+def offline(language: str = "zh", *, abstained: bool = False) -> Answer:
+    """A FAKE offline answer citing ¶9.1 (with its quote) and ¶9.2."""
+    text = "月球事务处 2024 年员额：12 个 [¶9.1]" if language == "zh" else "Office for Lunar Affairs, 2024: 12 posts [para. 9.1]"
+    return Answer(
+        question="q",
+        language=language,  # type: ignore[arg-type]
+        text=text,
+        citations=[
+            Citation("paragraph", "9.1", [1, 2], quote=FAKE_UNITS["9.1"]),
+            Citation("paragraph", "9.2", [3, 4], quote=FAKE_UNITS["9.2"]),
+        ],
+        confidence=0.9,
+        abstained=abstained,
+        mode="facts",
+    )
+
+
+def fake_model(reply: str) -> GenericFakeChatModel:
+    """A FAKE chat model that streams `reply` piece by piece."""
+    return GenericFakeChatModel(messages=iter([AIMessage(content=reply)]))
+
+
+def run(answerer: GroundedAnswerer, question: str, answer: Answer) -> tuple[list[AnswerEvent], Answer]:
+    generator = answerer.stream(question, answer, FakeSource())  # type: ignore[arg-type]
+    events: list[AnswerEvent] = []
+    try:
+        while True:
+            events.append(next(generator))
+    except StopIteration as stop:
+        return events, stop.value
+
+
+def ids(language: str) -> tuple[str, str]:
+    return ("¶9.1", "¶9.2") if language == "zh" else ("para. 9.1", "para. 9.2")
+
+
+# ---------------------------------------------------------------------------------------------- shown
+
+
+def test_correct_cited_answer_is_shown_with_its_citation():
+    reply = reply_json("月球事务处 2024 年拟设 12 个员额。", ["¶9.1"])
+    events, answer = run(GroundedAnswerer(fake_model(reply), name="fake"), "月球事务处 2024 年有几个员额？", offline())
+    assert answer.mode == "llm:fake"
+    assert not was_withheld(answer)
+    assert answer.text == "月球事务处 2024 年拟设 12 个员额。[¶9.1]"
+    assert [c.ref for c in answer.citations] == ["9.1"]
+    assert "".join(e.text for e in events) == "月球事务处 2024 年拟设 12 个员额。"
+
+
+def test_correct_english_answer_is_supported_through_the_glossary():
+    reply = reply_json("The OLA proposes 12 posts in 2024.", ["para. 9.1"])
+    _, answer = run(GroundedAnswerer(fake_model(reply), name="fake"), "How many posts?", offline("en"))
+    assert not was_withheld(answer), answer.text
+    assert answer.text.endswith("[para. 9.1]")
+
+
+# ---------------------------------------------------------------------------------------------- withheld
+
+
+def test_fluent_uncited_answer_is_withheld_for_the_offline_one():
+    reply = reply_json("月球事务处 2024 年拟设 12 个员额。", [])
+    _, answer = run(GroundedAnswerer(fake_model(reply)), "月球事务处 2024 年有几个员额？", offline())
+    assert was_withheld(answer)
+    assert answer.mode == "facts"
+    assert answer.text.startswith("（生成的回答未通过核查") and "没有注明出处" in answer.text
+    assert answer.text.endswith(offline().text)
+
+
+def test_plain_prose_without_the_schema_is_withheld():
+    _, answer = run(GroundedAnswerer(fake_model("月球事务处有 12 个员额 [¶9.1]")), "几个员额？", offline())
+    assert was_withheld(answer) and "格式" in answer.text
+
+
+def test_answer_citing_a_real_but_irrelevant_unit_is_withheld():
+    reply = reply_json("月球事务处 2024 年拟设 12 个员额。", ["¶9.2"])  # ¶9.2 is given, but says nothing of posts
+    _, answer = run(GroundedAnswerer(fake_model(reply)), "月球事务处 2024 年有几个员额？", offline())
+    assert was_withheld(answer)
+    assert "12" in answer.verification.notes[-1]
+
+
+def test_answer_citing_an_id_it_was_not_given_is_withheld():
+    reply = reply_json("月球事务处 2024 年拟设 12 个员额。", ["¶9.9"])
+    _, answer = run(GroundedAnswerer(fake_model(reply)), "月球事务处 2024 年有几个员额？", offline())
+    assert was_withheld(answer) and "¶9.9" in answer.text
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "missing"),
+    [
+        ("zh", "月球事务处由 1947 年成立的月球特别委员会领导，2024 年拟设 12 个员额。", "月球特别委员会"),
+        ("zh", "火星事务处 2024 年拟设 12 个员额。", "火星事务处"),
+        ("en", "The Lunar Oversight Committee proposes 12 posts in 2024.", "Lunar Oversight Committee"),
+        ("en", "The OMA proposes 12 posts in 2024.", "OMA"),
+        ("en", "The OLA proposes 12 posts in 2024 under resolution 98/777.", "98/777"),
+    ],
+)
+def test_answer_naming_a_body_or_symbol_no_cited_unit_contains_is_withheld(language, text, missing):
+    reply = reply_json(text, [ids(language)[0]])
+    _, answer = run(GroundedAnswerer(fake_model(reply)), "How many posts?", offline(language))
+    assert was_withheld(answer)
+    assert missing in answer.verification.notes[-1]
+
+
+def test_answer_declining_where_the_document_answers_is_withheld():
+    reply = reply_json("The document does not say how many posts there are.", ["para. 9.1"])
+    _, answer = run(GroundedAnswerer(fake_model(reply)), "How many posts?", offline("en"))
+    assert was_withheld(answer)
+
+
+def test_answer_in_the_wrong_language_is_withheld():
+    reply = reply_json("月球事务处 2024 年拟设 12 个员额。", ["para. 9.1"])
+    _, answer = run(GroundedAnswerer(fake_model(reply)), "How many posts?", offline("en"))
+    assert was_withheld(answer) and "not in English" in answer.text
+
+
+# ---------------------------------------------------------------------------------------------- abstention
+
+
+class ExplodingModel(GenericFakeChatModel):
+    """A FAKE model that fails the test if it is asked anything."""
+
+    def _stream(self, *args: Any, **kwargs: Any) -> Iterator[ChatGenerationChunk]:
+        raise AssertionError("the model was asked although the offline answer declines")
+
+
+def test_model_is_not_asked_when_the_offline_answer_declines():
+    declined = offline(abstained=True)
+    _, answer = run(GroundedAnswerer(ExplodingModel(messages=iter([]))), "2031 年呢？", declined)
+    assert answer is declined
+
+
+# ---------------------------------------------------------------------------------------------- streaming
+
+
+class CountingModel(BaseChatModel):
+    """A FAKE chat model streaming a JSON reply one character at a time, counting what it produced."""
+
+    reply: str
+    produced: int = 0
+    closed: bool = False
+
+    @property
+    def _llm_type(self) -> str:
+        return "counting-fake"
+
+    def _generate(self, messages: list[BaseMessage], stop: Any = None, run_manager: Any = None, **kw: Any) -> ChatResult:
+        return ChatResult(generations=[ChatGeneration(message=AIMessage(content=self.reply))])
+
+    def _stream(
+        self, messages: list[BaseMessage], stop: Any = None, run_manager: Any = None, **kw: Any
+    ) -> Iterator[ChatGenerationChunk]:
+        try:
+            for char in self.reply:
+                self.produced += 1
+                yield ChatGenerationChunk(message=AIMessageChunk(content=char))
+        finally:
+            self.closed = True
+
+
+def test_tokens_stream_as_the_answer_is_written_and_closing_stops_the_model():
+    model = CountingModel(reply=reply_json("月球事务处 2024 年拟设 12 个员额。" * 5, ["¶9.1"]))
+    generator = GroundedAnswerer(model).stream("几个员额？", offline(), FakeSource())  # type: ignore[arg-type]
+    first, second = next(generator), next(generator)
+    assert (first.text, second.text) == ("月", "球")
+    generator.close()
+    assert model.closed
+    assert model.produced < len(model.reply) // 2
+
+
+# ---------------------------------------------------------------------------------------------- schema
+
+
+def test_reply_schema_allows_only_the_given_ids_and_at_least_one():
+    schema = reply_schema(["¶9.1", "¶9.2"])
+    assert schema["properties"]["citations"]["items"]["enum"] == ["¶9.1", "¶9.2"]
+    assert schema["properties"]["citations"]["minItems"] == 1
+    assert schema["required"] == ["answer", "citations"]
+
+
+def test_reply_grammar_lists_the_given_ids_as_json_strings():
+    grammar = reply_grammar(["¶9.1", "表 9.2"])
+    assert 'id ::= "\\"¶9.1\\"" | "\\"表 9.2\\""' in grammar
+    assert grammar.startswith('root ::= "{\\"answer\\": \\""')
+
+
+def test_partial_answer_reads_the_answer_string_as_it_grows():
+    full = json.dumps({"answer": 'a "quoted" 月球\n', "citations": ["¶9.1"]}, ensure_ascii=False)
+    assert [partial_answer(full[:n]) for n in (5, 15, 17)] == ["", "a ", "a \"q"]
+    assert partial_answer(full) == 'a "quoted" 月球\n'
