@@ -122,7 +122,17 @@ def max_tokens_for(text: str) -> int:
 
 
 # Headers of the prompt a small model sometimes writes back before or after its translation.
-_ECHOES = ("Glossary", "Chinese text:", "Take care, a first translation", "English translation:", "Translate ")
+_ECHOES = (
+    "Glossary",
+    "Chinese text:",
+    "Take care, a first translation",
+    "English translation:",
+    "Translate ",
+    "The previous translation",
+    "Previous translation:",
+    "That translation was rejected",
+    "The corrected translation",
+)
 
 
 def clean_reply(reply: str) -> str:
@@ -202,6 +212,38 @@ def translate_segment(segment: Segment, translator: Translator, glossary: Glossa
     )
 
 
+def recheck(version: EnglishVersion, segment: Segment, glossary: Glossary) -> EnglishVersion:
+    """A cached version that does not pass the current checks (made before a change to the checks or
+    to the cleaning of replies), checked again: its last attempt is kept if it now passes."""
+    attempt = version.english if version.english is not None else version.rejected
+    if version.passed or attempt is None:
+        return version
+    prepared = to_english_notation(segment.text)
+    english = english_glossary_terms(clean_reply(attempt), glossary)
+    result = check_translation(segment.text, prepared, english, glossary)
+    return version.model_copy(
+        update={
+            "english": english if result.passed else None,
+            "checks": result.checks,
+            "failures": result.failures,
+            "rejected": None if result.passed else english,
+        }
+    )
+
+
+def earlier_by_text(versions: Iterable[EnglishVersion], model_sha256: str) -> dict[str, EnglishVersion]:
+    """The `versions` made by the model `model_sha256`, by the sha256 of the text they translate; of
+    two versions of one text, a passed one wins over a failed one, else the first wins."""
+    known: dict[str, EnglishVersion] = {}
+    for version in versions:
+        if version.model_sha256 != model_sha256:
+            continue
+        present = known.get(version.source_sha256)
+        if present is None or (version.passed and not present.passed):
+            known[version.source_sha256] = version
+    return known
+
+
 class TranslationCache:
     """Finished translations, one JSON file per segment text under ``<directory>/<model sha256[:16]>/``.
 
@@ -251,16 +293,32 @@ def translate_segments(
     cache: TranslationCache,
     *,
     retry_failed: bool = False,
+    earlier: Iterable[EnglishVersion] = (),
 ) -> Iterator[Progress]:
     """The version of every segment, in order, from the cache or translated now and cached.
 
-    A cached version that failed its checks is translated again when `retry_failed` is set (after a
-    change to the prompt or the checks).  Texts that recur are translated once.
+    A segment the cache lacks is taken from the `earlier` versions (the file being written, the
+    shipped file) when one translates the same text with the same model: no model call is made.
+    A cached version that failed is first checked again (:func:`recheck`), and translated again when
+    `retry_failed` is set (after a change to the prompt).  Texts that recur are translated once.
     """
     segments = list(segments)
+    known = earlier_by_text(earlier, cache.model_sha256)
+
+    def cached(segment: Segment) -> EnglishVersion | None:
+        found = cache.get(segment)
+        if found is None and segment.sha256 in known:
+            found = recheck(known[segment.sha256].renamed(segment), segment, glossary)
+            cache.put(found)
+        if found is not None and not found.passed:
+            rechecked = recheck(found, segment, glossary)
+            if rechecked != found:
+                cache.put(rechecked)
+            found = rechecked
+        return found
 
     def needed(segment: Segment) -> bool:
-        found = cache.get(segment)
+        found = cached(segment)
         return found is None or (retry_failed and not found.passed)
 
     todo = {segment.uid for segment in segments if needed(segment)}
@@ -269,7 +327,7 @@ def translate_segments(
     translated: set[str] = set()
     started = time.perf_counter()
     for segment in segments:
-        found = cache.get(segment)
+        found = cached(segment)
         fresh = segment.uid in todo and segment.sha256 not in translated
         if fresh or found is None:
             found = translate_segment(segment, translator, glossary)

@@ -35,14 +35,15 @@ from budgetqa.ingest.english import (
     document_segments,
     read_versions,
     render_versions,
+    shipped_paths,
     user_path,
 )
 from budgetqa.ingest.model import Document
 from budgetqa.settings import Settings
 
 from .commands import console, err, fail
-from .glossary import load_glossary
-from .translate import Progress, TranslationCache, Translator, translate_segments
+from .glossary import Glossary, load_glossary
+from .translate import Progress, TranslationCache, Translator, recheck, translate_segments
 
 WRITE_EVERY_S = 60.0  # the output file is rewritten at least this often during a run
 MISSING_SHOWN = 40  # segments listed by --status and at the end of a run
@@ -89,10 +90,12 @@ def translate_command(
     if status:
         _report_status(_load_versions(parsed, settings, target))
         return
-    segments = [s for s in document_segments(parsed) if not kind or s.kind in kind][:limit]
+    every = document_segments(parsed)
+    segments = [s for s in every if not kind or s.kind in kind][:limit]
     translator = _open_translator(model, settings)
     cache = TranslationCache(settings.cache_dir / "translations", translator.model_sha256)
-    versions = _run(segments, translator, cache, target, retry_failed=retry_failed)
+    earlier = [*(read_versions(target) if target.is_file() else []), *_shipped_versions()]
+    versions = _run(segments, translator, cache, target, retry_failed=retry_failed, earlier=earlier, every=every)
     _report_run(versions, target)
 
 
@@ -131,11 +134,33 @@ def _open_translator(model: Path | None, settings: Settings) -> Translator:
         raise fail(str(error)) from None
 
 
+def _shipped_versions() -> list[EnglishVersion]:
+    """Every version in the files shipped with the package: a cache of translations already made."""
+    try:
+        return [version for path in shipped_paths() for version in read_versions(path)]
+    except EnglishVersionsError as error:
+        raise fail(str(error)) from None
+
+
 def _run(
-    segments: list[Segment], translator: Translator, cache: TranslationCache, target: Path, *, retry_failed: bool
+    segments: list[Segment],
+    translator: Translator,
+    cache: TranslationCache,
+    target: Path,
+    *,
+    retry_failed: bool,
+    earlier: list[EnglishVersion],
+    every: list[Segment],
 ) -> list[EnglishVersion]:
-    """Translate `segments` with a progress bar, merging the results into `target` as they come."""
-    kept = {version.uid: version for version in read_versions(target)} if target.is_file() else {}
+    """Translate `segments` with a progress bar, merging the results into `target` as they come; a
+    segment the cache lacks is taken from the `earlier` versions of its text, re-checked.  The
+    file's versions of other segments (of `every` segment of the document) are kept, re-checked."""
+    glossary = load_glossary()
+    by_uid = {segment.uid: segment for segment in every}
+    kept = {
+        version.uid: _rechecked(version, by_uid.get(version.uid), glossary)
+        for version in (read_versions(target) if target.is_file() else [])
+    }
     order = [segment.uid for segment in segments]
     versions: dict[str, EnglishVersion] = {}
     last_write = time.monotonic()
@@ -150,7 +175,9 @@ def _run(
     )
     with ProgressBar(*columns, console=err, transient=False) as bar:
         task = bar.add_task("", total=None)
-        for step in translate_segments(segments, translator, load_glossary(), cache, retry_failed=retry_failed):
+        for step in translate_segments(
+            segments, translator, glossary, cache, retry_failed=retry_failed, earlier=earlier
+        ):
             versions[step.segment.uid] = step.version
             bar.update(task, total=max(step.total_chars, 1), completed=step.done_chars, description=_label(step))
             if time.monotonic() - last_write > WRITE_EVERY_S:
@@ -158,6 +185,13 @@ def _run(
                 last_write = time.monotonic()
     _write(target, kept, versions, order)
     return [versions[uid] for uid in order]
+
+
+def _rechecked(version: EnglishVersion, segment: Segment | None, glossary: Glossary) -> EnglishVersion:
+    """`version` checked again with the current checks when it still translates `segment`'s text."""
+    if segment is None or segment.sha256 != version.source_sha256:
+        return version
+    return recheck(version, segment, glossary)
 
 
 def _label(step: Progress) -> str:

@@ -5,11 +5,17 @@
   so "US$231.5 million" meets "2.315 亿美元" and "$2.315 billion" does not); document symbols
   ("A/77/7", "77/262") must match too.  A small whole number written in words on one side ("two
   posts", "第一阶段") counts as stated.
-- **terms**: every glossary term of the source appears in one of its English forms (case, plural
-  and hyphenation aside), so "员额" must come out as "posts".
+- **terms**: every glossary *name* of the source (a body, title, grade, place, mandate or object of
+  expenditure: :data:`CHECKED_CATEGORIES`) appears in one of its English forms (case, plural and
+  hyphenation aside), so "政治建和部" must come out as "Department of Political and Peacebuilding
+  Affairs" or "DPPA".  Programme and budget vocabulary ("说明" description, "评估" assessment, "目标"
+  objective) is given to the model too, but its rendering depends on the sentence ("说明" is often
+  the verb "shows"), so it is measured (:func:`term_hits`), not enforced.
 - **length**: the English is neither much shorter nor much longer than a translation can be (a
   model that stops early or goes on to explain itself fails).
 - **no_han**: no Chinese character is left.
+- **no_prompt**: no part of the prompt is written back (a small model sometimes repeats the glossary
+  or the failures of a first attempt, whose figures and terms would otherwise pass the checks).
 
 Each failure is a sentence that names what is wrong, so that the retry prompt can name it.
 """
@@ -45,6 +51,10 @@ class CheckResult:
         return all(self.checks.values())
 
 
+# Glossary categories whose terms are names with one official English form, enforced by the check.
+CHECKED_CATEGORIES = frozenset({"org", "title", "grade", "geo", "mandate", "expenditure"})
+
+
 @dataclass(frozen=True)
 class Term:
     """A glossary term of the source and the English forms that render it."""
@@ -52,6 +62,7 @@ class Term:
     chinese: str
     english: str  # the official form, given in the prompt
     accepted: tuple[str, ...]  # every form the check accepts
+    checked: bool = True  # a name the term check enforces (else measured only)
 
 
 def source_terms(text: str, glossary: Glossary) -> list[Term]:
@@ -61,7 +72,8 @@ def source_terms(text: str, glossary: Glossary) -> list[Term]:
     for chinese, english in glossary.gloss(text):
         entry = glossary.by_zh(chinese)
         accepted = entry.en_forms if entry is not None else (english,)
-        terms.append(Term(chinese, english, accepted))
+        checked = entry is None or entry.category in CHECKED_CATEGORIES
+        terms.append(Term(chinese, english, accepted, checked))
     return terms
 
 
@@ -72,6 +84,7 @@ def check_translation(source: str, prepared: str, english: str, glossary: Glossa
         CheckName.TERMS: term_failures(source_terms(prepared, glossary), english),
         CheckName.LENGTH: length_failures(source, english),
         CheckName.NO_HAN: han_failures(english),
+        CheckName.NO_PROMPT: prompt_failures(english),
     }
     return CheckResult(
         {name: not found for name, found in failures.items()},
@@ -97,6 +110,28 @@ def figure_failures(prepared: str, english: str) -> list[str]:
     return failures
 
 
+# Phrases of the prompt that no translation of the document contains.
+PROMPT_PHRASES = (
+    "must be translated as",
+    "of the source is missing",
+    "is not in the source",
+    "Glossary (",
+    "Chinese text:",
+    "translation was rejected",
+    "a first translation got",
+    "English translation:",
+    "Previous translation:",
+)
+
+
+def prompt_failures(english: str) -> list[str]:
+    """A failure naming the prompt text written back in the English."""
+    found = [phrase for phrase in PROMPT_PHRASES if phrase.lower() in english.lower()]
+    if not found:
+        return []
+    return [f'the English repeats the prompt ("{found[0]}"); give only the translation']
+
+
 def han_failures(english: str) -> list[str]:
     """A failure naming the Chinese left in the English, so that a retry can translate it."""
     left = list(dict.fromkeys(_HAN_RUN.findall(english)))
@@ -106,13 +141,23 @@ def han_failures(english: str) -> list[str]:
 
 
 def term_failures(terms: list[Term], english: str) -> list[str]:
-    """The terms whose English forms do not occur in `english`."""
-    words = english_words(english)
+    """The checked terms (names) whose English forms do not occur in `english`."""
     return [
         f'the term {term.chinese} must be translated as "{term.english}"'
         for term in terms
-        if not any(_occurs(form, english, words) for form in term.accepted)
+        if term.checked and not rendered(term, english)
     ]
+
+
+def rendered(term: Term, english: str) -> bool:
+    """Whether one of the English forms of `term` occurs in `english`."""
+    words = english_words(english)
+    return any(_occurs(form, english, words) for form in term.accepted)
+
+
+def term_hits(terms: list[Term], english: str) -> tuple[int, int]:
+    """(terms rendered in one of their English forms, terms): the glossary-term hit rate of a version."""
+    return sum(1 for term in terms if rendered(term, english)), len(terms)
 
 
 def _occurs(form: str, english: str, words: list[str]) -> bool:

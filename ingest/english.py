@@ -61,6 +61,7 @@ class CheckName(StrEnum):
     TERMS = "terms"  # every glossary term of the source in one of its English forms
     LENGTH = "length"  # a plausible length for the source's
     NO_HAN = "no_han"  # no Chinese characters left
+    NO_PROMPT = "no_prompt"  # no part of the prompt (glossary, rules, failures) written back
 
 
 @dataclass(frozen=True)

@@ -151,3 +151,44 @@ def test_the_local_model_translates_a_real_paragraph_with_its_figures(document, 
     version = translate_segment(segment, translator, load_glossary())
     assert version.passed, (version.failures, version.rejected)
     assert "1,007,000" in (version.english or "")
+
+
+def test_a_cached_failure_that_passes_the_current_checks_is_kept_without_translating(tmp_path: Path) -> None:
+    cache = TranslationCache(tmp_path, FakeTranslator.model_sha256)
+    old = translate_segment(MADE_UP, FakeTranslator([WRONG, RIGHT.replace("posts", "员额")]), load_glossary())
+    assert old.passed  # the glossary term left in Chinese is put into English now
+    failed = old.model_copy(update={"english": None, "rejected": RIGHT, "checks": {**old.checks, "terms": False}})
+    cache.put(failed)  # as an older version of the checks left it
+    steps = list(translate_segments([MADE_UP], FakeTranslator([]), load_glossary(), cache, retry_failed=True))
+    assert steps[0].version.passed and steps[0].version.english == RIGHT
+    assert cache.get(MADE_UP).passed
+
+
+def test_a_segment_the_cache_lacks_is_taken_from_an_earlier_file_and_rechecked(tmp_path: Path) -> None:
+    """A version in the file being written or the shipped file (same text, same model), made before a
+    check was added, is re-checked with the current checks and kept without a model call."""
+    made = translate_segment(MADE_UP, FakeTranslator([RIGHT]), load_glossary())
+    older = made.model_copy(update={"checks": {name: ok for name, ok in made.checks.items() if name != "no_prompt"}})
+    assert not older.passed  # a check was added since it was made
+    cache = TranslationCache(tmp_path, FakeTranslator.model_sha256)
+    steps = list(translate_segments([MADE_UP], FakeTranslator([]), load_glossary(), cache, earlier=[older]))
+    assert steps[0].cached and steps[0].version == made
+    assert cache.get(MADE_UP) == made
+
+
+def test_an_earlier_version_by_another_model_or_of_another_text_is_not_reused(tmp_path: Path) -> None:
+    made = translate_segment(MADE_UP, FakeTranslator([RIGHT]), load_glossary())
+    other_model = made.model_copy(update={"model_sha256": "0" * 64})
+    other_text = made.model_copy(update={"source_sha256": "1" * 64})
+    cache = TranslationCache(tmp_path, FakeTranslator.model_sha256)
+    fake = FakeTranslator([RIGHT])
+    steps = list(translate_segments([MADE_UP], fake, load_glossary(), cache, earlier=[other_model, other_text]))
+    assert not steps[0].cached and len(fake.prompts) == 1
+
+
+def test_an_earlier_rejected_attempt_that_now_passes_is_kept(tmp_path: Path) -> None:
+    made = translate_segment(MADE_UP, FakeTranslator([RIGHT]), load_glossary())
+    rejected = made.model_copy(update={"english": None, "rejected": RIGHT, "checks": {**made.checks, "terms": False}})
+    cache = TranslationCache(tmp_path, FakeTranslator.model_sha256)
+    steps = list(translate_segments([MADE_UP], FakeTranslator([]), load_glossary(), cache, earlier=[rejected]))
+    assert steps[0].version.passed and steps[0].version.english == RIGHT

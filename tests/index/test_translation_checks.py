@@ -6,7 +6,7 @@ import pytest
 
 from budgetqa.index.english_figures import to_english_notation
 from budgetqa.index.glossary import load_glossary
-from budgetqa.index.translation_checks import check_translation, source_terms
+from budgetqa.index.translation_checks import check_translation, source_terms, term_hits
 from budgetqa.ingest.english import CheckName
 
 SOURCE = "2024 年联非办有 19 个员额，费用为 2.315 亿美元。"
@@ -29,15 +29,23 @@ def test_a_converted_magnitude_fails_the_figure_check_naming_the_figure() -> Non
     assert any("2.315 billion" in failure and "not in the source" in failure for failure in result.failures)
 
 
-def test_a_glossary_term_in_other_words_fails_the_term_check() -> None:
-    result = _check("In 2024, UNOAU has 19 positions, at a cost of US$231.5 million.")
+def test_a_name_in_other_words_fails_the_term_check() -> None:
+    result = _check("In 2024, the Office has 19 posts, at a cost of US$231.5 million.")
     assert result.checks == {
         CheckName.FIGURES: True,
         CheckName.TERMS: False,
         CheckName.LENGTH: True,
         CheckName.NO_HAN: True,
+        CheckName.NO_PROMPT: True,
     }
-    assert result.failures == ['the term 员额 must be translated as "posts"']
+    assert result.failures == ['the term 联非办 must be translated as "United Nations Office to the African Union"']
+
+
+def test_vocabulary_in_other_words_passes_but_counts_as_a_miss() -> None:
+    english = "In 2024, UNOAU has 19 positions, at a cost of US$231.5 million."
+    assert _check(english).passed
+    terms = source_terms(to_english_notation(SOURCE), load_glossary())
+    assert term_hits(terms, english) == (1, 2)
 
 
 def test_terms_are_matched_in_any_of_their_forms() -> None:
@@ -76,3 +84,12 @@ def test_a_figure_reference_is_a_symbol_in_roman_numerals() -> None:
     assert to_english_notation(source) == "实现目标方面的进展(见figure 3.III)。"
     assert _check("Progress towards the objective (see figure 3.III).", source).checks[CheckName.FIGURES]
     assert not _check("Progress towards the objective (see figure 3.II).", source).checks[CheckName.FIGURES]
+
+
+def test_the_prompt_written_back_fails_even_when_its_figures_and_terms_pass() -> None:
+    echoed = (
+        "In 2024, UNOAU has posts.\nThe previous translation was rejected because:\n"
+        "- the figure 19 of the source is missing; copy it exactly as written (US$231.5 million)"
+    )
+    result = _check(echoed)
+    assert result.checks[CheckName.FIGURES] and not result.checks[CheckName.NO_PROMPT]

@@ -1,0 +1,141 @@
+"""Measure the English versions of a document: coverage, checks, glossary-term hit rate, and a sample to read.
+
+    python -m budgetqa.eval.translation_report [--versions run.jsonl] [--sample 40] [--seed 14] [--sample-out sample.md]
+
+Prints, per segment kind, how many segments have a version that passed every check; the reasons
+of the failures, grouped; the share of first attempts that passed; and the glossary-term hit rate
+(every glossary term of the source, names and vocabulary alike, found in one of its English forms in
+the checked versions).  ``--sample-out`` writes a random sample of checked versions side by side with
+their Chinese, for a reader to rate (accurate / minor slip / wrong meaning).
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from budgetqa.atomic import write_text
+from budgetqa.index.english_figures import to_english_notation
+from budgetqa.index.glossary import load_glossary
+from budgetqa.index.translation_checks import source_terms, term_hits
+from budgetqa.ingest.commands import load_document
+from budgetqa.ingest.english import EnglishVersions, Segment, SegmentKind, read_versions
+from budgetqa.settings import Settings
+
+
+@dataclass(frozen=True)
+class KindCoverage:
+    """How many segments of one kind have a checked version, failed, or were never translated."""
+
+    kind: SegmentKind
+    segments: int
+    checked: int
+    failed: int
+    first_attempt: int  # checked on the first attempt
+
+
+@dataclass(frozen=True)
+class TranslationReport:
+    """The measurements of one document's English versions."""
+
+    coverage: list[KindCoverage]
+    failure_reasons: Counter[str]
+    term_hits: int
+    terms: int
+
+    @property
+    def checked_share(self) -> float:
+        total = sum(item.segments for item in self.coverage)
+        return sum(item.checked for item in self.coverage) / total if total else 0.0
+
+
+def _reason(failure: str) -> str:
+    """A failure message without its particulars: "the figure 2024 of the source is missing …" →
+    "the figure … of the source is missing"."""
+    text = re.sub(r"\(\d+ characters\)", "(…)", failure.split(";")[0])
+    text = re.sub(r"source of \d+", "source of …", text)
+    text = re.sub(r"(figure|symbol|term) \S+", r"\1 …", text)
+    text = re.sub(r'"[^"]*"', '"…"', text)
+    return re.sub(r"Chinese \([^)]*\)", "Chinese (…)", text)
+
+
+def measure(versions: EnglishVersions) -> TranslationReport:
+    """Coverage per kind, failure reasons and glossary-term hit rate of `versions`."""
+    glossary = load_glossary()
+    coverage: list[KindCoverage] = []
+    reasons: Counter[str] = Counter()
+    hits = total = 0
+    for kind in SegmentKind:
+        segments = [segment for segment in versions.segments if segment.kind is kind]
+        if not segments:
+            continue
+        made = [(segment, versions.version(segment.uid)) for segment in segments]
+        checked = [(segment, v) for segment, v in made if v is not None and v.passed]
+        failed = [v for _, v in made if v is not None and not v.passed]
+        for version in failed:
+            reasons.update({_reason(failure) for failure in version.failures})
+        for segment, version in checked:
+            found, count = term_hits(source_terms(to_english_notation(segment.text), glossary), version.english or "")
+            hits, total = hits + found, total + count
+        first = sum(1 for _, version in checked if version.attempts == 1)
+        coverage.append(KindCoverage(kind, len(segments), len(checked), len(failed), first))
+    return TranslationReport(coverage, reasons, hits, total)
+
+
+def sample(versions: EnglishVersions, size: int, seed: int) -> list[tuple[Segment, str]]:
+    """A random sample (fixed `seed`) of checked versions: (segment, English)."""
+    checked = [(s, versions.get(s.uid) or "") for s in versions.segments if versions.get(s.uid) is not None]
+    return random.Random(seed).sample(checked, min(size, len(checked)))
+
+
+def render(report: TranslationReport) -> str:
+    """The report as markdown tables."""
+    lines = ["| kind | segments | checked | failed | not yet translated | checked at first attempt |", "|---|---|---|---|---|---|"]
+    for item in report.coverage:
+        missing = item.segments - item.checked - item.failed
+        lines.append(f"| {item.kind.value} | {item.segments} | {item.checked} | {item.failed} | {missing} | {item.first_attempt} |")
+    total = sum(item.segments for item in report.coverage)
+    checked = sum(item.checked for item in report.coverage)
+    lines += ["", f"Checked: {checked} of {total} segments ({report.checked_share:.1%})."]
+    if report.terms:
+        lines.append(
+            f"Glossary-term hit rate in the checked versions: {report.term_hits} of {report.terms} "
+            f"({report.term_hits / report.terms:.1%})."
+        )
+    lines += ["", "| failure (segments, after the retry) | count |", "|---|---|"]
+    lines += [f"| {reason} | {count} |" for reason, count in report.failure_reasons.most_common()]
+    return "\n".join(lines)
+
+
+def render_sample(items: Sequence[tuple[Segment, str]]) -> str:
+    """The sample side by side, one numbered entry per segment."""
+    out = []
+    for number, (segment, english) in enumerate(items, 1):
+        out.append(f"### {number}. {segment.uid}\n\n{segment.text}\n\n> {english}\n")
+    return "\n".join(out)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sample", type=int, default=40)
+    parser.add_argument("--seed", type=int, default=14)
+    parser.add_argument("--sample-out", type=Path)
+    parser.add_argument("--versions", type=Path, help="A versions file read after the shipped ones (a run's --out).")
+    args = parser.parse_args(argv)
+    document = load_document()
+    versions = EnglishVersions.load(document, cache_dir=Settings.from_env().cache_dir)
+    if args.versions:
+        versions = EnglishVersions(versions.segments, [*versions.records(), *read_versions(args.versions)])
+    print(render(measure(versions)))
+    if args.sample_out:
+        write_text(args.sample_out, render_sample(sample(versions, args.sample, args.seed)))
+        print(f"\nsample of {args.sample} written to {args.sample_out}")
+
+
+if __name__ == "__main__":
+    main()
