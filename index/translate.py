@@ -28,10 +28,11 @@ from typing import Literal, Protocol
 from pydantic import ValidationError
 
 from budgetqa.atomic import write_text
-from budgetqa.ingest.english import EnglishVersion, Segment, SegmentKind
+from budgetqa.ingest.english import CheckName, EnglishVersion, Segment, SegmentKind
 
 from .english_figures import to_english_notation
 from .glossary import Glossary
+from .translate_repair import repair_fragments
 from .translation_checks import CheckResult, Term, check_translation, source_terms
 
 ATTEMPTS = 2  # the first translation and one retry with its failures named
@@ -193,11 +194,26 @@ def translate_segment(segment: Segment, translator: Translator, glossary: Glossa
         english = english_glossary_terms(clean_reply(reply), glossary)
         return english, check_translation(segment.text, prepared, english, glossary)
 
-    english, result = attempt(())
+    def repaired(english: str, result: CheckResult) -> tuple[str, CheckResult]:
+        if result.passed or result.checks.get(CheckName.NO_HAN, True):
+            return english, result
+        fixed = repair_fragments(english, translator)
+        if fixed is None:
+            return english, result
+        fixed = english_glossary_terms(fixed, glossary)
+        again = check_translation(segment.text, prepared, fixed, glossary)
+        return (fixed, again) if again.passed else (english, result)
+
+    english, result = repaired(*attempt(()))
     attempts = 1
     while not result.passed and attempts < ATTEMPTS:
-        english, result = attempt(result.failures)
+        english, result = repaired(*attempt(result.failures))
         attempts += 1
+    return _version(segment, translator.model_sha256, english, result, attempts)
+
+
+def _version(segment: Segment, model_sha256: str, english: str, result: CheckResult, attempts: int) -> EnglishVersion:
+    """The version of `segment` kept after its last attempt `english` was checked (`result`)."""
     return EnglishVersion(
         uid=segment.uid,
         kind=segment.kind,
@@ -207,9 +223,26 @@ def translate_segment(segment: Segment, translator: Translator, glossary: Glossa
         checks=result.checks,
         failures=result.failures,
         attempts=attempts,
-        model_sha256=translator.model_sha256,
+        model_sha256=model_sha256,
         rejected=None if result.passed else english,
     )
+
+
+def repair_version(version: EnglishVersion, segment: Segment, translator: Translator, glossary: Glossary) -> EnglishVersion:
+    """A failed version whose attempt left Chinese, with the leftover runs translated on their own
+    (:func:`~budgetqa.index.translate_repair.repair_fragments`) and every check run again; `version`
+    unchanged when that does not make it pass (it is then translated again)."""
+    attempt = version.rejected
+    if version.passed or attempt is None or version.checks.get(CheckName.NO_HAN, True):
+        return version
+    fixed = repair_fragments(attempt, translator)
+    if fixed is None:
+        return version
+    fixed = english_glossary_terms(fixed, glossary)
+    result = check_translation(segment.text, to_english_notation(segment.text), fixed, glossary)
+    if not result.passed:
+        return version
+    return _version(segment, translator.model_sha256, fixed, result, version.attempts)
 
 
 def recheck(version: EnglishVersion, segment: Segment, glossary: Glossary) -> EnglishVersion:
@@ -294,13 +327,16 @@ def translate_segments(
     *,
     retry_failed: bool = False,
     earlier: Iterable[EnglishVersion] = (),
+    repair_only: bool = False,
 ) -> Iterator[Progress]:
     """The version of every segment, in order, from the cache or translated now and cached.
 
     A segment the cache lacks is taken from the `earlier` versions (the file being written, the
     shipped file) when one translates the same text with the same model: no model call is made.
     A cached version that failed is first checked again (:func:`recheck`), and translated again when
-    `retry_failed` is set (after a change to the prompt).  Texts that recur are translated once.
+    `retry_failed` is set (after a change to the prompt), first by fragment repair when it left
+    Chinese (:func:`repair_version`); with `repair_only`, only that is tried (a cheap pass over every
+    failure before the long full retries).  Texts that recur are translated once.
     """
     segments = list(segments)
     known = earlier_by_text(earlier, cache.model_sha256)
@@ -330,7 +366,11 @@ def translate_segments(
         found = cached(segment)
         fresh = segment.uid in todo and segment.sha256 not in translated
         if fresh or found is None:
-            found = translate_segment(segment, translator, glossary)
+            repaired = repair_version(found, segment, translator, glossary) if found is not None else None
+            found = repaired if repaired is not None and repaired.passed else None
+            if found is None and repair_only and repaired is not None:
+                found = repaired
+            found = found or translate_segment(segment, translator, glossary)
             cache.put(found)
             translated.add(segment.sha256)
             done += len(segment.text)

@@ -69,6 +69,13 @@ def translate_command(
     retry_failed: Annotated[
         bool, typer.Option("--retry-failed", help="Translate again the cached versions that failed their checks.")
     ] = False,
+    repair_only: Annotated[
+        bool,
+        typer.Option(
+            "--repair-only",
+            help="With --retry-failed: only repair the Chinese left in failed versions (short prompts), no full retries.",
+        ),
+    ] = False,
     status: Annotated[
         bool, typer.Option("--status", help="Only report which segments have a checked English version.")
     ] = False,
@@ -95,7 +102,9 @@ def translate_command(
     translator = _open_translator(model, settings)
     cache = TranslationCache(settings.cache_dir / "translations", translator.model_sha256)
     earlier = [*(read_versions(target) if target.is_file() else []), *_shipped_versions()]
-    versions = _run(segments, translator, cache, target, retry_failed=retry_failed, earlier=earlier, every=every)
+    versions = _run(
+        segments, translator, cache, target, retry_failed=retry_failed, earlier=earlier, every=every, repair_only=repair_only
+    )
     _report_run(versions, target)
 
 
@@ -151,6 +160,7 @@ def _run(
     retry_failed: bool,
     earlier: list[EnglishVersion],
     every: list[Segment],
+    repair_only: bool = False,
 ) -> list[EnglishVersion]:
     """Translate `segments` with a progress bar, merging the results into `target` as they come; a
     segment the cache lacks is taken from the `earlier` versions of its text, re-checked.  The
@@ -176,7 +186,7 @@ def _run(
     with ProgressBar(*columns, console=err, transient=False) as bar:
         task = bar.add_task("", total=None)
         for step in translate_segments(
-            segments, translator, glossary, cache, retry_failed=retry_failed, earlier=earlier
+            segments, translator, glossary, cache, retry_failed=retry_failed, earlier=earlier, repair_only=repair_only
         ):
             versions[step.segment.uid] = step.version
             bar.update(task, total=max(step.total_chars, 1), completed=step.done_chars, description=_label(step))

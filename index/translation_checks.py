@@ -36,7 +36,8 @@ LENGTH_RATIO = (1.0, 7.0)
 SHORT_LENGTH_RATIO = (0.5, 16.0)
 SHORT_TEXT = 12  # characters: below this the short-text bounds apply
 LENGTH_SLACK = 8  # characters always allowed beyond the upper bound (a short label and its article)
-_HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")  # a run of Chinese characters
+_HAN_RUN = HAN_RUN
 
 
 @dataclass(frozen=True)
