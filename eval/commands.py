@@ -17,6 +17,7 @@ def register(app: typer.Typer) -> None:
     eval_app = typer.Typer(help="Score retrieval and answers on gold and generated questions.")
     eval_app.callback(invoke_without_command=True)(eval_command)
     eval_app.command("generate")(generate_command)
+    eval_app.command("synthesize")(synthesize_command)
     app.add_typer(eval_app, name="eval")
     app.command("bench")(bench_command)
 
@@ -39,6 +40,38 @@ def generate_command(
         raise typer.Exit(code=2)
     count = write_questions(generated_questions_for(split), out)
     console.print(f"{count} generated questions written to {out}")
+
+
+def synthesize_command(
+    out: Annotated[Path, typer.Option("--out", help="Text file to write the synthetic section to.")],
+    shift: Annotated[int, typer.Option("--shift", help="Years (and sessions) to move on: 1 gives A/79/6 for 2025.")] = 1,
+    factor: Annotated[int, typer.Option("--factor", help="Integer every money figure is multiplied by (at least 2).")] = 2,
+    source: Annotated[
+        Path | None, typer.Option("--source", help="Budget section to derive from (default: the bundled one).")
+    ] = None,
+) -> None:
+    """Write a synthetic budget section: the symbol and years moved on, every money figure scaled, prose reworded.
+
+    Rows still add up to their totals and 2023 + change = 2024 still holds, so `budgetqa check` on the
+    result finds only the places the source already has.  Exit code 2 for a bad shift, factor or --out.
+    """
+    from budgetqa.ingest.errors import DocumentError
+
+    from .synthetic import SyntheticSpec, synthesize
+
+    if out.is_dir():
+        err.print(f"[red]error:[/] --out {out} is a folder; give a file name such as A_79_6_Sect3_zh.txt")
+        raise typer.Exit(code=2)
+    try:
+        report = synthesize(SyntheticSpec(shift=shift, factor=factor), out, source)
+    except (ValueError, DocumentError) as error:
+        err.print(f"[red]error:[/] {error}")
+        raise typer.Exit(code=2) from None
+    console.print(
+        f"{report.symbol} written to {report.path}: {report.figures_scaled} money figures ×{factor} "
+        f"({report.figures_skipped} left as printed), {report.years_shifted} years +{shift}, "
+        f"{report.lines_reworded} lines reworded"
+    )
 
 
 def eval_command(

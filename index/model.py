@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from budgetqa.ingest.model import BlockKind, Document, LineSpan
+from budgetqa.ingest.sectioninfo import budget_year
 
 from .language import detect_language
 
@@ -66,8 +67,6 @@ class SearchHit:
 
 
 _SUBPROGRAMME = re.compile(r"^次级方案\s*(\d+)")
-_SESSION_SYMBOL = re.compile(r"^A/(\d+)/")
-FIRST_SESSION_YEAR = 1946  # the General Assembly's first session; session n proposes the budget of n + 1946
 
 
 def unit_subprogramme(unit: IndexUnit) -> str | None:
@@ -82,13 +81,6 @@ def unit_subprogramme(unit: IndexUnit) -> str | None:
         if match:
             return match.group(1)
     return None
-
-
-def budget_year(symbol: str) -> int | None:
-    """The year whose budget a document of the proposed programme budget proposes: the General
-    Assembly session in its symbol plus 1946 ("A/78/6 (Sect. 3)" → 2024); None for another symbol."""
-    match = _SESSION_SYMBOL.match(symbol)
-    return int(match.group(1)) + FIRST_SESSION_YEAR if match else None
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,7 @@ from .budget import (
 )
 from .model import Annex, BlockKind, Cell, Document, Paragraph, Table, TableRow
 from .numeric import parse_number
+from .sectioninfo import budget_year
 from .table_cells import enumerate_splits, make_cell, tokenize
 
 NUMERIC_KINDS = frozenset(
@@ -270,7 +271,7 @@ def _post_change_facts(document: Document, table: Table, row: TableRow, row_inde
         year, basis = int(year_match.group(1)), Basis.APPROVED if "核定" in row.label else Basis.PROPOSED
         breakdown, change = Breakdown.TOTAL, None
     else:
-        year, basis, breakdown, change = 2024, Basis.CHANGE, Breakdown.ITEM, ChangeKind.TOTAL
+        year, basis, breakdown, change = proposal_year(document), Basis.CHANGE, Breakdown.ITEM, ChangeKind.TOTAL
         final = [c for r in table.rows for c in [YEAR_RE.search(r.label)] if c]
         if final:
             year = max(int(m.group(1)) for m in final)
@@ -309,9 +310,18 @@ _OVERVIEW_GROUPS: tuple[tuple[FundingSource, Basis, Basis], ...] = (
     (FundingSource.ALL, Basis.ESTIMATE, Basis.ESTIMATE),
 )
 _OVERVIEW_HEADERS = {
-    Basis.APPROPRIATION: "2023 年批款",
-    Basis.ESTIMATE_BEFORE_RECOSTING: "2024 年估计(重计费用前)",
+    Basis.APPROPRIATION: "{year} 年批款",
+    Basis.ESTIMATE_BEFORE_RECOSTING: "{year} 年估计(重计费用前)",
 }
+"""Overview-annex headers named as the tables name the same columns; `year` is the column's year."""
+
+DEFAULT_PROPOSAL_YEAR = 2024
+"""The budget year of a document whose symbol names no session (the bundled section proposes 2024)."""
+
+
+def proposal_year(document: Document) -> int:
+    """The year `document` proposes a budget for: its session plus 1946 (A/78/6 → 2024, A/79/6 → 2025)."""
+    return budget_year(document.symbol) or DEFAULT_PROPOSAL_YEAR
 
 
 def _overview_facts(document: Document, annex: Annex, registry: BodyRegistry) -> Iterator[Fact]:
@@ -416,16 +426,17 @@ def _overview_row(
     document: Document, annex: Annex, body: str, label: str, cells: list[Cell | None], measure: Measure, line: int
 ) -> Iterator[Fact]:
     unit = "千美元" if measure is Measure.MONEY else "员额"
+    final = proposal_year(document)
     for group, (funding, base_basis, final_basis) in enumerate(_OVERVIEW_GROUPS):
         for position, (year, basis, change) in enumerate(
-            ((2023, base_basis, None), (2024, final_basis, None), (2024, Basis.CHANGE, ChangeKind.TOTAL))
+            ((final - 1, base_basis, None), (final, final_basis, None), (final, Basis.CHANGE, ChangeKind.TOTAL))
         ):
             cell = cells[group * 3 + position]
             if cell is None:
                 continue
             if measure is Measure.POSTS:
                 basis = {Basis.APPROPRIATION: Basis.APPROVED, Basis.ESTIMATE_BEFORE_RECOSTING: Basis.PROPOSED}.get(basis, basis)
-            header = _OVERVIEW_HEADERS.get(basis, f"{year} 年{'差异' if change else '估计'}")
+            header = _OVERVIEW_HEADERS.get(basis, "{year} 年" + ("差异" if change else "估计")).format(year=year)
             yield Fact(
                 id=f"annex:{annex.number}#{measure.value}.{body}.{group * 3 + position}",
                 document=document.symbol,

@@ -9,6 +9,16 @@ from dataclasses import dataclass
 from .errors import DocumentError
 from .lines import SECTION_HEADER_RE
 
+_SESSION_SYMBOL = re.compile(r"^A/(\d+)/")
+FIRST_SESSION_YEAR = 1946  # the General Assembly's first session; session n proposes the budget of n + 1946
+
+
+def budget_year(symbol: str) -> int | None:
+    """The year whose budget a document of the proposed programme budget proposes: the General
+    Assembly session in its symbol plus 1946 ("A/78/6 (Sect. 3)" → 2024); None for another symbol."""
+    match = _SESSION_SYMBOL.match(symbol)
+    return int(match.group(1)) + FIRST_SESSION_YEAR if match else None
+
 
 class NotABudgetSection(DocumentError):
     """The text is not a section of a UN programme budget (A/NN/6 (Sect. N))."""
