@@ -20,18 +20,20 @@ service's document.
 
 Safety: it listens on 127.0.0.1 unless told otherwise; request bodies are limited to
 :data:`MAX_BODY_BYTES` and questions to :data:`MAX_QUESTION_CHARS`; answering runs in a worker thread
-and a request whose answer takes longer than the request timeout gets a 503 (a stream, an ``error``
-event); refs are parsed, never joined into paths; every client error is JSON with a ``detail`` that
+and a request whose answer makes no progress for the request timeout (no answer step, no model
+token) gets a 503 (a stream, an ``error`` event), the timeout applying to silence, not to the whole
+answer; a timed-out or disconnected request stops its generation (:class:`StoppableEvents`); refs are parsed, never joined into paths; every client error is JSON with a ``detail`` that
 says what to do; the page is served with a Content-Security-Policy that allows only its own assets.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import json
 import logging
 import threading
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
@@ -64,6 +66,7 @@ from budgetqa.inputs import (
 
 from .model import Answer, AnswerEvent
 from .protocols import AnswerService
+from .streaming import StoppableEvents
 
 if TYPE_CHECKING:
     from budgetqa.settings import Settings
@@ -531,7 +534,7 @@ def _answer_json(answer: Answer, session_id: str | None, *, with_session: bool) 
 def timeout_message(limit_s: float) -> str:
     """What a client is told when answering takes longer than `limit_s` seconds."""
     return (
-        f"answering took longer than {limit_s:g} s and was stopped; try again in a moment, "
+        f"answering went longer than {limit_s:g} s without progress and was stopped; try again in a moment, "
         "or ask a narrower question (one figure, one year, one office)"
     )
 
@@ -550,6 +553,42 @@ async def in_worker(limit_s: float, work: Callable[[], T]) -> T:
         raise HTTPException(503, timeout_message(limit_s), headers={"Retry-After": "5"}) from None
 
 
+async def paced_events(limit_s: float, start: Callable[[], Iterator[AnswerEvent]]) -> AsyncGenerator[AnswerEvent, None]:
+    """The service's answer events, each produced in a worker thread, with the request timeout
+    applied to silence: each step (the offline answer, each model token) must come within `limit_s`
+    seconds, however long the whole answer takes; past it, ``TimeoutError``.
+
+    However the iteration ends (answered, silent, failed, or the client gone), the stream is stopped
+    (:class:`StoppableEvents`), so the model does not go on generating for nobody.
+    """
+    events: StoppableEvents[AnswerEvent] | None = None
+    try:
+        with anyio.fail_after(limit_s):
+            events = StoppableEvents(await anyio.to_thread.run_sync(start, abandon_on_cancel=True))
+        while True:
+            with anyio.fail_after(limit_s):
+                event = await anyio.to_thread.run_sync(next, events, None, abandon_on_cancel=True)
+            if event is None:
+                return
+            yield event
+    finally:
+        if events is not None:
+            events.stop()
+
+
+async def answered(limit_s: float, start: Callable[[], Iterator[AnswerEvent]]) -> Answer:
+    """The final answer of an answer stream (:func:`paced_events`); a 503 when it falls silent."""
+    try:
+        async with contextlib.aclosing(paced_events(limit_s, start)) as events:
+            async for event in events:
+                if event.type == "answer" and event.answer is not None:
+                    return event.answer
+    except TimeoutError:
+        log.warning("a request was silent past the %g s request timeout", limit_s)
+        raise HTTPException(503, timeout_message(limit_s), headers={"Retry-After": "5"}) from None
+    raise RuntimeError("the answer stream ended without an answer")
+
+
 async def _event_stream(
     start: Callable[[], Iterator[AnswerEvent]],
     session_id: str | None,
@@ -557,23 +596,18 @@ async def _event_stream(
     with_session: bool,
     limit_s: float,
 ) -> AsyncIterator[str]:
-    """Frame the service's answer events as SSE, each produced in a worker thread.
+    """Frame the service's answer events (:func:`paced_events`) as SSE.
 
     An error part-way, or a stream that produces no event for `limit_s` seconds (stalled), ends with
     an `error` event: the response has started, so the failure is reported in-band.
     """
     try:
-        with anyio.fail_after(limit_s):
-            events = await anyio.to_thread.run_sync(start, abandon_on_cancel=True)
-        while True:
-            with anyio.fail_after(limit_s):
-                event = await anyio.to_thread.run_sync(next, events, None, abandon_on_cancel=True)
-            if event is None:
-                return
-            if event.type == "token":
-                yield _sse("token", {"text": event.text})
-            elif event.type == "answer" and event.answer is not None:
-                yield _sse("answer", _answer_json(event.answer, session_id, with_session=with_session))
+        async with contextlib.aclosing(paced_events(limit_s, start)) as events:
+            async for event in events:
+                if event.type == "token":
+                    yield _sse("token", {"text": event.text})
+                elif event.type == "answer" and event.answer is not None:
+                    yield _sse("answer", _answer_json(event.answer, session_id, with_session=with_session))
     except TimeoutError:
         log.warning("a stream stalled past the %g s request timeout", limit_s)
         yield _sse("error", {"detail": timeout_message(limit_s)})
@@ -826,9 +860,9 @@ def create_app(
         "/ask", response_model=AnswerOut, responses=ERRORS, tags=["answers"], summary="Answer one question"
     )
     async def ask(request: AskRequest) -> JSONResponse:
-        answer = await in_worker(
+        answer = await answered(
             limit_s,
-            lambda: holder.get().ask(request.question, session_id=request.session_id, lang=request.lang),
+            lambda: holder.get().stream(request.question, session_id=request.session_id, lang=request.lang),
         )
         return JSONResponse(answer.to_json())
 
@@ -868,9 +902,9 @@ def create_app(
         summary="A turn of a conversation (follow-up questions keep their context)",
     )
     async def chat(request: ChatRequest) -> JSONResponse:
-        answer = await in_worker(
+        answer = await answered(
             limit_s,
-            lambda: holder.get().ask(request.message, session_id=request.session_id, lang=request.lang),
+            lambda: holder.get().stream(request.message, session_id=request.session_id, lang=request.lang),
         )
         return JSONResponse(_answer_json(answer, request.session_id, with_session=True))
 

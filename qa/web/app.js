@@ -247,6 +247,8 @@ function appendToken(element, text) {
     delete textNode.dataset.placeholder;
   }
   textNode.append(document.createTextNode(text));
+  // A streamed draft: the model's words before verification; the checked answer replaces it.
+  element.classList.add("draft");
   scrollToEnd();
 }
 

@@ -85,7 +85,7 @@ def test_ask_passes_language_and_session_to_the_service(client: TestClient, fake
     assert response.json()["language"] == "en"
     assert "USD 47,270.9 thousand" in response.json()["answer"]
     assert fake_service.calls[-1] == (
-        "ask",
+        "stream",
         {"question": POSTS_QUESTION, "session_id": "delegate-7", "lang": "en"},
     )
 
@@ -343,7 +343,7 @@ def test_a_service_factory_is_opened_once_at_start_up(fake_service: Any) -> None
         assert len(opened) == 1
         assert test_client.get("/healthz").json()["service"] == "ready"
         test_client.post("/ask", json={"question": POSTS_QUESTION})
-    assert len(opened) == 1 and opened[0].calls[0][0] == "ask"
+    assert len(opened) == 1 and opened[0].calls[0][0] == "stream"
 
 
 def test_create_app_rejects_something_that_is_not_a_service() -> None:
