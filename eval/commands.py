@@ -70,7 +70,7 @@ def synthesize_command(
     console.print(
         f"{report.symbol} written to {report.path}: {report.figures_scaled} money figures ×{factor} "
         f"({report.figures_skipped} left as printed), {report.years_shifted} years +{shift}, "
-        f"{report.lines_reworded} lines reworded"
+        f"{report.lines_reworded} lines reworded, {report.sentences_dropped} sentences dropped"
     )
 
 

@@ -3,7 +3,7 @@
 There is one real document.  :func:`synthesize` writes a realistic sibling of it, as a text file the parser
 reads: the session in the symbol and every budget year move on by :attr:`SyntheticSpec.shift`
 (A/78/6 (Sect. 3) for 2024 → A/79/6 (Sect. 3) for 2025), every money figure the facts read is
-multiplied by :attr:`SyntheticSpec.factor`, and some prose lines are reworded.
+multiplied by :attr:`SyntheticSpec.factor`, some prose lines are reworded and some paragraphs lose a sentence.
 
 **Why an integer factor.**  Rows must still add up to their totals, 2023 + change = 2024 must still
 hold and each printed percentage must still match its change.  Multiplying every printed money figure by
@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from budgetqa.atomic import write_text
@@ -75,6 +75,7 @@ class SyntheticReport:
     figures_skipped: int  # money figures left as printed: their text is also a non-money figure of the line
     years_shifted: int
     lines_reworded: int
+    sentences_dropped: int
 
 
 def format_number(value: float, decimals: int) -> str:
@@ -159,13 +160,43 @@ def _shift_years(line: str, shift: int) -> tuple[str, int]:
     return _SESSION.sub(lambda m: f"A/{int(m.group(1)) + shift}/6", line), count
 
 
+def _prose(line: str) -> bool:
+    """A line of running text: long, and without a digit (never a heading, a label or a figure)."""
+    return len(line.strip()) >= 30 and not re.search(r"\d", line)
+
+
 def _reword(line: str, index: int) -> tuple[str, bool]:
-    if index % 2 or len(line.strip()) < 30 or re.search(r"\d", line):
+    """Every other prose line with the synonyms of :data:`REWORDINGS` swapped in."""
+    if index % 2 or not _prose(line):
         return line, False
     changed = line
     for old, new in REWORDINGS:
         changed = changed.replace(old, new)
     return changed, changed != line
+
+
+DROP_EVERY = 4
+"""One numbered paragraph in this many loses a sentence: its first one without a figure after its first."""
+
+_LATER_SENTENCE = re.compile(r"(?<=。)[^。\d]{6,}。")
+
+
+def _drop_sentences(lines: list[str], document: Document) -> int:
+    """Drop a figure-free later sentence from every :data:`DROP_EVERY`-th paragraph, in place.
+
+    The sentence's line breaks stay, so every line keeps its number.  Returns the sentences dropped.
+    """
+    dropped = 0
+    for paragraph in document.paragraphs[DROP_EVERY - 1 :: DROP_EVERY]:
+        first, last = paragraph.lines.first - 1, paragraph.lines.last
+        text = "\n".join(lines[first:last])
+        match = _LATER_SENTENCE.search(text)
+        if match is None:
+            continue
+        text = text[: match.start()] + "\n" * match.group(0).count("\n") + text[match.end() :]
+        lines[first:last] = text.split("\n")
+        dropped += 1
+    return dropped
 
 
 WINDOW_LINES = 60
@@ -204,8 +235,9 @@ def synthesize_text(document: Document, text: str, spec: SyntheticSpec) -> tuple
         line, changed = _reword(line, index + 1)
         reworded += changed
         lines[index] = line
+    dropped = _drop_sentences(lines, document)
     symbol = _SESSION.sub(lambda m: f"A/{int(m.group(1)) + spec.shift}/6", document.symbol)
-    report = SyntheticReport(Path(), symbol, scaled, skipped, years, reworded)
+    report = SyntheticReport(Path(), symbol, scaled, skipped, years, reworded, dropped)
     return "\n".join(lines), report
 
 
@@ -215,5 +247,4 @@ def synthesize(spec: SyntheticSpec, out: Path, source: Path | None = None) -> Sy
     document = parse_document(path)
     text, report = synthesize_text(document, path.read_text(encoding="utf-8"), spec)
     write_text(out, text)
-    return SyntheticReport(out, report.symbol, report.figures_scaled, report.figures_skipped,
-                           report.years_shifted, report.lines_reworded)
+    return replace(report, path=out)

@@ -65,6 +65,16 @@ def test_synthetic_section_keeps_percentages_and_posts(synthetic: Document, orig
     assert all(fact.value == before[fact.id].value for fact in kept)
 
 
+def test_synthetic_prose_is_reworded_and_loses_sentences(tmp_path: Path) -> None:
+    out = tmp_path / "A_79_6_Sect3_zh.txt"
+    report = synthesize(SyntheticSpec(shift=1, factor=2), out)
+    assert report.lines_reworded > 20 and report.sentences_dropped > 5
+    source = bundled_document_path().read_text(encoding="utf-8")
+    written = out.read_text(encoding="utf-8")
+    assert "更进一步" in written and "更进一步" not in source
+    assert len(written) < len(source)
+
+
 def test_scaled_text_keeps_decimals_parentheses_and_groups() -> None:
     assert scaled_text("(401.1)", 3) == "(1 203.3)"
     assert scaled_text("537 200 美元", 2) == "1 074 400 美元"
