@@ -1,0 +1,113 @@
+"""The local model's section of the benchmark: time to the first generated token and to the whole answer.
+
+Each question is answered through the product's own stream (:meth:`QAService.stream` with the
+configured generator): the time to the first ``token`` event the model writes, the total time, the
+number of streamed pieces, and whether the generated answer was shown or withheld for the offline one.
+A question whose offline answer declines is not sent to the model; it is timed all the same.
+
+    BUDGETQA_LLM=llamacpp python -m budgetqa.eval.bench_llm --out docs/benchmarks-llm.md
+
+>>> print(render_markdown([LocalModelTiming("q", 8.2, 11.5, 20, "shown")], "qwen", "2 cores")[-1])
+| q | 8.2 | 11.5 | 20 | shown |
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Literal
+
+from budgetqa.qa.grounded import was_withheld
+from budgetqa.qa.service import QAService
+from budgetqa.settings import Settings
+
+Outcome = Literal["shown", "withheld", "declined"]
+
+# Questions of the bench's own wording (not the development set's), one per kind of answer.
+QUESTIONS = (
+    "反恐办 2024 年经常预算员额一共多少个？",
+    "How many regular-budget posts does the UN Office to the African Union have in 2024?",
+    "建设和平支助办公室 2024 年员额经费是多少？",
+    "How much does the Office of Counter-Terrorism receive from the regular budget in 2024?",
+    "What was the approved 2027 budget of UNOAU?",
+)
+
+
+@dataclass(frozen=True)
+class LocalModelTiming:
+    """One question's timing: seconds to the first streamed piece and to the answer, and its outcome."""
+
+    question: str
+    first_token_s: float | None
+    total_s: float
+    pieces: int
+    outcome: Outcome
+
+
+def time_question(service: QAService, question: str) -> LocalModelTiming:
+    """Answer `question` through the service's stream, timing the first piece and the whole."""
+    started = time.perf_counter()
+    first: float | None = None
+    pieces = 0
+    answer = None
+    for event in service.stream(question):
+        if event.type == "token":
+            pieces += 1
+            if first is None:
+                first = time.perf_counter() - started
+        elif event.answer is not None:
+            answer = event.answer
+    total = time.perf_counter() - started
+    if answer is None:
+        raise RuntimeError(f"the answer stream for {question!r} ended without an answer")
+    outcome: Outcome = "declined" if answer.abstained else "withheld" if was_withheld(answer) else "shown"
+    return LocalModelTiming(question, first, total, pieces, outcome)
+
+
+def render_markdown(timings: Sequence[LocalModelTiming], model: str, machine: str) -> list[str]:
+    """The timings as a Markdown table, with the medians of the questions sent to the model."""
+    asked = [t for t in timings if t.outcome != "declined"]
+    firsts = [t.first_token_s for t in asked if t.first_token_s is not None]
+    lines = [
+        f"Local model `{model}` on {machine}; {len(asked)} of {len(timings)} questions sent to the model.",
+        "",
+    ]
+    if firsts:
+        lines += [
+            f"Median time to the first token: {statistics.median(firsts):.1f} s; "
+            f"median total: {statistics.median(t.total_s for t in asked):.1f} s.",
+            "",
+        ]
+    lines += ["| question | first token (s) | total (s) | streamed pieces | answer |", "|---|---|---|---|---|"]
+    for t in timings:
+        first = f"{t.first_token_s:.1f}" if t.first_token_s is not None else "–"
+        lines.append(f"| {t.question} | {first} | {t.total_s:.1f} | {t.pieces} | {t.outcome} |")
+    return lines
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Time the bench questions with the configured model and write the Markdown table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, help="write the Markdown table here (default: print it)")
+    args = parser.parse_args(argv)
+    settings = Settings.from_env()
+    if settings.llm == "none":
+        settings = replace(settings, llm="llamacpp")
+    service = QAService.open(settings)
+    if service.generator is None:
+        raise SystemExit("no generative model configured: set BUDGETQA_LLM (llamacpp, openai, ollama)")
+    timings = [time_question(service, question) for question in QUESTIONS]
+    machine = f"{os.cpu_count()} CPU cores, load average {os.getloadavg()[0]:.1f} at the end"
+    text = "\n".join(render_markdown(timings, service.generator.model_name, machine)) + "\n"
+    if args.out:
+        args.out.write_text(text, encoding="utf-8")
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
