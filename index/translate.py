@@ -33,7 +33,7 @@ from budgetqa.ingest.english import CheckName, EnglishVersion, Segment, SegmentK
 from .english_figures import to_english_notation
 from .glossary import Glossary
 from .translate_repair import repair_fragments
-from .translation_checks import CheckResult, Term, check_translation, source_terms
+from .translation_checks import ECHO_FAILURE, CheckResult, Term, check_translation, source_terms
 
 ATTEMPTS = 2  # the first translation and one retry with its failures named
 MAX_TOKENS = 900  # enough for the longest paragraph (685 Chinese characters ≈ 420 English tokens)
@@ -105,6 +105,15 @@ def build_prompt(segment: Segment, prepared: str, terms: Sequence[Term], failure
     the `failures` of the first attempt as points to get right (the rejected text itself is not
     shown: a small model given it writes it back, or the prompt, instead of translating)."""
     lines = [f"Translate {_KIND_NAMES[segment.kind]} into English."]
+    if any(failure.startswith(ECHO_FAILURE) for failure in failures):
+        # The first reply wrote the glossary list back: give the terms as one line of the system
+        # prompt and only the text in the user message, with nothing list-like to continue.
+        glossary_line = "; ".join(f"{term.chinese} = {term.english}" for term in terms)
+        system = SYSTEM_PROMPT + (f"\nOfficial English terms for this text: {glossary_line}." if terms else "")
+        lines.append("Reply with the English translation only.")
+        lines.append(f"Chinese text:\n{prepared}")
+        lines.append("English translation:")
+        return Prompt(system, (Turn("user", "\n".join(lines)),))
     if terms:
         lines.append("Glossary (where a Chinese term occurs, use its English form; add nothing else):")
         lines.extend(f"- {term.chinese} = {term.english}" for term in terms)

@@ -125,12 +125,15 @@ PROMPT_PHRASES = (
 )
 
 
+ECHO_FAILURE = "the English repeats the prompt"  # how a no_prompt failure starts
+
+
 def prompt_failures(english: str) -> list[str]:
     """A failure naming the prompt text written back in the English."""
     found = [phrase for phrase in PROMPT_PHRASES if phrase.lower() in english.lower()]
     if not found:
         return []
-    return [f'the English repeats the prompt ("{found[0]}"); give only the translation']
+    return [f'{ECHO_FAILURE} ("{found[0]}"); give only the translation']
 
 
 def han_failures(english: str) -> list[str]:

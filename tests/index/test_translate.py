@@ -192,3 +192,13 @@ def test_an_earlier_rejected_attempt_that_now_passes_is_kept(tmp_path: Path) -> 
     cache = TranslationCache(tmp_path, FakeTranslator.model_sha256)
     steps = list(translate_segments([MADE_UP], FakeTranslator([]), load_glossary(), cache, earlier=[rejected]))
     assert steps[0].version.passed and steps[0].version.english == RIGHT
+
+
+def test_a_retry_after_the_glossary_was_written_back_gives_the_terms_in_the_system_prompt() -> None:
+    terms = source_terms("示例办事处有 7 个员额", load_glossary())
+    assert terms
+    failures = ['the English repeats the prompt ("Glossary ("); give only the translation']
+    prompt = build_prompt(MADE_UP, "2030 年示例办事处有 7 个员额", terms, failures)
+    assert "Glossary" not in prompt.user and "\n- " not in prompt.user
+    assert f"{terms[0].chinese} = {terms[0].english}" in prompt.system and prompt.system.startswith(SYSTEM_PROMPT)
+    assert prompt.user.endswith("English translation:") and "2030 年示例办事处有 7 个员额" in prompt.user
