@@ -56,7 +56,7 @@ def time_question(service: QAService, question: str) -> LocalModelTiming:
     pieces = 0
     answer = None
     for event in service.stream(question):
-        if event.type == "token":
+        if event.type == "token" and event.text:  # an empty token marks progress, not the model's words
             pieces += 1
             if first is None:
                 first = time.perf_counter() - started

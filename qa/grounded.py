@@ -252,6 +252,8 @@ class GroundedAnswerer:
         options = structured_options(self.model, reply_schema(ids))
         raw: list[str] = []
         shown = ""
+        # The evidence is chosen: progress for a server timing silence, before the model reads its prompt.
+        yield AnswerEvent("token", "")
         try:
             for chunk in self.model.stream(self.messages(question, offline, evidence), **options):
                 if not chunk.text:

@@ -237,8 +237,8 @@ class CountingModel(BaseChatModel):
 def test_tokens_stream_as_the_answer_is_written_and_closing_stops_the_model():
     model = CountingModel(reply=reply_json("月球事务处 2024 年拟设 12 个员额。" * 5, ["¶9.1"]))
     generator = GroundedAnswerer(model).stream("几个员额？", offline(), FakeSource())  # type: ignore[arg-type]
-    first, second = next(generator), next(generator)
-    assert (first.text, second.text) == ("月", "球")
+    progress, first, second = next(generator), next(generator), next(generator)
+    assert (progress.text, first.text, second.text) == ("", "月", "球")  # evidence chosen, then the model's words
     generator.close()
     assert model.closed
     assert model.produced < len(model.reply) // 2
