@@ -43,11 +43,17 @@ def generate_command(
 
 
 def synthesize_command(
-    out: Annotated[Path, typer.Option("--out", help="Text file to write the synthetic section to.")],
+    out: Annotated[
+        Path, typer.Option("--out", help="Text file to write the synthetic section to (a folder with --count).")
+    ],
     shift: Annotated[int, typer.Option("--shift", help="Years (and sessions) to move on: 1 gives A/79/6 for 2025.")] = 1,
     factor: Annotated[int, typer.Option("--factor", help="Integer every money figure is multiplied by (at least 2).")] = 2,
     source: Annotated[
         Path | None, typer.Option("--source", help="Budget section to derive from (default: the bundled one).")
+    ] = None,
+    count: Annotated[
+        int | None,
+        typer.Option("--count", help="Write this many sections into the folder --out (k years on, money ×(k+1))."),
     ] = None,
 ) -> None:
     """Write a synthetic budget section: the symbol and years moved on, every money figure scaled, prose reworded.
@@ -57,8 +63,17 @@ def synthesize_command(
     """
     from budgetqa.ingest.errors import DocumentError
 
-    from .synthetic import SyntheticSpec, synthesize
+    from .synthetic import SyntheticSpec, synthesize, synthesize_corpus
 
+    if count is not None:
+        try:
+            reports = synthesize_corpus(count, out, source)
+        except (ValueError, DocumentError, OSError) as error:
+            err.print(f"[red]error:[/] {error}")
+            raise typer.Exit(code=2) from None
+        for made in reports:
+            console.print(f"{made.symbol}: {made.path}")
+        return
     if out.is_dir():
         err.print(f"[red]error:[/] --out {out} is a folder; give a file name such as A_79_6_Sect3_zh.txt")
         raise typer.Exit(code=2)

@@ -248,3 +248,32 @@ def synthesize(spec: SyntheticSpec, out: Path, source: Path | None = None) -> Sy
     text, report = synthesize_text(document, path.read_text(encoding="utf-8"), spec)
     write_text(out, text)
     return replace(report, path=out)
+
+
+def corpus_file_name(symbol: str) -> str:
+    """The file a synthetic section is written to: "A/79/6 (Sect. 3)" → "A_79_6_Sect3_zh.txt"."""
+    match = re.fullmatch(r"A/(\d+)/6 \(Sect\. (\d+)\)", symbol)
+    if match is None:
+        raise ValueError(f"{symbol!r} is not a budget section symbol such as 'A/79/6 (Sect. 3)'")
+    return f"A_{match.group(1)}_6_Sect{match.group(2)}_zh.txt"
+
+
+def synthesize_corpus(count: int, folder: Path, source: Path | None = None) -> list[SyntheticReport]:
+    """Write `count` synthetic sections into `folder`: the k-th one `k` years on with money times k + 1.
+
+    Each year's figures differ from every other year's, so a corpus of the source and these sections
+    answers the same question differently for each year.  The source is parsed once.
+    """
+    if count < 1:
+        raise ValueError(f"count must be at least 1, not {count}")
+    path = source or bundled_document_path()
+    document = parse_document(path)
+    text = path.read_text(encoding="utf-8")
+    folder.mkdir(parents=True, exist_ok=True)
+    reports = []
+    for shift in range(1, count + 1):
+        written, report = synthesize_text(document, text, SyntheticSpec(shift=shift, factor=shift + 1))
+        out = folder / corpus_file_name(report.symbol)
+        write_text(out, written)
+        reports.append(replace(report, path=out))
+    return reports

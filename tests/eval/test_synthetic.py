@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from budgetqa.cli import app
 from budgetqa.data import bundled_document_path
-from budgetqa.eval.synthetic import SyntheticSpec, scaled_text, synthesize
+from budgetqa.eval.synthetic import SyntheticSpec, corpus_file_name, scaled_text, synthesize
 from budgetqa.index.audit import run_audit
 from budgetqa.ingest.budget import Measure
 from budgetqa.ingest.facts import Fact, extract_facts
@@ -93,3 +93,21 @@ def test_synthesize_command_writes_the_section(tmp_path: Path) -> None:
     assert "2026 年拟议方案计划" in out.read_text(encoding="utf-8")
     bad = CliRunner().invoke(app, ["eval", "synthesize", "--out", str(out), "--factor", "1"])
     assert bad.exit_code == 2
+
+
+def test_synthesize_corpus_writes_one_section_a_year_each_with_its_own_figures(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["eval", "synthesize", "--out", str(tmp_path), "--count", "2"])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["A_79_6_Sect3_zh.txt", "A_80_6_Sect3_zh.txt"]
+    totals = []
+    for name in ("A_79_6_Sect3_zh.txt", "A_80_6_Sect3_zh.txt"):
+        facts = extract_facts(parse_document(tmp_path / name))
+        totals.append(next(f.value for f in facts if f.id == "table:3.24#0.1"))
+    before = next(f.value for f in extract_facts(parse_document(bundled_document_path())) if f.id == "table:3.24#0.1")
+    assert totals == [pytest.approx(2 * before), pytest.approx(3 * before)]
+
+
+def test_corpus_file_name_refuses_a_symbol_that_is_not_a_budget_section() -> None:
+    assert corpus_file_name("A/80/6 (Sect. 3)") == "A_80_6_Sect3_zh.txt"
+    with pytest.raises(ValueError, match="not a budget section symbol"):
+        corpus_file_name("S/2023/1")
