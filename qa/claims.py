@@ -33,8 +33,9 @@ _YEAR = re.compile(r"(?<![\d./])(?:19|20)\d{2}(?![\d/])")
 _SYMBOL = re.compile(r"\b[A-Z]{1,3}(?:/[A-Z0-9.]+)+\b|(?<![\d.])\d{2,3}/\d{1,3}(?![\d/])|(?<=第)\s*\d{3,4}\s*(?=号)")
 # An English proper name the glossary may not know: two or more capitalised words, "of/on/for/the/and"
 # allowed between them ("Special Committee on Palestine"), or an acronym of three or more capitals.
+_EN_WORD = r"[A-Z][a-z]+(?:-[A-Za-z][a-z]+)*"  # "Office", "Counter-Terrorism"
 _EN_NAME = re.compile(
-    r"\b[A-Z][a-z]+(?:\s+(?:(?:of|on|for|the|and|in)\s+)*[A-Z][a-z]+)+\b|\b[A-Z]{3,}[a-z]?\b"
+    rf"\b{_EN_WORD}(?:\s+(?:(?:of|on|for|the|and|in)\s+)*{_EN_WORD})+\b|\b[A-Z]{{3,}}[a-z]?\b"
 )
 # A Chinese organisation name the glossary may not know: a few characters ending in a body's noun.
 _ZH_NAME = re.compile(r"[\u4e00-\u9fff]{2,14}?(?:委员会|办事处|办公室|特派团|理事会|特别法庭|基金会|工作组)")
@@ -126,8 +127,10 @@ def _key_terms(sentence: str, glossary: Glossary) -> list[str]:
             known.append(form)
     covered = " ".join(known).lower()
     for match in _EN_NAME.finditer(bare):
-        name = match.group(0)
-        if name not in _EN_COMMON and not glossary.match_english(name) and name.lower() not in covered:
+        name = re.sub(r"^(?:The|This|That|Its|In|For)\s+", "", match.group(0))
+        # a name the glossary has as a whole is checked as a known term; a longer one it only partly
+        # knows ("Counter-Terrorism Steering Board") is a name of its own
+        if name not in _EN_COMMON and glossary.chinese_for(name) is None and name.lower() not in covered:
             terms.append(name)
     for match in _ZH_NAME.finditer(bare):
         name = match.group(0)
@@ -140,10 +143,12 @@ def _term_supported(term: str, glossary: Glossary, support_zh: str, support_lowe
     """A term is supported when a cited text writes it, or one of its glossary forms in either language."""
     if term.lower() in support_lower or normalize_zh(term) in support_zh:
         return True
-    entries: list[GlossaryEntry] = list(glossary.match_english(term))
-    entry = glossary.by_zh(term)
-    if entry is not None:
-        entries.append(entry)
+    # only an entry that is the whole term: "Counter-Terrorism Steering Board" is not 反恐办
+    whole = glossary.chinese_for(term)
+    candidates = [glossary.by_zh(term), glossary.by_zh(whole) if whole else None]
+    entries: list[GlossaryEntry] = [entry for entry in candidates if entry is not None]
+    if " " not in term:  # an abbreviation ("UNOCT") or a one-word name
+        entries += glossary.match_english(term)
     for found in entries:
         if any(normalize_zh(form) in support_zh for form in found.zh_forms):
             return True
