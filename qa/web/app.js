@@ -241,6 +241,7 @@ function addPendingAnswer() {
 }
 
 function appendToken(element, text) {
+  if (!text) return; // a progress mark (the evidence is chosen), no words yet
   const textNode = element.querySelector(".answer-text");
   if (textNode.dataset.placeholder) {
     textNode.textContent = "";
