@@ -41,7 +41,9 @@ _LABEL_BEFORE_RE = re.compile(
     r"table|figure|annex|section|sect\.|resolution|decision)\s*$",
     re.IGNORECASE,
 )
-_LABEL_AFTER_RE = re.compile(r"^\s*(段|号|款)")
+# "第 3.1 段", "64/288 号", "第 3 款"; and the month and day of a date ("7 月 1 日"), which an English
+# answer writes in words ("1 July"), like a year, is a date, not a figure.
+_LABEL_AFTER_RE = re.compile(r"^\s*(段|号|款|月|日)")
 _OPEN, _CLOSE = "(（[【", ")）]】"
 
 

@@ -32,6 +32,7 @@ from budgetqa.ingest.english import CheckName, EnglishVersion, Segment, SegmentK
 
 from .english_figures import to_english_notation
 from .glossary import Glossary
+from .standard_sentences import standard_english
 from .translate_repair import repair_fragments
 from .translation_checks import ECHO_FAILURE, CheckResult, Term, check_translation, source_terms
 
@@ -213,6 +214,12 @@ def translate_segment(segment: Segment, translator: Translator, glossary: Glossa
         again = check_translation(segment.text, prepared, fixed, glossary)
         return (fixed, again) if again.passed else (english, result)
 
+    standard = standard_english(segment.text)
+    if standard is not None:
+        # one of the section's standard sentences: its English is known, and checked like any other
+        known = check_translation(segment.text, prepared, standard, glossary)
+        if known.passed:
+            return _version(segment, translator.model_sha256, standard, known, 0)
     english, result = repaired(*attempt(()))
     attempts = 1
     while not result.passed and attempts < ATTEMPTS:
@@ -261,6 +268,11 @@ def recheck(version: EnglishVersion, segment: Segment, glossary: Glossary) -> En
     if version.passed or attempt is None:
         return version
     prepared = to_english_notation(segment.text)
+    standard = standard_english(segment.text)
+    if standard is not None:
+        known = check_translation(segment.text, prepared, standard, glossary)
+        if known.passed:  # a standard sentence the model got wrong: its known English instead
+            return _version(segment, version.model_sha256, standard, known, 0)
     english = english_glossary_terms(clean_reply(attempt), glossary)
     result = check_translation(segment.text, prepared, english, glossary)
     return version.model_copy(

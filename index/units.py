@@ -19,7 +19,7 @@ from budgetqa.ingest.english import EnglishVersions, SegmentKind, has_han, split
 from budgetqa.ingest.english_view import english_unit
 from budgetqa.ingest.model import BlockKind, Document, LineSpan, Table, TableRow, Unit
 
-from .glossary import Glossary
+from .glossary import Glossary, normalize_zh
 from .model import IndexUnit
 
 # Long blocks (annexes, mandate lists) are split into pieces of about this many characters for
@@ -96,7 +96,7 @@ class _EnglishWords:
         return self.versions.get(uid) or ""
 
     def label(self, chinese: str, kind: SegmentKind = SegmentKind.LABEL) -> str:
-        return self.versions.label(chinese, kind) or self.glossary.english_label(chinese)
+        return label_in_english(chinese, self.versions, self.glossary, kind)
 
     def caption(self, table: Table) -> str:
         return f"Table {table.ref}: {self.segment(f'caption:{table.ref}') or self.label(table.caption)}"
@@ -236,6 +236,17 @@ def row_text(table: Table, row: TableRow) -> str:
     prefix = f"[{scope}] " if scope else ""
     unit = f" ({table.unit})" if table.unit else ""
     return f"{prefix}{row.label}{unit}: {cells}" if cells else f"{prefix}{row.label}"
+
+
+def label_in_english(
+    chinese: str, versions: EnglishVersions, glossary: Glossary, kind: SegmentKind = SegmentKind.LABEL
+) -> str:
+    """A label in English: a glossary term's official English (the model's "Number of posts" for 员额
+    in a table of money is not used), else the label's checked English version, else the glossary's
+    rendering (which leaves the Chinese it does not know)."""
+    if glossary.by_zh(normalize_zh(chinese).strip()) is not None:
+        return glossary.english_label(chinese)
+    return versions.label(chinese, kind) or glossary.english_label(chinese)
 
 
 def row_english(table: Table, row: TableRow, english: Callable[[str], str]) -> str:

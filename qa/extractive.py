@@ -19,8 +19,9 @@ from dataclasses import dataclass, replace
 from budgetqa.index.evidence import Candidate, EvidenceScorer, RankedUnit
 from budgetqa.index.glossary import Glossary, GlossaryEntry, normalize_zh
 from budgetqa.index.model import IndexUnit, SearchHit
+from budgetqa.index.units import label_in_english
 from budgetqa.ingest.budget import Measure as AskedMeasure
-from budgetqa.ingest.english import has_han
+from budgetqa.ingest.english import EnglishVersions, has_han
 from budgetqa.ingest.english_view import MACHINE_TRANSLATION_NOTE, EnglishUnit, english_unit
 from budgetqa.ingest.model import BlockKind, Cell, Document, Table, TableRow, Unit
 from budgetqa.ingest.numerals import int_to_chinese
@@ -549,12 +550,11 @@ class ExtractiveAnswerer:
         return f"{english(row.label)}{where}, {english(cell.column)}: {value}{rest} [{label}]"
 
     def _english_label(self, chinese: str) -> str:
-        """A label in English: its checked English version, else the glossary's rendering where it
-        renders the whole label (a half-rendered label reads worse than the original)."""
-        translated = self.english.versions.label(chinese) if self.english is not None else None
-        if translated:
-            return translated
-        rendered = self.glossary.english_label(chinese)
+        """A label in English: a glossary term's official English, else the label's checked English
+        version, else the glossary's rendering where it renders the whole label (a half-rendered
+        label reads worse than the original)."""
+        versions = self.english.versions if self.english is not None else EnglishVersions([], [])
+        rendered = label_in_english(chinese, versions, self.glossary)
         return chinese if has_han(rendered) else rendered
 
     def _english_cell(self, cell: Cell) -> str:
@@ -626,10 +626,10 @@ class ExtractiveAnswerer:
         """A table in English: its checked caption and notes; labels in their checked versions, else the
         glossary's rendering; figures as printed."""
         label = self._english_label
-        title = view.title
-        if table.unit:  # the unit of the figures ("千美元"), in English where the view left it in Chinese
-            printed = table.unit.strip("()（）")
-            title = title.replace(f"({printed})", f"({label(printed).strip('()')})")
+        caption = self.english.versions.get(f"caption:{table.ref}") if self.english is not None else None
+        title = f"{format_label(BlockKind.TABLE, table.ref, 'en')}: {caption or table.caption}"
+        if table.unit:  # the unit of the figures ("千美元"), as the glossary names it
+            title += f" ({label(table.unit.strip('()（）')).strip('()')})"
         lines = [title, *(self._english_row(table, index) for index in range(len(table.rows)))]
         if view.text:
             lines.append(view.text)

@@ -151,6 +151,7 @@ def test_key_figures_skip_years_symbols_grades_and_references() -> None:
     assert key_figures("大会第 64/288 号决议；A/77/83；2 个 P-4；第 3.144 段；COVID-19；2022-2024") == [
         key_figures("2 个")[0]
     ]
+    assert key_figures("2015 年 3 月 12 日设立了 4 个办事处") == key_figures("4 个办事处")  # a date is no figure
 
 
 def test_figures_in_parentheses_are_secondary_when_a_figure_stands_outside() -> None:

@@ -18,7 +18,7 @@ import pytest
 from budgetqa.index.dense import DenseStore
 from budgetqa.index.embedding_cache import EmbeddingCache, EmbeddingCacheDamaged, read_cache_file
 from budgetqa.index.integrity import find_damage
-from budgetqa.index.lexical import LexicalStore
+from budgetqa.index.lexical import EnglishLexicalStore, LexicalStore
 from budgetqa.index.searcher import MANIFEST_VERSION, HybridIndex, IndexManifest, ManifestError
 from budgetqa.settings import Settings
 from tests.index.conftest import open_printing
@@ -168,9 +168,11 @@ def _rewrite(path: Path, change: Callable[[str], str]) -> None:
 def test_a_damaged_index_is_named_in_a_message_and_rebuilt_from_cached_embeddings(
     document, usem3_index, cache_copy: Settings, monkeypatch: pytest.MonkeyPatch, damage: str
 ) -> None:
-    """The BM25 store is not tokenised again: the rebuild reuses the session index's (real) store of the
-    same units, so that each damage costs a write, not a full build (the next test builds in full)."""
+    """The BM25 stores are not tokenised again: the rebuild reuses the session index's (real) stores of
+    the same units, the Chinese field's and the English field's, so that each damage costs a write, not
+    a full build (the next test builds in full)."""
     monkeypatch.setattr(LexicalStore, "build", classmethod(lambda cls, texts: usem3_index.lexical))
+    monkeypatch.setattr(EnglishLexicalStore, "build", classmethod(lambda cls, texts: usem3_index.english))
     path = cache_copy.indexes_dir / usem3_index.info.path.name
     harm, named = INDEX_DAMAGE[damage]
     harm(path)

@@ -98,7 +98,8 @@ def test_a_count_question_is_answered_by_the_sentence_that_counts_it(service: QA
 @pytest.mark.slow
 def test_an_english_count_question_counts_the_glossary_noun_it_names(service: QAService) -> None:
     answer = service.ask("How many delegations did the Palestinian Rights Committee send in 2022?")
-    assert "7 个代表团" in answer.text and ("paragraph", "3.73") in _refs(answer)
+    # the sentence in its checked English version where it has one, else in Chinese
+    assert ("7 delegations" in answer.text or "7 个代表团" in answer.text) and ("paragraph", "3.73") in _refs(answer)
     declined = service.ask("How many staff does the Palestinian Rights Committee have in Geneva?")
     assert declined.abstained  # no evidence counts staff (工作人员)
 

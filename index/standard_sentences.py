@@ -1,0 +1,86 @@
+"""The English of the programme budget's standard sentences: a small translation memory.
+
+A budget section repeats a few sentences under every subprogramme and every body, changing only a
+year or a table or figure number ("下述业绩计量说明实现目标方面的进展和 2024 年具体目标(见表 3.3)。").
+The UN's English fascicle prints them the same way each time, so they are translated here once, by
+pattern, instead of by the local model, which tends to drop their year or misread their references.
+Every sentence rendered here still goes through the same checks as a model's translation.
+
+>>> standard_english("下述业绩计量说明实现目标方面的进展和 2024 年具体目标(见图 3.三)。")
+'The performance measure below shows the progress made towards the objective and the specific target for 2024 (see figure 3.III).'
+>>> standard_english("关于 2024 年拟议资源分配的其他详情见表 3.56 至 3.58 和图 3.三十。")
+'Additional details on the distribution of the proposed resources for 2024 are reflected in tables 3.56 to 3.58 and figure 3.XXX.'
+>>> standard_english("联非办继续加强合作。") is None
+True
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from .english_figures import to_english_notation
+
+_REF = r"[表图][^)）。]*?"  # "表 3.3", "图 3.三", "表 3.56 至 3.58 和图 3.三十"
+
+
+def references_in_english(text: str) -> str:
+    """Table and figure references in English: "表 3.56 至 3.58 和图 3.三十" → "tables 3.56 to 3.58 and
+    figure 3.XXX"; "表 3.27(1)" → "table 3.27 (1)"."""
+    text = to_english_notation(text)  # 图 3.三 → figure 3.III
+    text = re.sub(r"表\s*(\d+\.\d+)\s*(?:至|-|–)\s*(\d+\.\d+)", r"tables \1 to \2", text)
+    text = re.sub(r"表\s*(\d+\.\d+)\s*(\(\d\))?\s*和\s*(\d+\.\d+)\s*(\(\d\))?", _two_tables, text)
+    text = re.sub(r"表\s*(\d+\.\d+)\s*(\(\d\))?", lambda m: f"table {m.group(1)}" + (f" {m.group(2)}" if m.group(2) else ""), text)
+    text = re.sub(r"\s*和\s*", " and ", text)
+    text = re.sub(r"\s*、\s*", ", ", text)
+    return " ".join(text.split())
+
+
+def _two_tables(match: re.Match[str]) -> str:
+    first = match.group(1) + (f" {match.group(2)}" if match.group(2) else "")
+    second = match.group(3) + (f" {match.group(4)}" if match.group(4) else "")
+    return f"tables {first} and {second}"
+
+
+# (Chinese pattern, English builder from the match): the sentences as the section prints them.
+_STANDARD: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
+    (
+        re.compile(rf"^下述业绩计量说明实现目标方面的进展和\s*(\d{{4}})\s*年具体目标[(（]见({_REF})[)）]。?$"),
+        lambda m: (
+            "The performance measure below shows the progress made towards the objective and the specific "
+            f"target for {m.group(1)} (see {references_in_english(m.group(2))})."
+        ),
+    ),
+    (
+        re.compile(rf"^下述业绩计量说明实现目标方面的(预期)?进展[(（]见({_REF})[)）]。?$"),
+        lambda m: (
+            f"The performance measure below shows the {'expected ' if m.group(1) else ''}progress made towards "
+            f"the objective (see {references_in_english(m.group(2))})."
+        ),
+    ),
+    (
+        re.compile(r"^下表\s*(\d+\.\d+)\s*列示了本次级方案的所有应交付产出。?$"),
+        lambda m: f"Table {m.group(1)} lists all deliverables of the subprogramme.",
+    ),
+    (
+        re.compile(r"^以下清单列示本方案获得的所有授权。?$"),
+        lambda m: "The following list shows all the mandates entrusted to the programme.",
+    ),
+    (
+        re.compile(rf"^关于\s*(\d{{4}})\s*年拟议资源分配的其他详情见({_REF})。?$"),
+        lambda m: (
+            f"Additional details on the distribution of the proposed resources for {m.group(1)} are reflected "
+            f"in {references_in_english(m.group(2))}."
+        ),
+    ),
+)
+
+
+def standard_english(text: str) -> str | None:
+    """The English of `text` when it is one of the section's standard sentences; else None."""
+    compact = " ".join(text.split())
+    for pattern, english in _STANDARD:
+        match = pattern.match(compact)
+        if match:
+            return english(match)
+    return None
