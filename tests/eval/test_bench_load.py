@@ -13,6 +13,7 @@ import re
 import statistics
 import sys
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,7 +37,7 @@ from budgetqa.eval.bench_load import (
 )
 from budgetqa.eval.gold import default_gold_path, load_gold
 from budgetqa.eval.runner import session_roots
-from budgetqa.qa.model import Answer, Language
+from budgetqa.qa.model import Answer, AnswerEvent, Language
 from tests.qa.conftest import FakeAnswerService
 
 runner = CliRunner()
@@ -75,6 +76,14 @@ class MisbehavingService(FakeAnswerService):
         if self.asked[question] > 1 and question == self.flaky:
             answer.text = f"{answer.text} (call {self.asked[question]})"
         return answer
+
+    def stream(
+        self, question: str, *, session_id: str | None = None, lang: Language | None = None
+    ) -> Iterator[AnswerEvent]:
+        """The same misbehaviour through the stream the server answers /ask from."""
+        answer = self.ask(question, session_id=session_id, lang=lang)
+        yield AnswerEvent(type="token", text=answer.text)
+        yield AnswerEvent(type="answer", text=answer.text, answer=answer)
 
 
 def test_the_mix_of_the_dev_set_asks_every_question_and_calls_every_endpoint() -> None:
