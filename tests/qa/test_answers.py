@@ -169,7 +169,7 @@ def test_unoau_posts_in_2024_come_from_its_posts_table(service: QAService) -> No
 def test_a_follow_up_year_is_answered_from_the_same_row(service: QAService) -> None:
     first = service.ask("损失登记册办公室 2022 年机票提前两周以上购买的比例是多少？", session_id="travel")
     assert "89%" in first.text and _refs(first)[0] == ("table", "3.59")
-    second = service.ask("那2020年呢？", session_id="travel")
+    second = service.ask("那么 2020 年的呢？", session_id="travel")
     assert "不适用" in second.text and _refs(second)[0] == ("table", "3.59")
 
 
