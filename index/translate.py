@@ -214,18 +214,26 @@ def translate_segment(segment: Segment, translator: Translator, glossary: Glossa
         again = check_translation(segment.text, prepared, fixed, glossary)
         return (fixed, again) if again.passed else (english, result)
 
-    standard = standard_english(segment.text)
+    standard = standard_version(segment, prepared, glossary, translator.model_sha256)
     if standard is not None:
-        # one of the section's standard sentences: its English is known, and checked like any other
-        known = check_translation(segment.text, prepared, standard, glossary)
-        if known.passed:
-            return _version(segment, translator.model_sha256, standard, known, 0)
+        return standard
     english, result = repaired(*attempt(()))
     attempts = 1
     while not result.passed and attempts < ATTEMPTS:
         english, result = repaired(*attempt(result.failures))
         attempts += 1
     return _version(segment, translator.model_sha256, english, result, attempts)
+
+
+def standard_version(segment: Segment, prepared: str, glossary: Glossary, model_sha256: str) -> EnglishVersion | None:
+    """The version of one of the section's standard sentences (:mod:`.standard_sentences`), made
+    without the model (0 attempts) and checked like any other; None for any other text, or if the
+    known English does not pass."""
+    standard = standard_english(segment.text)
+    if standard is None:
+        return None
+    result = check_translation(segment.text, prepared, standard, glossary)
+    return _version(segment, model_sha256, standard, result, 0) if result.passed else None
 
 
 def _version(segment: Segment, model_sha256: str, english: str, result: CheckResult, attempts: int) -> EnglishVersion:
@@ -268,11 +276,9 @@ def recheck(version: EnglishVersion, segment: Segment, glossary: Glossary) -> En
     if version.passed or attempt is None:
         return version
     prepared = to_english_notation(segment.text)
-    standard = standard_english(segment.text)
+    standard = standard_version(segment, prepared, glossary, version.model_sha256)
     if standard is not None:
-        known = check_translation(segment.text, prepared, standard, glossary)
-        if known.passed:  # a standard sentence the model got wrong: its known English instead
-            return _version(segment, version.model_sha256, standard, known, 0)
+        return standard  # a standard sentence the model got wrong: its known English instead
     english = english_glossary_terms(clean_reply(attempt), glossary)
     result = check_translation(segment.text, prepared, english, glossary)
     return version.model_copy(

@@ -541,7 +541,7 @@ class ExtractiveAnswerer:
         rest = f" (same row: {'; '.join(f'{english(column)} {self._english_cell(other)}' for column, other in others)})" if show_row else ""
         value = _english_value(cell)
         if cell.cell.value is None and not cell.cell.is_nil:  # a cell in words: its checked English, else key terms glossed
-            translated = self.english.versions.label(cell.cell.text) if self.english is not None else None
+            translated = self._checked_label(cell.cell.text)
             if translated:
                 value = f"{translated} ({MACHINE_TRANSLATION})"
             else:
@@ -560,9 +560,13 @@ class ExtractiveAnswerer:
     def _english_cell(self, cell: Cell) -> str:
         """A cell shown beside the answer: figures as printed, words in their checked English (else
         as printed: a half-glossed sentence reads worse than the original)."""
-        if cell.value is None and not cell.is_nil and has_han(cell.text) and self.english is not None:
-            return self.english.versions.label(cell.text) or cell.text
+        if cell.value is None and not cell.is_nil and has_han(cell.text):
+            return self._checked_label(cell.text) or cell.text
         return cell.text
+
+    def _checked_label(self, chinese: str) -> str | None:
+        """The checked English version of a label or text cell, or None."""
+        return self.english.versions.label(chinese) if self.english is not None else None
 
     def _citation(self, item: Evidence) -> Citation:
         unit = item.candidate.unit
@@ -660,14 +664,9 @@ class ExtractiveAnswerer:
 
 
 def render_english_view(view: EnglishUnit) -> str:
-    """A unit's English view as text: title, text, and a table's rows as "label: column value; …"."""
+    """A unit's English view as text: its title and text (tables go through
+    :meth:`ExtractiveAnswerer._english_table`, which renders their labels)."""
     lines = [view.title] if view.title else []
-    if view.rows is not None:
-        columns = view.columns or []
-        for row in view.rows:
-            scope = " / ".join(item for item in (row.part, row.group) if item)
-            cells = "; ".join(f"{column} {cell}" for column, cell in zip(columns, row.cells, strict=False) if cell)
-            lines.append(f"{f'[{scope}] ' if scope else ''}{row.label}: {cells}" if cells else row.label)
     if view.text:
         lines.append(view.text)
     lines.append(f"({MACHINE_TRANSLATION_NOTE})")

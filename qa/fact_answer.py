@@ -57,6 +57,8 @@ _DEFAULT_BASES: dict[tuple[int, Measure], tuple[Basis, ...]] = {
     (PROPOSAL_YEAR - 1, Measure.POSTS): (Basis.APPROVED, Basis.ESTIMATE),
 }
 # Bases a question may name that mean the same printed column.
+# The post changes a staffing table lists (its own labels), as an English decline names them.
+_POST_CHANGES_EN = {"设立": "establishment", "裁撤": "abolition", "改叙": "reclassification", "改划": "conversion", "调动": "redeployment"}
 _SAME_BASIS: dict[Basis, tuple[Basis, ...]] = {
     Basis.PROPOSED: (Basis.ESTIMATE_BEFORE_RECOSTING, Basis.PROPOSED, Basis.ESTIMATE),
     Basis.ESTIMATE: (Basis.ESTIMATE, Basis.ESTIMATE_BEFORE_RECOSTING, Basis.PROPOSED),
@@ -302,13 +304,10 @@ class FactAnswerer:
         if len(rows) < 2:
             return None
         lang = parsed.lang
-        unit = rows[0].unit
-        lines = [f"{self._heading(parsed, fact, change=False)}: {_format(fact.number or 0.0, fact, lang)}" for fact in rows]
-        if lang == "zh":
-            lines = [line.replace(": ", "：", 1) for line in lines]
+        lines = self._row_lines(parsed, rows)
         computations: list[Computation] = []
         cited = list(rows)
-        operands = [_in_unit(fact, unit) for fact in rows]
+        operands = [_in_unit(fact, rows[0].unit) for fact in rows]
         if parsed.aggregate is Aggregate.TOTAL:
             printed = self._printed_total(parsed, body, rows)
             if printed is not None:
@@ -325,19 +324,14 @@ class FactAnswerer:
                     else f"合计：{_format(printed.number or 0.0, printed, lang)}（{plus}，按文件所列{context}）"
                 )
             else:
-                total = round(sum(operands), 1)
-                formula = " + ".join(_format(v, rows[0], lang) for v in operands) + f" = {_format(total, rows[0], lang)}"
-                computations.append(Computation(formula, operands, "+", total))
-                lines.append(f"Together: {formula}" if lang == "en" else f"合计：{formula}")
+                computations.append(_sum(rows, lang))
+                lines.append(_sum_line(computations[-1], lang))
         elif parsed.kind is QuestionKind.COMPARE or parsed.aggregate is Aggregate.DIFFERENCE:
             computation = _difference(rows[0], rows[1], lang)
             if computation is not None:
                 computations.append(computation)
                 lines.append(("Difference: " if lang == "en" else "相差：") + computation.formula)
-        citations = self._citations(cited, lang)
-        separator = "; " if lang == "en" else "；"
-        text = f"{separator.join(lines)} {_cite_text(citations, lang)}"
-        return self._answer(parsed, text, citations, computations, cited)
+        return self._listed_answer(parsed, lines, cited, computations)
 
     def _post_changes(self, parsed: ParsedQuestion, body: Body) -> Answer:
         """"How many new posts / posts abolished / reclassified …": the change a staffing table lists
@@ -353,13 +347,8 @@ class FactAnswerer:
         ]
         asked = [f for f in listed if f.label.startswith(parsed.post_change or "")]
         if asked:
-            lines = [self._post_change_line(body, fact, lang) for fact in asked]
-            citations = self._citations(asked, lang)
-            separator = "; " if lang == "en" else "；"
-            text = f"{separator.join(lines)} {_cite_text(citations, lang)}"
-            return self._answer(parsed, text, citations, [], asked)
-        what_en = {"设立": "establishment", "裁撤": "abolition", "改叙": "reclassification", "改划": "conversion", "调动": "redeployment"}
-        asked_en = what_en.get(parsed.post_change or "", "change")
+            return self._listed_answer(parsed, [self._post_change_line(body, fact, lang) for fact in asked], asked, [])
+        asked_en = _POST_CHANGES_EN.get(parsed.post_change or "", "change")
         others_zh = "；".join(self._post_change_line(body, f, "zh") for f in listed)
         others_en = "; ".join(self._post_change_line(body, f, "en") for f in listed)
         decline = Decline(
@@ -406,19 +395,22 @@ class FactAnswerer:
             return None
         if len(rows) == 1:
             return self._figure_answer(parsed, rows, also=self._printed_change(parsed, body, rows[0]))
-        lang = parsed.lang
-        unit = rows[0].unit
-        lines = [f"{self._heading(parsed, fact, change=False)}: {_format(fact.number or 0.0, fact, lang)}" for fact in rows]
-        if lang == "zh":
-            lines = [line.replace(": ", "：", 1) for line in lines]
-        operands = [_in_unit(fact, unit) for fact in rows]
-        total = round(sum(operands), 1)
-        formula = " + ".join(_format(v, rows[0], lang) for v in operands) + f" = {_format(total, rows[0], lang)}"
-        lines.append(f"Together: {formula}" if lang == "en" else f"合计：{formula}")
-        citations = self._citations(rows, lang)
-        separator = "; " if lang == "en" else "；"
-        text = f"{separator.join(lines)} {_cite_text(citations, lang)}"
-        return self._answer(parsed, text, citations, [Computation(formula, operands, "+", total)], rows)
+        total = _sum(rows, parsed.lang)
+        return self._listed_answer(parsed, [*self._row_lines(parsed, rows), _sum_line(total, parsed.lang)], rows, [total])
+
+    def _row_lines(self, parsed: ParsedQuestion, rows: list[Fact]) -> list[str]:
+        """One "heading: value" line per fact, in the question's language."""
+        colon = ": " if parsed.lang == "en" else "："
+        return [f"{self._heading(parsed, fact, change=False)}{colon}{_format(fact.number or 0.0, fact, parsed.lang)}" for fact in rows]
+
+    def _listed_answer(
+        self, parsed: ParsedQuestion, lines: list[str], cited: list[Fact], computations: list[Computation]
+    ) -> Answer:
+        """An answer of several lines, joined in the question's language, citing every fact it used."""
+        citations = self._citations(cited, parsed.lang)
+        separator = "; " if parsed.lang == "en" else "；"
+        text = f"{separator.join(lines)} {_cite_text(citations, parsed.lang)}"
+        return self._answer(parsed, text, citations, computations, cited)
 
     def _printed_total(self, parsed: ParsedQuestion, body: Body | None, rows: list[Fact]) -> Fact | None:
         """The all-sources total printed for the scope of `rows`, when the sources in `rows` are all
@@ -509,8 +501,9 @@ class FactAnswerer:
         value = _format(fact.number or 0.0, fact, lang, signed=fact.basis is Basis.CHANGE)
         extra = [f for f in also if f.id not in {c.id for c in chosen}]
         if extra:
-            distinct = {(f.basis, f.measure, round(_usd_or_value(f), 1)): f for f in reversed(extra)}  # a value once
-            shown = list(dict.fromkeys(self._beside(fact, other, lang) for other in extra if other in distinct.values()))
+            # a value printed by several sources is shown once
+            firsts = {(f.basis, f.measure, round(_usd_or_value(f), 1)): f for f in reversed(extra)}.values()
+            shown = list(dict.fromkeys(self._beside(fact, other, lang) for other in extra if other in firsts))
             value += f" ({'; '.join(shown)})" if lang == "en" else f"（{'；'.join(shown)}）"
         citations = self._citations([*chosen, *extra], lang)
         text = f"{heading}: {value}" if lang == "en" else f"{heading}：{value}"
@@ -664,6 +657,18 @@ class FactAnswerer:
 
 
 # ---------------------------------------------------------------------- helpers
+
+
+def _sum(rows: list[Fact], lang: str) -> Computation:
+    """The sum of `rows` in the first row's unit, with its formula ("977.1 千美元 + 684.1 千美元 = …")."""
+    operands = [_in_unit(fact, rows[0].unit) for fact in rows]
+    total = round(sum(operands), 1)
+    formula = " + ".join(_format(v, rows[0], lang) for v in operands) + f" = {_format(total, rows[0], lang)}"
+    return Computation(formula, operands, "+", total)
+
+
+def _sum_line(total: Computation, lang: str) -> str:
+    return f"Together: {total.formula}" if lang == "en" else f"合计：{total.formula}"
 
 
 def _outside(names: tuple[str, ...], registry: BodyRegistry) -> Decline:
