@@ -4,7 +4,9 @@ the Chinese sentence an answer quotes.
 An English answer leads with English.  Each paragraph, note, foreword and annex piece has, where its
 translation passed every check (:mod:`budgetqa.ingest.english`), an English version made offline by
 the local model, with the same figures and symbols as the Chinese.  An answer quotes one or two
-sentences of a unit, so the matching sentences are found in the unit's version: by position when
+sentences of a unit (cut as the evidence scorer cuts its candidates,
+:func:`budgetqa.index.evidence.split_sentences`), so the matching sentences are found in the unit's
+version: by position when
 both sides have as many sentences, otherwise by what a translation cannot change (the figures and
 symbols, the glossary's names).  When no English sentence clearly renders the quote, there is no
 English quote and the answer keeps the Chinese with its key terms glossed.
@@ -19,12 +21,11 @@ import re
 from dataclasses import dataclass
 
 from budgetqa.index.english_figures import stated_figures
+from budgetqa.index.evidence import split_sentences
 from budgetqa.index.glossary import Glossary
 from budgetqa.index.model import IndexUnit
 from budgetqa.ingest.english import EnglishVersions, has_han
 
-# Chinese sentences end at 。！？； (a semicolon ends the items of a list).
-_ZH_SENTENCE = re.compile(r"[^。！？；]+[。！？；]?")
 # An English sentence ends at . ! ? ; before a space and a capital, a digit or an opening quote,
 # except after an abbreviation ("para.", "e.g.", "No.").
 _EN_BREAK = re.compile(r"(?<=[.!?;])\s+(?=[A-Z0-9“\"(])")
@@ -50,15 +51,6 @@ def segment_of(unit: IndexUnit) -> str | None:
     if unit.uid.startswith("table:"):
         return f"caption:{unit.ref}"
     return unit.uid  # paragraphs, notes ("note:3.24:0"), forewords, figures, annex pieces
-
-
-def chinese_sentences(text: str) -> list[str]:
-    """`text` cut into sentences at 。！？； (each keeps its end mark).
-
-    >>> chinese_sentences("第一句。第二句；第三句")
-    ['第一句。', '第二句；', '第三句']
-    """
-    return [match.group(0).strip() for match in _ZH_SENTENCE.finditer(text) if match.group(0).strip()]
 
 
 def english_sentences(text: str) -> list[str]:
@@ -104,10 +96,10 @@ class EnglishQuotes:
             return EnglishQuote(english, segment)
         if unit.uid.startswith("table:"):
             return None  # a table's version is its caption's; a quote of its other text has none
-        source = chinese_sentences(unit.text)
+        source = split_sentences(unit.text)
         target = english_sentences(english)
         chosen: list[int] = []
-        for sentence in chinese_sentences(quote):
+        for sentence in split_sentences(quote):
             index = self._match(sentence, source, target)
             if index is None:
                 return None

@@ -6,11 +6,12 @@ import re
 
 import pytest
 
+from budgetqa.index.evidence import split_sentences
 from budgetqa.index.glossary import load_glossary
 from budgetqa.index.model import IndexUnit
 from budgetqa.ingest.english import EnglishVersions, Segment, SegmentKind, has_han
 from budgetqa.ingest.model import BlockKind, LineSpan
-from budgetqa.qa.english_quote import EnglishQuotes, chinese_sentences, english_sentences
+from budgetqa.qa.english_quote import EnglishQuotes, english_sentences
 from budgetqa.qa.extractive import MACHINE_TRANSLATION
 from budgetqa.qa.service import QAService
 from budgetqa.settings import Settings
@@ -35,7 +36,7 @@ def _fake_quotes(english: str | None, *, passed: bool = True) -> EnglishQuotes:
 
 
 def test_sentences_are_cut_at_their_end_marks_and_not_after_abbreviations() -> None:
-    assert chinese_sentences(FAKE_CHINESE)[1] == "2025 年将举办 12 次讲习班；"
+    assert split_sentences(FAKE_CHINESE)[1] == "2025 年将举办 12 次讲习班；"
     assert english_sentences("As in para. 9.1, e.g. Town A. Then B.") == ["As in para. 9.1, e.g. Town A.", "Then B."]
 
 
@@ -68,7 +69,7 @@ def _translated_sentence(service: QAService) -> tuple[IndexUnit, str]:
     """A real paragraph with a checked English version, and one of its sentences that has a figure."""
     for unit in service.searcher.index.units:
         if unit.kind is BlockKind.PARAGRAPH and service.searcher.english.get(unit.uid):
-            sentences = chinese_sentences(unit.text)
+            sentences = split_sentences(unit.text)
             with_figures = [s for s in sentences if re.search(r"\d{2,}", s) and len(s) > 20]
             if len(sentences) >= 2 and with_figures:
                 return unit, with_figures[0]
