@@ -79,7 +79,8 @@ class QAService:
         self.generator = generator
         self._lock = threading.RLock()
         self._parsed: OrderedDict[str, ParsedQuestion] = OrderedDict()  # session id → last parsed question
-        # sessions whose last figure was read from a passage (a performance row, a sentence), not from facts
+        # sessions (among those in `_parsed`, forgotten with them) whose last figure was read from a
+        # passage (a performance row, a sentence), not from facts
         self._from_passages: set[str] = set()
 
     @classmethod
@@ -167,7 +168,7 @@ class QAService:
         yield AnswerEvent("answer", answer=answer)
 
     def _stays_with_passages(self, parsed: ParsedQuestion, session_id: str | None) -> bool:
-        """A follow-up that changes only the year or the basis ("那 2020 年呢？") after a figure read from
+        """A follow-up that changes only the year or the basis ("那 2021 年呢？") after a figure read from
         a passage (a performance measure's row) is read from the same kind of evidence: the budget
         facts do not hold that figure, and would answer another one."""
         return (
@@ -184,8 +185,6 @@ class QAService:
             self._from_passages.add(session_id)
         else:
             self._from_passages.discard(session_id)
-        while len(self._from_passages) > MAX_SESSIONS:
-            self._from_passages.pop()
 
     def _evidence_hits(
         self, text: str, resolved: ResolvedQuestion, parsed: ParsedQuestion, language: Language
@@ -232,7 +231,8 @@ class QAService:
             self._parsed[session_id] = parsed
             self._parsed.move_to_end(session_id)
             while len(self._parsed) > MAX_SESSIONS:
-                self._parsed.popitem(last=False)
+                forgotten, _ = self._parsed.popitem(last=False)
+                self._from_passages.discard(forgotten)
         return parsed
 
     def _finish(
