@@ -27,6 +27,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from budgetqa.ingest.english import has_han
 from budgetqa.ingest.numeric import NumberMention, find_numbers, same_figure
 from budgetqa.qa.model import Answer
 
@@ -172,9 +173,6 @@ class AnswerEvaluation:
     by_group: dict[str, AnswerScores] = field(default_factory=dict)
 
 
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
-
-
 def _inside_parentheses(text: str) -> list[bool]:
     """For every character of `text`, whether it lies inside (possibly nested) parentheses."""
     depth, flags = 0, []
@@ -279,7 +277,7 @@ def score_answer(
         cites_gold=bool(correct) if question.answerable else None,
         cited=cited,
         correct_citations=correct,
-        shows_chinese=bool(_HAN.search(answer.text)) if question.lang == "en" else None,
+        shows_chinese=has_han(answer.text) if question.lang == "en" else None,
     )
 
 

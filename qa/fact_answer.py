@@ -44,6 +44,7 @@ from budgetqa.ingest.refs import format_label
 
 from .model import Answer, Citation, Computation, Language
 from .understand import PROPOSAL_YEAR, Aggregate, ParsedQuestion, QuestionKind
+from .understand.parse import POST_CHANGE_TERMS
 
 MAX_SOURCES = 4  # citations of one figure (the table, the annex, the paragraph that print it)
 
@@ -58,7 +59,7 @@ _DEFAULT_BASES: dict[tuple[int, Measure], tuple[Basis, ...]] = {
 }
 # Bases a question may name that mean the same printed column.
 # The post changes a staffing table lists (its own labels), as an English decline names them.
-_POST_CHANGES_EN = {"设立": "establishment", "裁撤": "abolition", "改叙": "reclassification", "改划": "conversion", "调动": "redeployment"}
+_POST_CHANGES_EN = {label: english for label, english, _ in POST_CHANGE_TERMS}
 _SAME_BASIS: dict[Basis, tuple[Basis, ...]] = {
     Basis.PROPOSED: (Basis.ESTIMATE_BEFORE_RECOSTING, Basis.PROPOSED, Basis.ESTIMATE),
     Basis.ESTIMATE: (Basis.ESTIMATE, Basis.ESTIMATE_BEFORE_RECOSTING, Basis.PROPOSED),

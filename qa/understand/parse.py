@@ -198,14 +198,14 @@ BREAKDOWN_TERMS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("专业及以上职类", ("professional and higher", "professional category")),
     ("一般事务及有关职类", ("general service and related", "general service")),
 )
-# Post changes a staffing table lists, by the words a question asks for them with: the table's own
-# label ("设立", "裁撤", …) and the English of budget documents.
-POST_CHANGE_TERMS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("设立", re.compile(r"设立|新设|增设|新增(?:设)?|\bestablish(?:ed|ing|ment)?\b|\bnew posts?\b|\bcreat(?:e|ed|ion)\b", re.I)),
-    ("裁撤", re.compile(r"裁撤|撤销|\babolish(?:ed|ing)?\b|\babolition\b", re.I)),
-    ("改叙", re.compile(r"改叙|\breclassif(?:y|ied|ication)\b", re.I)),
-    ("改划", re.compile(r"改划|转换|\bconver(?:t|ted|sion)\b|\breassign(?:ed|ment)?\b", re.I)),
-    ("调动", re.compile(r"调动|调至|调往|\bredeploy(?:ed|ment)?\b|\brelocat(?:e|ed|ion)\b", re.I)),
+# Post changes a staffing table lists: the table's own label ("设立", "裁撤", …), its English name, and
+# the words a question asks for it with, in Chinese and in the English of budget documents.
+POST_CHANGE_TERMS: tuple[tuple[str, str, re.Pattern[str]], ...] = (
+    ("设立", "establishment", re.compile(r"设立|新设|增设|新增(?:设)?|\bestablish(?:ed|ing|ment)?\b|\bnew posts?\b|\bcreat(?:e|ed|ion)\b", re.I)),
+    ("裁撤", "abolition", re.compile(r"裁撤|撤销|\babolish(?:ed|ing)?\b|\babolition\b", re.I)),
+    ("改叙", "reclassification", re.compile(r"改叙|\breclassif(?:y|ied|ication)\b", re.I)),
+    ("改划", "conversion", re.compile(r"改划|转换|\bconver(?:t|ted|sion)\b|\breassign(?:ed|ment)?\b", re.I)),
+    ("调动", "redeployment", re.compile(r"调动|调至|调往|\bredeploy(?:ed|ment)?\b|\brelocat(?:e|ed|ion)\b", re.I)),
 )
 _GRADE = re.compile(r"(?<![A-Za-z0-9])(USG|ASG|D-[12]|P-[1-5](?:/1)?|GS\s*\((?:PL|OL)\)|LL|NPO|FS)(?![A-Za-z0-9])", re.I)
 _SUBPROGRAMME = re.compile(r"次级方案\s*([1-9一二三四五六七])|subprogramme\s*([1-9])", re.I)
@@ -270,7 +270,7 @@ class ParsedQuestion:
             if name not in self.slots and getattr(previous, name):
                 updates[name] = getattr(previous, name)
         if not self.other_topics and not self.slots & {"bodies", "component"} and previous.other_topics:
-            updates["other_topics"] = previous.other_topics  # "那 2020 年呢？" after a question on air tickets
+            updates["other_topics"] = previous.other_topics  # "2021 年的呢？" after a question on air tickets
         if "years" in self.slots and "basis" not in self.slots:
             updates["basis"] = None  # a new year takes that year's own basis
         if "aggregate" not in self.slots and previous.aggregate is not Aggregate.VALUE and "years" not in self.slots:
@@ -532,7 +532,7 @@ def _post_change(text: str) -> str | None:
     >>> _post_change("联非办有几个员额？") is None
     True
     """
-    return next((label for label, pattern in POST_CHANGE_TERMS if pattern.search(text)), None)
+    return next((label for label, _, pattern in POST_CHANGE_TERMS if pattern.search(text)), None)
 
 
 def _fundings(text: str) -> tuple[FundingSource, ...]:
