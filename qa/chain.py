@@ -2,8 +2,9 @@
 
 - :func:`make_retriever`: the hybrid search as a ``BaseRetriever`` (``Document``s with kind, ref, lines).
 - :func:`make_answer_chain`: question in, the service's cited and verified answer out (as JSON data).
-- :func:`make_rag_chain`: retrieval → prompt → any chat model → citation verification, composed as a
-  Runnable chain, for users who bring their own model.
+- :func:`make_rag_chain`: the grounded generative answer (the offline answer's evidence → prompt →
+  any chat model, its reply constrained to cited ids → verification), composed as a Runnable chain,
+  for users who bring their own model.
 
 >>> # chain = make_answer_chain(QAService.open(Settings.from_env()))
 >>> # chain.invoke("政治建和部 2024 年的员额资源是多少？")["citations"][0]["ref"]
@@ -20,16 +21,13 @@ from langchain_core.documents import Document as LCDocument
 from langchain_core.language_models import BaseChatModel
 from langchain_core.output_parsers import StrOutputParser
 from langchain_core.retrievers import BaseRetriever
-from langchain_core.runnables import Runnable, RunnableLambda, RunnablePassthrough
+from langchain_core.runnables import Runnable, RunnableBranch, RunnableLambda, RunnablePassthrough
 from pydantic import ConfigDict
 
-from budgetqa.index.language import detect_language
 from budgetqa.index.retriever import BudgetRetriever, hit_to_document
 
-from .llm import GenerativeAnswerer
-from .model import Language
+from .grounded import DEFAULT_EVIDENCE_CHARS, DEFAULT_MAX_EVIDENCE, GroundedAnswerer, Prompt
 from .protocols import AnswerService
-from .verify import verify
 
 if TYPE_CHECKING:
     from .service import QAService
@@ -88,36 +86,53 @@ def make_answer_chain(service: AnswerService) -> Runnable[str | dict[str, Any], 
 
 
 def make_rag_chain(
-    service: QAService, chat_model: BaseChatModel, *, k: int = 8
+    service: QAService,
+    chat_model: BaseChatModel,
+    *,
+    max_evidence: int = DEFAULT_MAX_EVIDENCE,
+    evidence_chars: int = DEFAULT_EVIDENCE_CHARS,
 ) -> Runnable[str | dict[str, Any], dict[str, object]]:
-    """Retrieval → prompt → `chat_model` → citation verification, as one Runnable chain.
+    """The grounded generative answer as one Runnable chain: evidence → prompt → `chat_model` → verification.
 
-    Input as for :func:`make_answer_chain`; output ``Answer.to_json()`` of the verified answer (figures
-    no cited unit contains and citations of blocks that do not exist are removed, and the answer says so).
-    ``astream_events`` shows the model's tokens as they come.
+    The service's offline answer chooses the evidence (:meth:`QAService.offline`); `chat_model`, its
+    reply constrained to ``{"answer", "citations": [given ids]}`` where the provider offers structured
+    output, phrases it; :meth:`GroundedAnswerer.judge` shows the reply only if it cites, cites only the
+    ids it was given, states only figures the evidence prints and names nothing the cited units lack,
+    else the offline answer with a note that the generated one was withheld.  A question the offline
+    answer declines, or a reference lookup, never reaches the model.
+
+    Input as for :func:`make_answer_chain`; output ``Answer.to_json()``.  ``astream_events`` shows the
+    model's tokens as they come (``on_chat_model_stream``).  The model's configuration is the caller's:
+    give it temperature 0.
     """
-    answerer = GenerativeAnswerer(chat_model, max_units=k)
+    answerer = GroundedAnswerer(chat_model, max_evidence=max_evidence, evidence_chars=evidence_chars)
 
-    def prepare(value: str | dict[str, Any]) -> dict[str, Any]:
+    def offline(value: str | dict[str, Any]) -> dict[str, Any]:
         request = _question_input(value)
-        language: Language = request["lang"] or detect_language(request["question"])
-        return {**request, "language": language}
+        found = service.offline(request["question"], session_id=request["session_id"], lang=request["lang"])
+        prompt = answerer.prompt(found.question, found.answer, service.searcher) if found.phrasable else None
+        return {"question": found.question, "offline": found.answer, "prompt": prompt}
 
-    def retrieve(request: dict[str, Any]) -> list[Any]:
-        return service.search(request["question"], top_k=k, session_id=request["session_id"])
+    def reply(state: dict[str, Any]) -> str:
+        prompt: Prompt = state["prompt"]
+        try:  # the model runs as a child of this step, so its tokens reach astream_events
+            return (chat_model.bind(**prompt.options) | StrOutputParser()).invoke(prompt.messages)
+        except Exception as error:  # any client library's error, re-raised with what to check
+            raise answerer.failure(error) from error
 
-    def messages(request: dict[str, Any]) -> list[Any]:
-        return answerer.messages(request["question"], request["hits"], request["language"])
-
-    def finish(request: dict[str, Any]) -> dict[str, object]:
-        answer = answerer.parse(request["question"], request["text"], request["hits"], request["language"])
-        return verify(answer, service.document).to_json()
-
-    return (
-        RunnableLambda(prepare, name="question")
-        | RunnablePassthrough.assign(hits=RunnableLambda(retrieve, name="retrieve"))
-        | RunnablePassthrough.assign(
-            text=RunnableLambda(messages, name="prompt") | chat_model | StrOutputParser()
+    def judge(state: dict[str, Any]) -> dict[str, object]:
+        verdict = answerer.judge(
+            state["question"], state["raw"], state["offline"], state["prompt"].evidence, service.searcher
         )
-        | RunnableLambda(finish, name="verify")
-    ).with_config(run_name="budgetqa_rag")
+        return verdict.answer.to_json()
+
+    generate = RunnablePassthrough.assign(raw=RunnableLambda(reply, name="generate")) | RunnableLambda(
+        judge, name="verify"
+    )
+    return (
+        RunnableLambda(offline, name="evidence")
+        | RunnableBranch(
+            (lambda state: state["prompt"] is None, RunnableLambda(lambda state: state["offline"].to_json(), name="offline")),
+            generate,
+        )
+    ).with_config(run_name="budgetqa_grounded")

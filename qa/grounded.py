@@ -17,7 +17,7 @@
 The model's words stream as ``token`` events while it writes (a draft the final ``answer`` event
 replaces); stopping the iteration stops the model (llama.cpp generates only while it is consumed).
 
->>> # from budgetqa.qa.llm import chat_model_from_settings
+>>> # from budgetqa.qa.chat_models import chat_model_from_settings
 >>> # service = QAService.open(settings, generator=GroundedAnswerer(chat_model_from_settings(settings)))
 """
 
@@ -37,8 +37,8 @@ from budgetqa.ingest.model import BlockKind
 from budgetqa.ingest.numeric import same_figure
 from budgetqa.ingest.refs import BlockReference
 
+from .chat_models import GenerationError, model_name
 from .claims import check_claims
-from .llm import _ABSTAIN, GenerationError, model_name
 from .model import Answer, AnswerEvent, Citation, Language
 from .verify import figure_unit, stated_figures, supported, verify
 
@@ -67,6 +67,16 @@ _HUMAN = {
     "en": "Checked answer: {checked}\n\nEvidence:\n{evidence}\n\nQuestion: {question}",
 }
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+# Phrasings by which a reply says that the document does not answer the question.
+_DECLINES = re.compile(
+    r"(?:这份|本|该)?文件(?:中)?(?:没有|并没有|未|并未)(?:提到|提及|说明|载明|列出|给出|包含|涉及|提供)"
+    r"|文件没有|证据(?:中)?(?:没有|未)(?:提到|提及|说明|包含|给出)|无法(?:从证据中)?(?:回答|确定)"
+    r"|\bdocument (?:does not|doesn't|did not) (?:say|mention|state|contain|give|provide|specify)"
+    r"|\b(?:evidence|document) (?:does not|doesn't) (?:answer|include)"
+    r"|\bnot (?:mentioned|stated|specified) in the (?:document|evidence)"
+    r"|\bno information (?:about|on)",
+    re.IGNORECASE,
+)
 _BRACKETED = re.compile(r"\s*[\[【][^\[\]【】\n]{1,40}[\]】]")
 
 
@@ -84,6 +94,16 @@ class Evidence:
     id: str
     citation: Citation
     text: str
+
+
+@dataclass(frozen=True)
+class Prompt:
+    """What the model is asked: the evidence shown to it, the messages, and the keyword arguments that
+    constrain its reply to the schema (:func:`structured_options`)."""
+
+    evidence: list[Evidence]
+    messages: list[BaseMessage]
+    options: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -126,7 +146,8 @@ def structured_options(model: BaseChatModel, schema: dict[str, Any]) -> dict[str
         ids = schema["properties"]["citations"]["items"]["enum"]
         return {"grammar": LlamaGrammar.from_string(reply_grammar(ids), verbose=False), "temperature": 0.0}
     if kind == "ChatOpenAI":
-        return {"response_format": {"type": "json_schema", "json_schema": {"name": "cited_answer", "schema": schema}}}
+        schema_format = {"name": "cited_answer", "schema": schema, "strict": True}
+        return {"response_format": {"type": "json_schema", "json_schema": schema_format}}
     if kind == "ChatOllama":
         return {"format": schema}
     return {}
@@ -234,6 +255,23 @@ class GroundedAnswerer:
         )
         return [SystemMessage(_SYSTEM[language]), HumanMessage(body)]
 
+    def prompt(self, question: str, offline: Answer, source: SearchService) -> Prompt | None:
+        """What the model is asked to phrase `offline`: its evidence, the messages and the options that
+        constrain the reply to the given ids; None when the model may not be asked (the offline answer
+        declines or cites nothing)."""
+        if offline.abstained or not offline.citations:
+            return None
+        evidence = self.evidence(offline, source)
+        options = structured_options(self.model, reply_schema([item.id for item in evidence]))
+        return Prompt(evidence, self.messages(question, offline, evidence), options)
+
+    def failure(self, error: Exception) -> GenerationError:
+        """`error` from the model's client, as an error that says what to check."""
+        return GenerationError(
+            f"the chat model {self.model_name!r} failed: {error}. Check BUDGETQA_LLM, BUDGETQA_LLM_MODEL and "
+            "BUDGETQA_LLM_BASE_URL, or set BUDGETQA_LLM=none for the offline answers."
+        )
+
     # ------------------------------------------------------------------ answering
 
     def stream(
@@ -244,18 +282,16 @@ class GroundedAnswerer:
 
         An offline answer that declines or cites nothing is returned as it is, without asking the model.
         """
-        if offline.abstained or not offline.citations:
+        prompt = self.prompt(question, offline, source)
+        if prompt is None:
             yield AnswerEvent("token", offline.text)
             return offline
-        evidence = self.evidence(offline, source)
-        ids = [item.id for item in evidence]
-        options = structured_options(self.model, reply_schema(ids))
         raw: list[str] = []
         shown = ""
         # The evidence is chosen: progress for a server timing silence, before the model reads its prompt.
         yield AnswerEvent("token", "")
         try:
-            for chunk in self.model.stream(self.messages(question, offline, evidence), **options):
+            for chunk in self.model.stream(prompt.messages, **prompt.options):
                 if not chunk.text:
                     continue
                 raw.append(chunk.text)
@@ -266,11 +302,8 @@ class GroundedAnswerer:
         except GeneratorExit:
             raise
         except Exception as error:  # any client library's error, re-raised with what to check
-            raise GenerationError(
-                f"the chat model {self.model_name!r} failed: {error}. Check BUDGETQA_LLM, BUDGETQA_LLM_MODEL and "
-                "BUDGETQA_LLM_BASE_URL, or set BUDGETQA_LLM=none for the offline answers."
-            ) from error
-        return self.judge(question, "".join(raw), offline, evidence, source).answer
+            raise self.failure(error) from error
+        return self.judge(question, "".join(raw), offline, prompt.evidence, source).answer
 
     def judge(
         self, question: str, raw: str, offline: Answer, evidence: Sequence[Evidence], source: SearchService
@@ -291,7 +324,7 @@ class GroundedAnswerer:
             return _withheld(offline, reason)
         if not text:
             return _withheld(offline, "回答为空" if language == "zh" else "it is empty")
-        if _ABSTAIN.search(text):
+        if _DECLINES.search(text):
             reason = "它说文件没有回答，而文件回答了" if language == "zh" else "it declines although the document answers"
             return _withheld(offline, reason)
         if not _in_language(text, language):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -52,6 +52,18 @@ EVIDENCE_HITS = 20  # reranked hits an answer is drawn from
 MAX_SESSIONS = 10_000  # sessions whose last parsed question is kept for follow-ups
 
 QuestionError = InputError  # a question that cannot be answered as given (empty, too long, binary)
+
+
+@dataclass(frozen=True)
+class OfflineAnswer:
+    """The answer found without a model, and whether a chat model may phrase it.
+
+    A reference lookup ("表 3.24") shows the unit itself and is never rephrased.
+    """
+
+    question: str  # the question as checked (stripped)
+    answer: Answer
+    phrasable: bool
 
 
 def check_question(question: str) -> str:
@@ -96,8 +108,8 @@ class QAService:
         settings = settings or Settings.from_env()
         search = SearchService.open(settings, document_path=document_path, console=console)
         if generator is None and settings.llm != "none":
+            from .chat_models import chat_model_from_settings
             from .grounded import GroundedAnswerer
-            from .llm import chat_model_from_settings
 
             generator = GroundedAnswerer(chat_model_from_settings(settings))
         return cls(search, generator)
@@ -120,8 +132,25 @@ class QAService:
     ) -> Iterator[AnswerEvent]:
         """Stream an answer: text events as produced (LLM mode), then the verified answer.
 
+        The offline answer (:meth:`offline`) is computed first; in generative mode the model phrases
+        its evidence (:class:`~budgetqa.qa.grounded.GroundedAnswerer`) outside the service's lock, and
+        what it writes is shown only if it verifies.
+        """
+        offline = self.offline(question, session_id=session_id, lang=lang)
+        answer = offline.answer
+        if self.generator is not None and offline.phrasable:
+            # generative mode: the model phrases this answer's evidence; shown only if it verifies
+            answer = yield from self.generator.stream(offline.question, answer, self.searcher)
+        else:
+            yield AnswerEvent("token", answer.text)
+        yield AnswerEvent("answer", answer=answer)
+
+    def offline(self, question: str, *, session_id: str | None = None, lang: Language | None = None) -> OfflineAnswer:
+        """The offline answer to `question`, cited and verified, recorded in the session: the evidence
+        a chat model may phrase.
+
         Retrieval, extraction and verification run under a lock (the index, the encoders and the
-        sessions are shared by the server's worker threads); an LLM streams outside it.
+        sessions are shared by the server's worker threads).
         """
         text = check_question(question)
         language: Language = lang or detect_language(text)
@@ -160,12 +189,7 @@ class QAService:
                 )
                 answer = self._finish(self._outside_scope_noted(answer, parsed), session_id, text, resolved, hits)
                 self._remember_source(session_id, parsed, answer)
-        if self.generator is not None and parsed.kind is not QuestionKind.LOOKUP:
-            # generative mode: the model phrases this answer's evidence; shown only if it verifies
-            answer = yield from self.generator.stream(text, answer, self.searcher)
-        else:
-            yield AnswerEvent("token", answer.text)
-        yield AnswerEvent("answer", answer=answer)
+        return OfflineAnswer(text, answer, phrasable=parsed.kind is not QuestionKind.LOOKUP)
 
     def _stays_with_passages(self, parsed: ParsedQuestion, session_id: str | None) -> bool:
         """A follow-up that changes only the year or the basis ("那 2021 年呢？") after a figure read from
