@@ -82,7 +82,7 @@ def run_audit(document: Document, facts: list[Fact] | None = None, registry: Bod
     found: list[Finding] = []
     for table in document.tables:
         found.extend(table_findings(table, registry.by_part(table.part).key))
-    found.extend(post_list_findings(document, body_of))
+    found.extend(post_list_findings(document.tables, body_of))
     found.extend(annex_findings(facts))
     found.extend(same_figure_findings(facts))
     found.extend(paragraph_findings(facts))

@@ -88,7 +88,7 @@ class Printed:
     value: float
     row: str | None = None  # row label (tables, annexes)
     column: str | None = None  # column header (tables, annexes)
-    sub_part: str | None = None  # table sub-part: "(1) 经常预算"
+    sub_part: str | None = None  # table sub-part: "(1) 经常预算"; the annex's column group: "预算外", "共计"
     sentence: str | None = None  # the sentence (paragraphs)
     fact: str | None = None  # id of the budget fact that holds this figure ("annex:四#money.UNOCT.10")
 
@@ -108,10 +108,16 @@ class Printed:
         return 0.5 * 10.0 ** (-self.decimals) if self.decimals else 0.0
 
     def place(self, lang: str = "zh") -> str:
-        """Where it is printed: "表 3.68 (3) 预算外 | 共计 | 2023 年估计", "¶3.121 (line 4610)"."""
+        """Where it is printed: "表 3.68 | (3) 预算外 | 共计 | 2023 年估计", "附件四 | 反恐怖主义办公室 | 共计 |
+        2024 年估计" (an annex cell's column group after its row), "¶3.121"."""
         label = format_label(self.kind, self.ref, lang)
-        parts = [label, *(p for p in (self.sub_part, self.row, self.column) if p)]
-        return " | ".join(parts)
+        return " | ".join([label, *self.place_parts()])
+
+    def place_parts(self) -> list[str]:
+        """The labels that place the figure within its block, outermost first: a table's sub-part,
+        row and column; an annex's row, column group and column."""
+        order = (self.row, self.sub_part, self.column) if self.kind is BlockKind.ANNEX else (self.sub_part, self.row, self.column)
+        return [p for p in order if p]
 
     def to_json(self) -> dict[str, object]:
         return {

@@ -9,10 +9,10 @@ year (a grade the table prints and the list leaves out counts as listed with non
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from budgetqa.ingest.budget import YEAR_RE, TableKind
-from budgetqa.ingest.model import BlockKind, Document, Table, TableRow
+from budgetqa.ingest.model import BlockKind, Table, TableRow
 
 from .audit_model import Check, Finding, Printed, same_figure_finding, sum_finding
 from .audit_tables import Slot, TableGrid
@@ -26,13 +26,13 @@ def grade_key(label: str) -> str:
     return re.sub(r"\s*\(", " (", label.strip())
 
 
-def post_list_findings(document: Document, body_of: dict[str, str]) -> Iterator[Finding]:
-    """Every post list of `document` against its count and its part's grade table.
+def post_list_findings(tables: Sequence[Table], body_of: dict[str, str]) -> Iterator[Finding]:
+    """Every post list of a document's `tables` against its count and its part's grade table.
 
     `body_of` maps a part's numeral to its body key.
     """
-    grade_tables = {t.part: t for t in document.tables if t.kind is TableKind.POSTS_BY_GRADE}
-    for table in document.tables:
+    grade_tables = {t.part: t for t in tables if t.kind is TableKind.POSTS_BY_GRADE}
+    for table in tables:
         if table.kind is not TableKind.POST_CHANGES:
             continue
         body = body_of.get(table.part, table.part)

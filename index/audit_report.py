@@ -52,7 +52,7 @@ def place(printed: Printed, lang: str, glossary: Glossary | None = None) -> str:
     if lang != "en" or glossary is None:
         return printed.place("zh")
     label = format_label(printed.kind, printed.ref, "en")
-    parts = [glossary.english_label(p) for p in (printed.sub_part, printed.row, printed.column) if p]
+    parts = [glossary.english_label(p) for p in printed.place_parts()]
     return " | ".join([label, *parts])
 
 
@@ -62,12 +62,18 @@ def signed(value: float, decimals: int) -> str:
     return ("−" if value < 0 else "+") + text
 
 
-def figures(finding: Finding) -> tuple[str, str]:
-    """The expected value and the difference, written to the precision of the figures involved
-    (a percentage one decimal finer, so that a rounding difference shows)."""
+def shown_decimals(finding: Finding) -> int:
+    """The decimals a finding's expected value and difference are written with: the precision of the
+    figures involved (a percentage one decimal finer, so that a rounding difference shows)."""
     decimals = max([finding.printed.decimals, *(o.decimals for o in finding.other)])
     if finding.check in (Check.PERCENTAGE, Check.SIGN) and finding.printed.column and "百分比" in finding.printed.column:
         decimals += 1
+    return decimals
+
+
+def figures(finding: Finding) -> tuple[str, str]:
+    """The expected value and the difference, as written (see :func:`shown_decimals`)."""
+    decimals = shown_decimals(finding)
     return number_text(finding.expected, decimals), signed(finding.difference, decimals)
 
 
@@ -80,17 +86,29 @@ def sentence(finding: Finding, lang: str, glossary: Glossary | None = None) -> s
     where = place(printed, lang, glossary)
     what = _OTHER_SIDE[key][finding.check]
     kind = class_name(finding.finding_class, lang)
+    working = _working(finding)
     if key == "en":
         also = f" ({others})" if others else ""
-        return (
-            f"{where}: printed {printed.text}; {what}{also} {expected} [{finding.formula}]; "
-            f"difference {difference} ({kind})."
-        )
+        shown = f" [{working}]" if working else ""
+        return f"{where}: printed {printed.text}; {what}{also} {expected}{shown}; difference {difference} ({kind})."
     also = f"（{others}）" if others else ""
-    return f"{where}：印为 {printed.text}；{what}{also} {expected}［{finding.formula}］；差额 {difference}（{kind}）。"
+    shown = f"［{working}］" if working else ""
+    return f"{where}：印为 {printed.text}；{what}{also} {expected}{shown}；差额 {difference}（{kind}）。"
 
 
 _PLACED = frozenset({Check.SAME_FIGURE, Check.PARAGRAPH, Check.POST_LIST})
+
+
+def _working(finding: Finding) -> str:
+    """The arithmetic behind the expected value, for a sentence: the formula of a computed one; for
+    a figure set against one other place (named in the sentence already), only a change of unit
+    ("51 212.8 × 1000"), else nothing."""
+    if finding.check not in _PLACED or len(finding.other) != 1:
+        return finding.formula
+    other = finding.other[0]
+    if other.value and abs(finding.expected / other.value - 1.0) > 1e-9:
+        return f"{other.text} × {finding.expected / other.value:g}"
+    return ""
 
 
 def markdown_report(report: AuditReport, lang: str = "zh", glossary: Glossary | None = None) -> str:

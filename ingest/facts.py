@@ -302,12 +302,14 @@ def _post_change_facts(document: Document, table: Table, row: TableRow, row_inde
 # ---------------------------------------------------------------------------- overview annex
 
 # The overview annex prints, for each body, four groups (regular budget, other assessed,
-# extrabudgetary, total) of three cells: the 2023 figure, the 2024 figure and the difference.
-_OVERVIEW_GROUPS: tuple[tuple[FundingSource, Basis, Basis], ...] = (
-    (FundingSource.REGULAR_BUDGET, Basis.APPROPRIATION, Basis.ESTIMATE_BEFORE_RECOSTING),
-    (FundingSource.OTHER_ASSESSED, Basis.ESTIMATE, Basis.ESTIMATE),
-    (FundingSource.EXTRABUDGETARY, Basis.ESTIMATE, Basis.ESTIMATE),
-    (FundingSource.ALL, Basis.ESTIMATE, Basis.ESTIMATE),
+# extrabudgetary, total) of three cells: the 2023 figure, the 2024 figure and the difference.  Each
+# group's header as printed is the cell's `FactSource.sub_part`: "2024 年估计" alone does not say which
+# of the four groups a cell is in.
+_OVERVIEW_GROUPS: tuple[tuple[FundingSource, Basis, Basis, str], ...] = (
+    (FundingSource.REGULAR_BUDGET, Basis.APPROPRIATION, Basis.ESTIMATE_BEFORE_RECOSTING, "经常预算"),
+    (FundingSource.OTHER_ASSESSED, Basis.ESTIMATE, Basis.ESTIMATE, "其他分摊资源"),
+    (FundingSource.EXTRABUDGETARY, Basis.ESTIMATE, Basis.ESTIMATE, "预算外"),
+    (FundingSource.ALL, Basis.ESTIMATE, Basis.ESTIMATE, "共计"),
 )
 _OVERVIEW_HEADERS = {
     Basis.APPROPRIATION: "{year} 年批款",
@@ -427,7 +429,7 @@ def _overview_row(
 ) -> Iterator[Fact]:
     unit = "千美元" if measure is Measure.MONEY else "员额"
     final = proposal_year(document)
-    for group, (funding, base_basis, final_basis) in enumerate(_OVERVIEW_GROUPS):
+    for group, (funding, base_basis, final_basis, group_header) in enumerate(_OVERVIEW_GROUPS):
         for position, (year, basis, change) in enumerate(
             ((final - 1, base_basis, None), (final, final_basis, None), (final, Basis.CHANGE, ChangeKind.TOTAL))
         ):
@@ -456,7 +458,7 @@ def _overview_row(
                 value=cell.value,
                 is_nil=cell.is_nil,
                 printed=cell.text,
-                source=FactSource(BlockKind.ANNEX, annex.number, line, cell.text, label, header),
+                source=FactSource(BlockKind.ANNEX, annex.number, line, cell.text, label, header, group_header),
             )
 
 

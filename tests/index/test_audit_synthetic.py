@@ -10,6 +10,7 @@ from __future__ import annotations
 from budgetqa.index.audit_annex import annex_findings
 from budgetqa.index.audit_model import Check, FindingClass, Printed, classify, number_text
 from budgetqa.index.audit_places import paragraph_findings, same_figure_findings
+from budgetqa.index.audit_posts import post_list_findings
 from budgetqa.index.audit_tables import table_findings
 from budgetqa.ingest.budget import Basis, Breakdown, FundingSource, Measure, TableKind, type_columns
 from budgetqa.ingest.facts import Fact, FactSource
@@ -112,17 +113,20 @@ def test_a_percentage_the_rounding_of_its_figures_explains_is_rounding():
     assert (finding.check, finding.finding_class) == (Check.PERCENTAGE, FindingClass.ROUNDING)
 
 
+GRADE_HEADERS = ["2023 年核定", "变动: 技术调整", "变动: 新的/扩大的任务", "变动: 其他", "变动: 共计", "2024 年拟议"]
+GRADE_ROWS = [
+    ("P-4", "3 | — | — | 1 | 1 | 4", False, "专业及以上职类"),
+    ("P-3", "2 | — | — | — | — | 2", False, "专业及以上职类"),
+    ("小计", "5 | — | — | 1 | 1 | 6", True, "专业及以上职类"),
+    ("LL", "4 | — | — | — | — | 4", False, "一般事务及有关职类"),
+    ("小计", "4 | — | — | — | — | 4", True, "一般事务及有关职类"),
+    ("共计", "9 | — | — | 1 | 1 | 10", True, None),
+]
+
+
 def test_a_group_subtotal_and_the_grand_total_are_checked_at_their_own_level():
-    headers = ["2023 年核定", "变动: 技术调整", "变动: 新的/扩大的任务", "变动: 其他", "变动: 共计", "2024 年拟议"]
-    rows = [
-        ("P-4", "3 | — | — | 1 | 1 | 4", False, "专业及以上职类"),
-        ("P-3", "2 | — | — | — | — | 2", False, "专业及以上职类"),
-        ("小计", "5 | — | — | 1 | 1 | 7", True, "专业及以上职类"),
-        ("LL", "4 | — | — | — | — | 4", False, "一般事务及有关职类"),
-        ("小计", "4 | — | — | — | — | 4", True, "一般事务及有关职类"),
-        ("共计", "9 | — | — | 1 | 1 | 10", True, None),
-    ]
-    found = findings_of(fake_table(rows, kind=TableKind.POSTS_BY_GRADE, headers=headers, unit="员额数目"))
+    rows = [*GRADE_ROWS[:2], ("小计", "5 | — | — | 1 | 1 | 7", True, "专业及以上职类"), *GRADE_ROWS[3:]]
+    found = findings_of(fake_table(rows, kind=TableKind.POSTS_BY_GRADE, headers=GRADE_HEADERS, unit="员额数目"))
     # the first 小计 prints 7 for 2024 where its grades add up to 6 (and 5 + 1 = 6, not 7); the grand
     # total is checked against the subtotals as printed: 7 + 4 = 11, not 10
     assert {(f.check, f.printed.row, f.printed.line, f.expected) for f in found} == {
@@ -131,6 +135,72 @@ def test_a_group_subtotal_and_the_grand_total_are_checked_at_their_own_level():
         (Check.ROW_SUM, "共计", 110, 11.0),
     }
     assert all(f.finding_class is FindingClass.DISCREPANCY for f in found)  # posts are whole numbers
+
+
+def fake_post_tables(approved: str, proposed: str, *, proposed_count: str = "10") -> list[Table]:
+    """A FAKE body's post-changes table (its counts and lists by grade) and its grade table."""
+    def row(label: str, count: str, detail: str, line: int) -> TableRow:
+        return TableRow(label, [fake_cell(count), Cell(detail)], line)
+
+    headers = ["数目", "详情"]
+    changes = Table("9.2", "演示员额变动", "员额数目", headers,
+                    [row("2023 年核定", "9", approved, 80), row("改叙", "1", "从 P-3 改叙为 P-4", 82),
+                     row("2024 年拟议", proposed_count, proposed, 84)],
+                    [], LineSpan(78, 86), [], "一", kind=TableKind.POST_CHANGES,
+                    column_types=type_columns(headers, table_unit="员额数目", kind=TableKind.POST_CHANGES))
+    grades = fake_table(GRADE_ROWS, kind=TableKind.POSTS_BY_GRADE, headers=GRADE_HEADERS, unit="员额数目", ref="9.3")
+    return [changes, grades]
+
+
+def post_findings(tables: list[Table]):
+    return list(post_list_findings(tables, {"一": "DEMO"}))
+
+
+def test_post_lists_that_add_up_to_their_counts_and_match_the_grade_table_give_no_finding():
+    assert post_findings(fake_post_tables("3 个 P-4、2 个 P-3 和 4 个 LL", "4 个 P-4、2 个 P-3、4 个 LL")) == []
+
+
+def test_a_post_list_that_does_not_add_up_to_its_count_is_a_post_list_discrepancy():
+    found = post_findings(fake_post_tables("3 个 P-4、2 个 P-3 和 4 个 LL", "4 个 P-4、2 个 P-3、4 个 LL", proposed_count="11"))
+    assert [(f.check, f.finding_class, f.printed.row, f.printed.text, f.expected) for f in found] == [
+        (Check.POST_LIST, FindingClass.DISCREPANCY, "2024 年拟议", "11", 10.0)
+    ]
+    assert [o.text for o in found[0].other] == ["4 个 P-4", "2 个 P-3", "4 个 LL"]
+
+
+def test_a_grade_the_list_counts_differently_from_the_grade_table_is_a_post_list_finding():
+    # the 2023 list adds up to its 9 posts but says 3 P-3 and 3 LL where the grade table approves 2 and 4
+    found = post_findings(fake_post_tables("3 个 P-4、3 个 P-3 和 3 个 LL", "4 个 P-4、2 个 P-3、4 个 LL"))
+    assert sorted((f.printed.text, f.expected, f.other[0].ref, f.other[0].row) for f in found) == [
+        ("3 个 LL", 4.0, "9.3", "LL"), ("3 个 P-3", 2.0, "9.3", "P-3")
+    ]
+    assert all(f.check is Check.POST_LIST and f.finding_class is FindingClass.DISCREPANCY for f in found)
+
+
+def test_a_grade_the_list_leaves_out_counts_as_none_listed():
+    found = post_findings(fake_post_tables("3 个 P-4、2 个 P-3 和 4 个 LL", "4 个 P-4、2 个 P-3"))
+    assert sorted((f.printed.text, f.expected) for f in found) == [("10", 6.0), ("—", 4.0)]
+
+
+DELIVERABLE_HEADERS = ["2022 年计划", "2022 年实际", "2023 年计划", "2024 年计划"]
+
+
+def test_a_deliverables_category_is_checked_against_its_numbered_items_only():
+    rows = [
+        ("实质性会议服务(3 小时会议次数)", "12 | 14 | 12 | 12", False, "A. 协助政府间进程"),
+        ("下列机构的会议：", "", False, "A. 协助政府间进程"),
+        ("1. 甲委员会", "8 | 9 | 8 | 8", False, "A. 协助政府间进程"),
+        ("2. 乙委员会", "4 | 5 | 4 | 3", False, "A. 协助政府间进程"),
+        ("技术材料(材料数目)", "2 | 2 | 2 | 2", False, "B. 生成和转让知识"),
+        ("3. 丙手册", "2 | 2 | 2 | 2", False, "B. 生成和转让知识"),
+    ]
+    table = fake_table(rows, kind=TableKind.DELIVERABLES, headers=DELIVERABLE_HEADERS, unit="")
+    found = findings_of(table)
+    # 2024: 8 + 3 = 11 meetings, the category prints 12; the technical materials add up
+    assert [(f.check, f.finding_class, f.printed.column, f.expected) for f in found] == [
+        (Check.ROW_SUM, FindingClass.DISCREPANCY, "2024 年计划", 11.0)
+    ]
+    assert [o.row for o in found[0].other] == ["1. 甲委员会", "2. 乙委员会"]
 
 
 def fake_fact(body: str, funding: FundingSource, year: int, basis: Basis, value: float, printed: str, *,

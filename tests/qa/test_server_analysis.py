@@ -54,7 +54,7 @@ def test_get_audit_lists_each_finding_with_its_sentence_and_both_sides():
     assert data["counts"] == {"rounding": 0, "discrepancy": 8}
     annex = [f for f in data["findings"] if f["check"] == "column_sum" and f["printed"]["printed"] == "29 662.5"]
     (finding,) = annex
-    assert finding["sentence"].startswith("Annex IV | Office of Counter-Terrorism | 2024 estimate: printed 29 662.5")
+    assert finding["sentence"].startswith("Annex IV | Office of Counter-Terrorism | Total | 2024 estimate: printed 29 662.5")
     assert [s["role"] for s in finding["sides"]] == ["printed", "other", "other", "other"]
     assert finding["sides"][0]["quote"].startswith("反恐怖主义办公室 5 807.8 10 112.1")
 
