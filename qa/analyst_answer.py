@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from budgetqa.index.audit import AuditReport, run_audit
 from budgetqa.index.audit_model import Check, Finding, FindingClass, Printed
 from budgetqa.index.audit_places import printed_fact
-from budgetqa.index.audit_report import sentence
+from budgetqa.index.audit_report import sentence, shown_decimals
 from budgetqa.index.glossary import Glossary
 from budgetqa.ingest.bodies import BodyRegistry
 from budgetqa.ingest.budget import FundingSource, Measure
@@ -65,7 +65,7 @@ class AnalystAnswerer:
         """The answer, or None when the question is none of the three kinds."""
         if parsed.kind is QuestionKind.CHECK:
             return self._consistency(parsed)
-        measure = parsed.measure if parsed.measure in (Measure.MONEY, Measure.POSTS) else None
+        measure = _ranked_measure(parsed)
         if measure is None:
             return None
         if parsed.ranks_bodies:
@@ -146,8 +146,10 @@ class AnalystAnswerer:
     # ------------------------------------------------------------------ overview
 
     def _lines(self, parsed: ParsedQuestion, measure: Measure) -> tuple[list[OverviewLine], OverviewLine | None, FundingSource]:
-        """The bodies' lines of the asked source (the regular budget unless another is named) and the section's."""
-        funding = parsed.funding or (FundingSource.ALL if parsed.aggregate is Aggregate.TOTAL else FundingSource.REGULAR_BUDGET)
+        """The bodies' lines of the asked source and the section's: the source the question names;
+        all sources for a total ("资源总额", "total resources"); else the regular budget."""
+        asks_total = parsed.aggregate is Aggregate.TOTAL or bool(_GRAND_TOTAL.search(parsed.text))
+        funding = parsed.funding or (FundingSource.ALL if asks_total else FundingSource.REGULAR_BUDGET)
         wanted = set(parsed.body_keys)
         lines = [
             x for x in self.overview.lines
@@ -157,12 +159,17 @@ class AnalystAnswerer:
         return lines, section, funding
 
     def _each_body(self, parsed: ParsedQuestion, measure: Measure) -> Answer | None:
+        """Every body's figure of the asked year; both years with the change when the question names
+        both ("各实体 2023 年和 2024 年的…")."""
         lang = parsed.lang
         lines, section, funding = self._lines(parsed, measure)
-        year = max(parsed.years) if parsed.years else self.overview.years[1]
-        if year not in self.overview.years or not lines:
+        years = self.overview.years
+        if set(parsed.years) >= set(years):
+            return self._each_body_both_years(parsed, measure, lines, section, funding)
+        year = max(parsed.years) if parsed.years else years[1]
+        if year not in years or not lines:
             return None
-        pick = (lambda x: x.final) if year == self.overview.years[1] else (lambda x: x.base)
+        pick = (lambda x: x.final) if year == years[1] else (lambda x: x.base)
         chosen = [(x, fact) for x in lines if (fact := pick(x)) is not None]
         total = pick(section) if section is not None and not parsed.bodies else None
         unit = _unit_name(measure, lang)
@@ -175,8 +182,41 @@ class AnalystAnswerer:
             else f"{year} 年各实体的{subject(funding, measure, lang)}（{unit}）："
         )
         facts = [fact for _, fact in chosen] + ([total] if total is not None else [])
+        return self._listed(parsed, head, entries, facts, [x for x, _ in chosen], section if total is not None else None)
+
+    def _each_body_both_years(
+        self, parsed: ParsedQuestion, measure: Measure, lines: list[OverviewLine], section: OverviewLine | None,
+        funding: FundingSource,
+    ) -> Answer | None:
+        lang = parsed.lang
+        chosen = [x for x in lines if x.base is not None and x.final is not None]
+        if not chosen:
+            return None
+        shown = chosen + ([section] if section is not None and not parsed.bodies and section.base and section.final else [])
+        first, second = self.overview.years
+        unit = _unit_name(measure, lang)
+        entries = []
+        for line in shown:
+            name = ("Section total" if lang == "en" else "全款合计") if line.body.is_section else line.body.label(lang)
+            entries.append(f"{name} {_ranked_entry(line, lang, True, named=False, span_first=True)}")
+        head = (
+            f"{subject(funding, measure, lang).capitalize()} by body, {first} → {second} ({unit}): "
+            if lang == "en"
+            else f"各实体的{subject(funding, measure, lang)}，{first} 年 → {second} 年（{unit}）："
+        )
+        facts = [f for x in shown for f in (x.base, x.final, x.change) if f is not None]
+        computations = [_percent_computation(x) for x in shown if x.percent is not None and x.change is not None]
+        return self._listed(parsed, head, entries, facts, chosen, section if len(shown) > len(chosen) else None, computations)
+
+    def _listed(
+        self, parsed: ParsedQuestion, head: str, entries: list[str], facts: list[Fact], chosen: list[OverviewLine],
+        section: OverviewLine | None, computations: list[Computation] | None = None,
+    ) -> Answer:
+        """An answer listing one entry per body (and the section's), cited, with the audit's findings
+        on the figures it states."""
+        lang = parsed.lang
         citations = unique_citations([_fact_citation(f, self.document) for f in facts])
-        flagged = _flagged([x for x, _ in chosen] + ([section] if total is not None and section else []), facts)
+        flagged = _flagged([*chosen, *([section] if section is not None else [])], facts)
         note = ""
         if flagged:
             note = (" Note — the audit finds: " if lang == "en" else " 注意，核查发现：") + " ".join(
@@ -185,7 +225,8 @@ class AnalystAnswerer:
             citations = unique_citations([*citations, *(c for f in flagged for c in _finding_citations(f, self.document))])
         separator = "; " if lang == "en" else "；"
         text = head + separator.join(entries) + ("." if lang == "en" else "。") + note + " " + _cite_text(citations, lang)
-        return self._answer(parsed, text, citations, [c for f in flagged for c in _computations(f)], flagged)
+        steps = [*(computations or []), *(c for f in flagged for c in _computations(f))]
+        return self._answer(parsed, text, citations, steps, flagged)
 
     def _ranking(self, parsed: ParsedQuestion, measure: Measure) -> Answer | None:
         lang = parsed.lang
@@ -203,7 +244,15 @@ class AnalystAnswerer:
         entries = [_ranked_entry(x, lang, by_change) for x in ranked]
         top = ranked[0]
         what = subject(funding, measure, lang)
-        if lang == "en":
+        top_change = (top.change.number or 0.0) if by_change and top.change is not None else None
+        falls = by_change and bool(_DECREASE.search(parsed.text))
+        if top_change is not None and (top_change >= 0 if falls else top_change <= 0) and not _FEWEST.search(parsed.text):
+            # the question asks which falls (rises) most, and no body's figure does
+            if lang == "en":
+                lead = f"No body's {what} {'fall' if falls else 'rise'} from {self.overview.years[0]} to {self.overview.years[1]} ({unit})."
+            else:
+                lead = f"没有实体的{what}从 {self.overview.years[0]} 年到 {self.overview.years[1]} 年{'减少' if falls else '增加'}（{unit}）。"
+        elif lang == "en":
             lead = f"{top.body.label(lang)}: {what} {'change by' if by_change else 'are'} {_ranked_entry(top, lang, by_change, named=False)} ({unit})."
         else:
             lead = f"{top.body.label(lang)}：{what}{'变动' if by_change else '为'} {_ranked_entry(top, lang, by_change, named=False)}（{unit}）。"
@@ -273,15 +322,33 @@ def _unit_name(measure: Measure, lang: str) -> str:
     return "USD thousand" if lang == "en" else "千美元"
 
 
-def _ranked_entry(line: OverviewLine, lang: str, by_change: bool, *, named: bool = True) -> str:
+def _ranked_entry(line: OverviewLine, lang: str, by_change: bool, *, named: bool = True, span_first: bool = False) -> str:
+    """A body's entry: its figure; or its change, percentage and the two years ("+24 (+72.7%), 33 → 57"),
+    the two years first with `span_first` ("33 → 57 (+24, +72.7%)")."""
     name = f"{line.body.label(lang)} " if named else ""
     if not by_change:
         return name + fact_text(line.final, lang)
     percent = f" ({figure_text(line.percent, lang, signed=True)}%)" if line.percent else ""
     change = fact_text(line.change, lang, signed=True) if line.change is not None and line.change.number else (
         "no change" if lang == "en" else "无变动")
-    span = f", {fact_text(line.base, lang)} → {fact_text(line.final, lang)}" if lang == "en" else f"，{fact_text(line.base, lang)} → {fact_text(line.final, lang)}"
+    years = f"{fact_text(line.base, lang)} → {fact_text(line.final, lang)}"
+    if span_first:
+        share = f", {figure_text(line.percent, lang, signed=True)}%" if line.percent else ""
+        return f"{name}{years} ({change}{share})"
+    span = f", {years}" if lang == "en" else f"，{years}"
     return f"{name}{change}{percent}{span}"
+
+
+def _ranked_measure(parsed: ParsedQuestion) -> Measure | None:
+    """What the bodies' figures count: money or posts.  A question about a percentage change names
+    its figures in words ("增长的百分比最高", "largest percentage increase"); the parse gives those
+    the measure PERCENTAGE, and the percentage is then one of money (or of posts, which the parse
+    names as the measure when the question says posts)."""
+    if parsed.measure in (Measure.MONEY, Measure.POSTS):
+        return parsed.measure
+    if parsed.measure is Measure.PERCENTAGE and parsed.aggregate is Aggregate.PERCENTAGE:
+        return Measure.MONEY
+    return None
 
 
 def _percent_computation(line: OverviewLine) -> Computation:
@@ -309,27 +376,32 @@ def _finding_citations(finding: Finding, document: Document) -> Iterable[Citatio
 
 def _printed_citation(side: Printed, document: Document) -> Citation:
     """A cell cited as "sub-part | row | column: figure" (a sentence as itself), on its source line."""
-    cell = " | ".join(p for p in (side.sub_part, side.row, side.column) if p)
+    cell = " | ".join(side.place_parts())
     quote = side.sentence or (f"{cell}: {side.text}" if cell else side.text)
     line = side.line if 0 < side.line <= len(document.lines) else 0
     return Citation(side.kind.value, side.ref, [line, line], quote=quote, row=side.row, column=side.column)
 
 
 def _computations(finding: Finding) -> list[Computation]:
-    """The arithmetic behind a finding's expected value and difference, for the verifier."""
+    """The arithmetic behind a finding's expected value and difference, for the verifier.
+
+    The expected value stays exact (the sentence and its formula write it to different precisions,
+    both roundings of it); the difference is the one the sentence writes (−0.0655 is written −0.07,
+    and a written figure under 1 must equal a result, not round from it)."""
     printed, other = finding.printed, finding.other
+    expected = finding.expected
     steps: list[Computation] = []
     if finding.check in (Check.ROW_SUM, Check.COLUMN_SUM) or (finding.check is Check.POST_LIST and len(other) > 1):
         terms = [o.value for o in other if o.value] or [0.0]  # a nil adds nothing and prints no figure
-        steps.append(Computation(finding.formula, terms, "+", finding.expected))
+        steps.append(Computation(finding.formula, terms, "+", expected))
     elif finding.check in (Check.CHANGE, Check.SIGN) and len(other) == 2 and "÷" not in finding.formula:
         base, final = other
-        steps.append(Computation(finding.formula, [final.value, base.value], "-", finding.expected))
+        steps.append(Computation(finding.formula, [final.value, base.value], "-", expected))
     elif finding.check in (Check.PERCENTAGE, Check.SIGN) and len(other) == 2:
         change, base = other
-        steps.append(Computation(finding.formula, [change.value, base.value], "%", finding.expected))
+        steps.append(Computation(finding.formula, [change.value, base.value], "%", expected))
     if printed.value:  # against a nil, the difference is the expected value itself
-        steps.append(Computation("printed − expected", [printed.value, finding.expected], "-", finding.difference))
+        steps.append(Computation("printed − expected", [printed.value, expected], "-", round(finding.difference, shown_decimals(finding))))
     return steps
 
 

@@ -32,6 +32,7 @@ _NOT_FIGURES = re.compile(
     r"|\b(?:P|D|GS|NPO|FS)-\d(?:/\d)?"  # grades
     r"|(?:次级方案|成果|构成部分|subprogramme|component|result|part)\s*\d+"
     r"|\b\(?[a-z]\)"  # (a) list markers
+    r"|×\s*100(?![\d.])"  # the constant of a percentage's formula: "128.4 ÷ 9 076.0 × 100 = 1.41"
     r"|(?<!\d)(?:19|20)\d{2}(?:\s*[-–]\s*(?:19|20)?\d{2})?\s*(?:年|year)?(?![\d.,]\d)",  # years, 2022-2024
     re.IGNORECASE,
 )

@@ -106,3 +106,30 @@ def test_which_body_loses_most_extrabudgetary_posts(ask):
 def test_questions_of_other_kinds_are_left_to_the_other_answerers(analyst, understanding):
     assert analyst.answer(understanding.parse("反恐办 2024 年的经常预算是多少？")) is None
     assert analyst.answer(understanding.parse("What is the mandate of the Register of Damage?")) is None
+
+
+def test_which_body_leads_in_percentage_terms_is_ranked_by_the_percentage_of_its_money(ask):
+    answer = ask("哪个实体的经常预算按百分比增加最多？")
+    assert answer.text.startswith("反恐怖主义办公室：经常预算变动 +4 304.3 (+74.1%)")
+    english = ask("Which office has the biggest percentage increase in its regular budget?")
+    assert english.text.startswith("Office of Counter-Terrorism: regular budget resources change by +4,304.3 (+74.1%)")
+
+
+def test_total_resources_of_each_body_in_both_years_are_all_sources_with_the_change(ask):
+    answer = ask("每个实体 2023 年和 2024 年的资源总额是多少？")
+    assert answer.text.startswith("各实体的所有资金来源的资源，2023 年 → 2024 年（千美元）")
+    assert "反恐怖主义办公室 67 411.5 → 29 662.5 (−37 789.0, −56.1%)" in answer.text
+    assert "全款合计 1 006 516.6 → 972 089.2" in answer.text
+    assert "注意，核查发现" in answer.text  # the annex's UNOCT and UNOAU totals are doubted
+
+
+def test_a_fall_no_body_has_is_said_and_total_resources_rank_all_sources(ask):
+    answer = ask("Which entity's regular budget drops the most in 2024?")
+    assert answer.text.startswith("No body's regular budget resources fall from 2023 to 2024")
+    total = ask("Which entity's total resources decrease the most?")
+    assert total.text.startswith("Office of Counter-Terrorism: resources from all funding sources change by −37,789.0")
+
+
+def test_a_difference_under_one_unit_is_a_verified_computation(ask):
+    answer = ask("Are the percentages in table 3.56 consistent?")
+    assert "difference −0.07 (discrepancy)" in answer.text  # 2.5 printed, 84.2 ÷ 3 282.0 × 100 = 2.57

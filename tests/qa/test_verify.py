@@ -16,6 +16,11 @@ def test_stated_figures_skip_citations_symbols_grades_and_years() -> None:
     assert [figure.value for figure in figures] == [53.0, 47270.9]
 
 
+def test_the_hundred_of_a_percentage_formula_is_no_stated_figure() -> None:
+    figures = stated_figures("变动 ÷ 上年数为 1.41［128.4 ÷ 9 076.0 × 100 = 1.41］；100 个员额")
+    assert [figure.value for figure in figures] == [1.41, 128.4, 9076.0, 1.41, 100.0]
+
+
 def test_a_figure_the_cited_paragraph_holds_passes(document: Document) -> None:
     answer = verify(
         _answer("39 个特别政治任务共需 775 326 200 美元 [¶3.144]", [Citation("paragraph", "3.144", [])]), document
