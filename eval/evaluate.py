@@ -32,11 +32,12 @@ from budgetqa.index.searcher import FUSION_WEIGHTS, HybridIndex
 from budgetqa.qa.service import QAService
 from budgetqa.settings import Settings
 
-from . import dev_split, generated_metrics
+from . import dev_split, generated_metrics, generative_metrics
 from .answer_metrics import AnswerScores, aggregate, span_oracle_from_texts
 from .baseline import LangChainBaseline
 from .generate import GeneratedQuestion, Split, generate_questions
 from .generated_metrics import GeneratedScore
+from .generative_metrics import AnswerSources
 from .gold import LANGUAGES, GoldQuestion, load_gold
 from .report import (
     REPORT_MD,
@@ -139,12 +140,14 @@ def load_gold_files(paths: Sequence[Path]) -> dict[Path, list[GoldQuestion]]:
 
 def tool_run(
     service: QAService, questions: Sequence[GoldQuestion], *, answers: bool
-) -> tuple[SystemRun, float]:
-    """The tool's run (rankings, and answers when asked for) and its seconds per question."""
+) -> tuple[SystemRun, float, AnswerSources | None]:
+    """The tool's run (rankings, and answers when asked for), its seconds per question and where its
+    answers came from (when answered)."""
     run = run_tool(service, questions, answers=answers)
+    sources = generative_metrics.count_answers(run.shown) if answers else None
     return SystemRun(
         TOOL, run.rankings, run.answers if answers else None, is_tool=True
-    ), run.seconds_per_question
+    ), run.seconds_per_question, sources
 
 
 def single_retriever_runs(
@@ -290,7 +293,7 @@ def evaluate_gold(
     index = service.searcher.index
     console.print(f"[bold]{gold_name}[/]: {len(questions)} questions — running budgetqa …")
     started = time.perf_counter()
-    tool, per_question = tool_run(service, questions, answers=options.answers)
+    tool, per_question, sources = tool_run(service, questions, answers=options.answers)
     tool.build_seconds = recorded_build_seconds(index)
     runs = [tool]
     notes = [
@@ -318,6 +321,10 @@ def evaluate_gold(
     oracle = span_oracle_from_texts({unit.id: unit.text for unit in index.document.units()})
     report = evaluate_systems(questions, runs, gold_name=gold_name, span_oracle=oracle)
     report.notes.extend(notes)
+    if sources is not None:
+        model = service.generator.model_name if service.generator is not None else None
+        report.appendix.extend(generative_metrics.render_markdown(sources, model))
+        report.appendix_json["answer_sources"] = {"model": model, **sources.to_json()}
     report.notes.extend(f"target: {check.line()}" for check in target_checks(report))
     report.notes.append(f"evaluation wall time {time.perf_counter() - started:.0f} s.")
     return report

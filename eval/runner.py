@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rich.progress import Progress
 
+from budgetqa.qa.model import Answer
 from budgetqa.qa.service import QAService
 
 from .answer_metrics import AnswerRecord, CitedUnit
@@ -29,6 +30,7 @@ class ToolRun:
     answer_texts: dict[str, str]
     confidences: dict[str, float]
     seconds_per_question: float
+    shown: list[Answer] = field(default_factory=list)  # the answers as shown, in question order
 
 
 def session_roots(questions: Sequence[GoldQuestion]) -> dict[str, str]:
@@ -47,6 +49,7 @@ def run_tool(service: QAService, questions: Sequence[GoldQuestion], *, answers: 
     records: list[AnswerRecord] = []
     texts: dict[str, str] = {}
     confidences: dict[str, float] = {}
+    shown: list[Answer] = []
     started = time.perf_counter()
     with Progress(transient=True) as progress:
         task = progress.add_task("evaluating", total=len(questions))
@@ -57,6 +60,7 @@ def run_tool(service: QAService, questions: Sequence[GoldQuestion], *, answers: 
             if answers:
                 answer = service.ask(question.question, session_id=f"ask:{session}")
                 texts[question.id] = answer.text
+                shown.append(answer)
                 confidences[question.id] = answer.confidence
                 records.append(
                     AnswerRecord(
@@ -68,4 +72,4 @@ def run_tool(service: QAService, questions: Sequence[GoldQuestion], *, answers: 
                 )
             progress.advance(task)
     elapsed = time.perf_counter() - started
-    return ToolRun(rankings, records, texts, confidences, elapsed / max(1, len(questions)))
+    return ToolRun(rankings, records, texts, confidences, elapsed / max(1, len(questions)), shown)

@@ -27,6 +27,7 @@ import json
 import re
 from collections.abc import Generator, Sequence
 from dataclasses import dataclass, replace
+from enum import Enum
 from typing import TYPE_CHECKING, Any
 
 from langchain_core.language_models import BaseChatModel
@@ -106,12 +107,25 @@ class Prompt:
     options: dict[str, Any]
 
 
+class Withheld(Enum):
+    """Why a generated reply was withheld (the check it failed, in the order they run)."""
+
+    FORM = "not in the reply schema"
+    UNCITED = "cites nothing"
+    ID_NOT_GIVEN = "cites an id it was not given"
+    EMPTY = "empty"
+    DECLINES = "declines what the document answers"
+    LANGUAGE = "not in the question's language"
+    FIGURE = "a figure the evidence does not print"
+    CLAIM = "a name, year or symbol no cited unit contains"
+
+
 @dataclass(frozen=True)
 class Verdict:
     """The decision on a generated reply: the answer shown, and why the generated one was withheld."""
 
     answer: Answer
-    withheld: str | None = None  # the reason, in the question's language; None when shown
+    withheld: Withheld | None = None  # None when the generated answer is shown
 
 
 def reply_schema(ids: Sequence[str]) -> dict[str, Any]:
@@ -313,22 +327,22 @@ class GroundedAnswerer:
         try:
             reply = GeneratedReply.model_validate_json(raw)
         except ValidationError:
-            return _withheld(offline, "不是所要求的格式" if language == "zh" else "it is not in the required form")
+            return _withheld(offline, Withheld.FORM, "不是所要求的格式" if language == "zh" else "it is not in the required form")
         text = _BRACKETED.sub("", reply.answer).strip()
         by_id = {item.id: item for item in evidence}
         if not reply.citations:
-            return _withheld(offline, "没有注明出处" if language == "zh" else "it cites nothing")
+            return _withheld(offline, Withheld.UNCITED, "没有注明出处" if language == "zh" else "it cites nothing")
         unknown = [cited for cited in reply.citations if cited not in by_id]
         if unknown:
             reason = f"引用了未提供的编号 {'、'.join(unknown)}" if language == "zh" else f"it cites ids it was not given: {', '.join(unknown)}"
-            return _withheld(offline, reason)
+            return _withheld(offline, Withheld.ID_NOT_GIVEN, reason)
         if not text:
-            return _withheld(offline, "回答为空" if language == "zh" else "it is empty")
+            return _withheld(offline, Withheld.EMPTY, "回答为空" if language == "zh" else "it is empty")
         if _DECLINES.search(text):
             reason = "它说文件没有回答，而文件回答了" if language == "zh" else "it declines although the document answers"
-            return _withheld(offline, reason)
+            return _withheld(offline, Withheld.DECLINES, reason)
         if not _in_language(text, language):
-            return _withheld(offline, "语言不对" if language == "zh" else "it is not in English")
+            return _withheld(offline, Withheld.LANGUAGE, "语言不对" if language == "zh" else "it is not in English")
         cited = [by_id[cited] for cited in dict.fromkeys(reply.citations)]
         labels = "".join(f"[{item.id}]" for item in cited)
         generated = replace(
@@ -343,10 +357,10 @@ class GroundedAnswerer:
         figures = checked.verification.removed_figures + unsupported_figures(text, support, offline)
         if figures:
             reason = f"所引内容中没有数字 {'、'.join(figures)}" if language == "zh" else f"no cited unit prints {', '.join(figures)}"
-            return _withheld(offline, reason)
+            return _withheld(offline, Withheld.FIGURE, reason)
         claims = check_claims(text, support, source.index.glossary, language, question=question)
         if not claims.supported:
-            return _withheld(offline, claims.reason(language))
+            return _withheld(offline, Withheld.CLAIM, claims.reason(language))
         return Verdict(checked)
 
 
@@ -369,19 +383,41 @@ def unsupported_figures(text: str, support: Sequence[str], offline: Answer) -> l
     ]
 
 
-def _withheld(offline: Answer, reason: str) -> Verdict:
+def _withheld(offline: Answer, kind: Withheld, reason: str) -> Verdict:
     """`offline` with a note, in its language, that the generated answer was withheld and why."""
     if offline.language == "zh":
         note = f"（生成的回答未通过核查，未予显示：{reason}。以下是直接取自文件的答案。）"
     else:
         note = f"(The generated answer was withheld: {reason}. This is the answer taken directly from the document.)"
-    verification = replace(offline.verification, notes=[*offline.verification.notes, f"{WITHHELD}: {reason}"])
-    return Verdict(replace(offline, text=f"{note}\n{offline.text}", verification=verification), withheld=reason)
+    verification = replace(offline.verification, notes=[*offline.verification.notes, withheld_note(kind, reason)])
+    return Verdict(replace(offline, text=f"{note}\n{offline.text}", verification=verification), withheld=kind)
+
+
+def withheld_note(kind: Withheld, reason: str) -> str:
+    """The note in ``verification.notes`` that records a withheld generated answer.
+
+    >>> withheld_note(Withheld.UNCITED, "it cites nothing")
+    'generated answer withheld (cites nothing): it cites nothing'
+    """
+    return f"{WITHHELD} ({kind.value}): {reason}"
+
+
+def withheld_reason(answer: Answer) -> Withheld | None:
+    """Why the generated answer was withheld when `answer` is the offline one shown in its place, else None.
+
+    >>> withheld_reason(_withheld(Answer("q", "en", "a", [], 1.0, False), Withheld.UNCITED, "it cites nothing").answer)
+    <Withheld.UNCITED: 'cites nothing'>
+    """
+    for note in answer.verification.notes:
+        match = re.match(rf"{WITHHELD} \(([^)]*)\)", note)
+        if match:
+            return Withheld(match.group(1))
+    return None
 
 
 def was_withheld(answer: Answer) -> bool:
     """True when `answer` is the offline answer shown because the generated one failed verification."""
-    return any(note.startswith(WITHHELD) for note in answer.verification.notes)
+    return withheld_reason(answer) is not None
 
 
 def _unit_text(citation: Citation, source: SearchService) -> str:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import pytest
 
 from budgetqa.eval.bench_llm import render_markdown, time_question
-from budgetqa.qa.grounded import WITHHELD
+from budgetqa.qa.grounded import Withheld, withheld_note
 from budgetqa.qa.model import Answer, AnswerEvent, VerificationReport
 
 
@@ -26,7 +26,7 @@ class PacedFake:
         time.sleep(self.wait_s)
         for _ in range(self.pieces):
             yield AnswerEvent("token", "x")
-        notes = [f"{WITHHELD}: a reason"] if self.withheld else []
+        notes = [withheld_note(Withheld.FIGURE, "a reason")] if self.withheld else []
         answer = Answer(question, "en", "x", [], 0.5, self.abstained, verification=VerificationReport(notes=notes))
         yield AnswerEvent("answer", answer=answer)
 

@@ -20,11 +20,13 @@ from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResu
 
 from budgetqa.qa.grounded import (
     GroundedAnswerer,
+    Withheld,
     partial_answer,
     reply_grammar,
     reply_json,
     reply_schema,
     was_withheld,
+    withheld_reason,
 )
 from budgetqa.qa.model import Answer, AnswerEvent
 from tests.grounded_fakes import FakeSource, offline
@@ -75,7 +77,7 @@ def test_correct_english_answer_is_supported_through_the_glossary():
 def test_fluent_uncited_answer_is_withheld_for_the_offline_one():
     reply = reply_json("月球事务处 2024 年拟设 12 个员额。", [])
     _, answer = run(GroundedAnswerer(fake_model(reply)), "月球事务处 2024 年有几个员额？", offline())
-    assert was_withheld(answer)
+    assert withheld_reason(answer) is Withheld.UNCITED
     assert answer.mode == "facts"
     assert answer.text.startswith("（生成的回答未通过核查") and "没有注明出处" in answer.text
     assert answer.text.endswith(offline().text)
@@ -89,14 +91,14 @@ def test_plain_prose_without_the_schema_is_withheld():
 def test_answer_citing_a_real_but_irrelevant_unit_is_withheld():
     reply = reply_json("月球事务处 2024 年拟设 12 个员额。", ["¶9.2"])  # ¶9.2 is given, but says nothing of posts
     _, answer = run(GroundedAnswerer(fake_model(reply)), "月球事务处 2024 年有几个员额？", offline())
-    assert was_withheld(answer)
+    assert withheld_reason(answer) is Withheld.FIGURE
     assert "12" in answer.verification.notes[-1]
 
 
 def test_answer_citing_an_id_it_was_not_given_is_withheld():
     reply = reply_json("月球事务处 2024 年拟设 12 个员额。", ["¶9.9"])
     _, answer = run(GroundedAnswerer(fake_model(reply)), "月球事务处 2024 年有几个员额？", offline())
-    assert was_withheld(answer) and "¶9.9" in answer.text
+    assert withheld_reason(answer) is Withheld.ID_NOT_GIVEN and "¶9.9" in answer.text
 
 
 @pytest.mark.parametrize(
@@ -112,7 +114,7 @@ def test_answer_citing_an_id_it_was_not_given_is_withheld():
 def test_answer_naming_a_body_or_symbol_no_cited_unit_contains_is_withheld(language, text, missing):
     reply = reply_json(text, [ids(language)[0]])
     _, answer = run(GroundedAnswerer(fake_model(reply)), "How many posts?", offline(language))
-    assert was_withheld(answer)
+    assert withheld_reason(answer) is Withheld.CLAIM
     assert missing in answer.verification.notes[-1]
 
 
