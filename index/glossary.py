@@ -366,8 +366,27 @@ def _tidy_label(text: str) -> str:
     text = re.sub(r"\s+\)", ")", text)
     text = re.sub(r"(?<=[\w)])\(", " (", text)
     text = re.sub(r"\s+([,.;:])", r"\1", text)
-    text = re.sub(r"\s{2,}", " ", text).strip()
+    text = _listed_by(re.sub(r"\s{2,}", " ", text).strip())
     return text[:1].upper() + text[1:]
+
+
+# "按 A 和 B 列示的 C" (C listed by A and B), once A and C are English: "C by A and B".
+_LISTED_BY = re.compile(r"按\s*([^按]+?)\s*列示的\s*(.+)$")
+
+
+def _listed_by(text: str) -> str:
+    """A caption's "按 … 列示的 …" in English word order, when its parts are English but for 和.
+
+    >>> _listed_by("Overall: 按 source of funding 和 component 列示的 2024 proposed posts")
+    'Overall: 2024 proposed posts by source of funding and component'
+    """
+    match = _LISTED_BY.search(text)
+    if match is None:
+        return text
+    by, listed = (re.sub(r"\s*和\s*", " and ", part).strip() for part in match.groups())
+    if _HAS_CJK.search(by + listed):
+        return text
+    return f"{text[: match.start()]}{listed} by {by}"
 
 
 def parse_glossary(text: str, source: str = GLOSSARY_RESOURCE) -> list[GlossaryEntry]:

@@ -15,7 +15,7 @@ from rich.markup import escape
 
 from .commands import err, fail
 from .glossary import load_glossary
-from .table_export import ExportFormat, write_files, write_workbook
+from .table_export import EnglishText, ExportFormat, write_files, write_workbook
 
 
 def register(app: typer.Typer) -> None:
@@ -30,25 +30,26 @@ def tables_command(
 ) -> None:
     """Write every table of the document as data, with Chinese and English headers and typed figures.
 
-    xlsx: one workbook (an index sheet, then one sheet per table and per sub-part, notes under each
-    table).  csv, parquet: ``index.<ext>`` and one ``table_<ref>.<ext>`` per table in the folder
-    --out.  Exit codes: 0 written; 2 bad input (--out a folder for xlsx or a file for csv/parquet,
-    an unreadable document).
+    xlsx: one workbook (an index sheet, then one sheet per table and per sub-part, and one for the
+    overview annex, notes under each table).  csv, parquet: ``index.<ext>``, one ``table_<ref>.<ext>``
+    per table and ``annex_iv.<ext>`` for the overview annex in the folder --out.  Exit codes: 0
+    written; 2 bad input (--out a folder for xlsx or a file for csv/parquet, an unreadable document).
     """
     from budgetqa.ingest.commands import load_document
+    from budgetqa.settings import Settings
 
     if export is ExportFormat.XLSX and out.is_dir():
         raise fail(f"--out {out} is a folder: --format xlsx writes one workbook file, e.g. --out tables.xlsx")
     if export is not ExportFormat.XLSX and out.exists() and not out.is_dir():
         raise fail(f"--out {out} is a file: --format {export.value} writes one file per table into a folder")
     parsed = load_document(document)
-    glossary = load_glossary()
+    english = EnglishText.of(parsed, load_glossary(), Settings.from_env().cache_dir)
     try:
         if export is ExportFormat.XLSX:
-            count = write_workbook(parsed, glossary, out)
-            err.print(f"{count} table sheets written to {escape(str(out))}", highlight=False)
+            count = write_workbook(parsed, english, out)
+            err.print(f"{count} sheets written to {escape(str(out))} (with an index sheet)", highlight=False)
         else:
-            paths = write_files(parsed, glossary, out, export)
-            err.print(f"{len(paths) - 1} tables and an index written to {escape(str(out))}", highlight=False)
+            paths = write_files(parsed, english, out, export)
+            err.print(f"{len(paths) - 1} files and an index written to {escape(str(out))}", highlight=False)
     except OSError as error:
         raise fail(f"cannot write {out}: {error}") from None

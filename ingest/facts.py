@@ -436,9 +436,10 @@ def _overview_row(
             cell = cells[group * 3 + position]
             if cell is None:
                 continue
+            # the header as printed over the column, money and posts alike
+            header = _OVERVIEW_HEADERS.get(basis, "{year} 年" + ("差异" if change else "估计")).format(year=year)
             if measure is Measure.POSTS:
                 basis = {Basis.APPROPRIATION: Basis.APPROVED, Basis.ESTIMATE_BEFORE_RECOSTING: Basis.PROPOSED}.get(basis, basis)
-            header = _OVERVIEW_HEADERS.get(basis, "{year} 年" + ("差异" if change else "估计")).format(year=year)
             yield Fact(
                 id=f"annex:{annex.number}#{measure.value}.{body}.{group * 3 + position}",
                 document=document.symbol,

@@ -108,6 +108,7 @@ def test_short_abbreviations_match_only_in_capitals(glossary: Glossary) -> None:
         ("第 3 款 政治事务", "Section 3 political affairs"),
         ("277 个员额", "277 posts"),
         ("小计(C)", "Subtotal (C)"),
+        ("总表：按资金来源和构成部分列示的 2024 年拟议员额", "Overall: 2024 proposed posts by source of funding and component"),
     ],
 )
 def test_english_label_renders_table_labels_and_headings(glossary: Glossary, zh: str, en: str) -> None:
