@@ -2,7 +2,8 @@
 
 Needs the optional install (``pip install 'budgetqa[llm]'``, which compiles llama.cpp for about 12
 minutes).  Translation runs at temperature 0 with a 2,048-token context on every CPU core, so a run
-reproduces the same text on the same machine and model.
+reproduces the same text on the same machine and model; a retry after a failed check may sample, with
+a fixed seed, so that it too is reproduced.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from .translate import Turn
+from .translate_prompt import Sampling, Turn
 
 N_CTX = 2048
 # Tokens the chat template wraps each message in, kept free beside the prompt's own tokens.
@@ -52,14 +53,16 @@ class LlamaTranslator:
     def model_sha256(self) -> str:
         return self._sha256
 
-    def complete(self, system: str, turns: Sequence[Turn], *, max_tokens: int) -> str:
-        """The model's reply at temperature 0, at most `max_tokens` long and within the context."""
+    def complete(self, system: str, turns: Sequence[Turn], *, max_tokens: int, sampling: Sampling | None = None) -> str:
+        """The model's reply at temperature 0 (or with `sampling`), at most `max_tokens` long and
+        within the context."""
         messages = [{"role": "system", "content": system}, *({"role": t.role, "content": t.content} for t in turns)]
         text = "\n".join(message["content"] for message in messages)
         room = self.n_ctx - len(self._llm.tokenize(text.encode())) - TEMPLATE_TOKENS_PER_MESSAGE * len(messages)
         reply = self._llm.create_chat_completion(
             messages=messages,
-            temperature=0.0,
+            temperature=sampling.temperature if sampling is not None else 0.0,
+            seed=sampling.seed if sampling is not None else 0,
             max_tokens=max(MIN_REPLY_TOKENS, min(max_tokens, room)),
         )
         return str(reply["choices"][0]["message"]["content"] or "")

@@ -2,13 +2,19 @@
 
 For each :class:`~budgetqa.ingest.english.Segment` (a paragraph, caption, label, …):
 
-1. its figures are put into English notation (:func:`~budgetqa.index.english_figures.to_english_notation`),
-   so that the model copies "US$231.5 million" instead of converting "2.315 亿美元" itself;
-2. the model translates it, told the official English form of every glossary term it contains;
-3. Chinese left in the reply that is a glossary term is replaced by the term's official English;
-4. the result is checked (:func:`~budgetqa.index.translation_checks.check_translation`); a version that
-   fails is retried once with the failures named in the prompt, and if it fails again it is kept as
-   "not translated" (``english`` None, the attempt in ``rejected``), never shown.
+1. a segment of more than one sentence is cut into its sentences (an annex into its lines,
+   :mod:`.translate_pieces`), each translated and checked on its own, then put back together;
+2. the figures of each text are put into English notation
+   (:func:`~budgetqa.index.english_figures.to_english_notation`), so that the model copies "US$231.5
+   million" instead of converting "2.315 亿美元" itself; one of the section's standard sentences
+   comes from the translation memory (:mod:`.standard_sentences`) instead of the model;
+3. the model translates it at temperature 0, told the official English form of every glossary term
+   it contains (:mod:`.translate_prompt`); Chinese left in the reply that is a glossary term is
+   replaced by the term's official English, any other is repaired (:mod:`.translate_repair`);
+4. the result is checked (:func:`~budgetqa.index.translation_checks.check_translation`); a text that
+   fails is retried with the failures named and the names it missed given in English, then with
+   sampling (:data:`SAMPLED_RETRIES`); a segment whose English still fails is kept as "not
+   translated" (``english`` None, the attempt in ``rejected``), never shown.
 
 Results are cached one file per segment text, keyed by the sha256 of the text and of the model, so a
 run that is killed resumes where it stopped and a text is never translated twice by the same model.
@@ -23,7 +29,6 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, Protocol
 
 from pydantic import ValidationError
 
@@ -33,139 +38,32 @@ from budgetqa.ingest.english import CheckName, EnglishVersion, Segment, SegmentK
 from .english_figures import to_english_notation
 from .glossary import Glossary
 from .standard_sentences import standard_english
+from .translate_pieces import join_pieces, source_pieces
+from .translate_prompt import (
+    Sampling,
+    Translator,
+    build_prompt,
+    clean_reply,
+    max_tokens_for,
+    piece_name,
+    with_names_in_english,
+)
 from .translate_repair import repair_fragments
-from .translation_checks import ECHO_FAILURE, CheckResult, Term, check_translation, source_terms
+from .translation_checks import CheckResult, Term, check_translation, rendered, source_terms
 
-ATTEMPTS = 2  # the first translation and one retry with its failures named
-MAX_TOKENS = 900  # enough for the longest paragraph (685 Chinese characters ≈ 420 English tokens)
-
-SYSTEM_PROMPT = (
-    "You are a translator at the United Nations. Translate the Chinese text of the programme budget "
-    "document A/78/6 (Sect. 3), Political affairs, into English in the style of United Nations documents.\n"
-    "Rules:\n"
-    "1. Translate all of the text and nothing else: no notes, no explanations, no Chinese characters.\n"
-    "2. Figures are already in English notation (US$231.5 million, US$47,278.1 thousand, 1,007,000, 18.7%): "
-    "copy every figure, year and document symbol exactly as written; never convert or round them.\n"
-    "3. Use the official English terms given with the text, and keep every name, year and figure.\n"
-    "Example (made up):\n"
-    "Glossary: 示例基金 = Example Fund\n"
-    "Chinese text: 2030 年，示例基金在 12 个国家投资 US$45.6 million，比 2029 年增加 3.2%。\n"
-    "English translation: In 2030, the Example Fund invested US$45.6 million in 12 countries, an increase "
-    "of 3.2% over 2029."
-)
-
-_KIND_NAMES = {
-    SegmentKind.PARAGRAPH: "a paragraph",
-    SegmentKind.CAPTION: "a table caption",
-    SegmentKind.NOTE: "a table note",
-    SegmentKind.FIGURE: "a figure title",
-    SegmentKind.FOREWORD: "a foreword",
-    SegmentKind.HEADING: "a heading",
-    SegmentKind.LABEL: "a table label or heading (translate it as a short label)",
-    SegmentKind.MANDATE: "the title of a resolution or mandate",
-    SegmentKind.ANNEX: "part of an annex laid out as a table (keep its line breaks)",
-}
-
-
-class Translator(Protocol):
-    """A chat model that answers deterministically (temperature 0)."""
-
-    @property
-    def model_sha256(self) -> str:
-        """The sha256 of the model file: translations are cached and shipped under it."""
-        ...
-
-    def complete(self, system: str, turns: Sequence[Turn], *, max_tokens: int) -> str:
-        """The model's reply to the conversation `turns` (user first, alternating) under `system`."""
-        ...
+ATTEMPTS = 2  # deterministic attempts: the first translation and one retry with its failures named
+# Retries after both deterministic attempts failed a check: the same prompt, sampled.
+SAMPLED_RETRIES = (Sampling(0.4, 1), Sampling(0.6, 2), Sampling(0.8, 3))
+LONG_LABEL = 16  # characters: a label at least this long is given its table's caption as context
 
 
 @dataclass(frozen=True)
-class Turn:
-    """One message of the conversation with the model."""
+class Attempt:
+    """The English kept for one text after its attempts, its checks, and how many model calls it took."""
 
-    role: Literal["user", "assistant"]
-    content: str
-
-
-@dataclass(frozen=True)
-class Prompt:
-    """The messages sent to the model: the system prompt, then the conversation."""
-
-    system: str
-    turns: tuple[Turn, ...]
-
-    @property
-    def user(self) -> str:
-        """The last user message."""
-        return next(turn.content for turn in reversed(self.turns) if turn.role == "user")
-
-
-def build_prompt(segment: Segment, prepared: str, terms: Sequence[Term], failures: Sequence[str] = ()) -> Prompt:
-    """The prompt translating `segment` (its `prepared` text).  A retry is a fresh prompt that names
-    the `failures` of the first attempt as points to get right (the rejected text itself is not
-    shown: a small model given it writes it back, or the prompt, instead of translating)."""
-    lines = [f"Translate {_KIND_NAMES[segment.kind]} into English."]
-    if any(failure.startswith(ECHO_FAILURE) for failure in failures):
-        # The first reply wrote the glossary list back: give the terms as one line of the system
-        # prompt and only the text in the user message, with nothing list-like to continue.
-        glossary_line = "; ".join(f"{term.chinese} = {term.english}" for term in terms)
-        system = SYSTEM_PROMPT + (f"\nOfficial English terms for this text: {glossary_line}." if terms else "")
-        lines.append("Reply with the English translation only.")
-        lines.append(f"Chinese text:\n{prepared}")
-        lines.append("English translation:")
-        return Prompt(system, (Turn("user", "\n".join(lines)),))
-    if terms:
-        lines.append("Glossary (where a Chinese term occurs, use its English form; add nothing else):")
-        lines.extend(f"- {term.chinese} = {term.english}" for term in terms)
-    if failures:
-        lines.append("Take care, a first translation got these wrong:")
-        lines.extend(f"- {failure}" for failure in failures)
-    lines.append(f"Chinese text:\n{prepared}")
-    lines.append("English translation:")
-    return Prompt(SYSTEM_PROMPT, (Turn("user", "\n".join(lines)),))
-
-
-def max_tokens_for(text: str) -> int:
-    """Room for the translation of `text`: its English takes about 0.6 model tokens per Chinese
-    character; a reply that needs more than 0.9 is rambling (and fails the length check anyway)."""
-    return min(MAX_TOKENS, 32 + int(0.9 * len(text)))
-
-
-# Headers of the prompt a small model sometimes writes back before or after its translation.
-_ECHOES = (
-    "Glossary",
-    "Chinese text:",
-    "Take care, a first translation",
-    "English translation:",
-    "Translate ",
-    "The previous translation",
-    "Previous translation:",
-    "That translation was rejected",
-    "The corrected translation",
-)
-
-
-def clean_reply(reply: str) -> str:
-    """The model's reply without the wrapping it sometimes adds (a label, quotes, a code fence, parts
-    of the prompt written back before or after the translation)."""
-    text = reply.strip()
-    if text.startswith(_ECHOES) and "English translation:" in text:
-        text = text.rsplit("English translation:", 1)[1].strip()
-    cut = min((text.find(f"\n{echo}") for echo in _ECHOES if f"\n{echo}" in text), default=-1)
-    if cut > 0:
-        text = text[:cut].strip()
-    if text.startswith("```"):
-        text = text.strip("`").split("\n", 1)[-1] if "\n" in text else text.strip("`")
-        text = text.rstrip("`").strip()
-    for label in ("English translation:", "Translation:", "English:"):
-        if text.lower().startswith(label.lower()):
-            text = text[len(label) :].strip()
-    if len(text) > 1 and text[0] == text[-1] and text[0] in "\"'“":
-        text = text[1:-1].strip()
-    if text.startswith("“") and text.endswith("”"):
-        text = text[1:-1].strip()
-    return text
+    english: str
+    result: CheckResult
+    attempts: int
 
 
 _HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
@@ -193,35 +91,81 @@ def english_glossary_terms(english: str, glossary: Glossary) -> str:
     return re.sub(r"\( +", "(", re.sub(r" +([,.;:)])", r"\1", replaced)).strip()
 
 
-def translate_segment(segment: Segment, translator: Translator, glossary: Glossary) -> EnglishVersion:
-    """Translate one segment, check it, retry once with the failures named; the version to keep."""
-    prepared = to_english_notation(segment.text)
+def translate_text(
+    text: str,
+    kind: SegmentKind | str,
+    translator: Translator,
+    glossary: Glossary,
+    *,
+    context: str | None = None,
+) -> Attempt:
+    """Translate one text (a whole segment of `kind`, or one piece of one, named by a string) and
+    check it: a standard sentence from the translation memory; else the model at temperature 0,
+    then once more with the failures named and the names it missed given in English in the text,
+    then the same prompt sampled (:data:`SAMPLED_RETRIES`), each attempt's Chinese leftovers
+    repaired; the first attempt that passes every check, else the one with the fewest failures."""
+    prepared = to_english_notation(text)
+    standard = standard_english(text)
+    if standard is not None:
+        checked = check_translation(text, prepared, standard, glossary)
+        if checked.passed:
+            return Attempt(standard, checked, 0)
     terms = source_terms(prepared, glossary)
+    missed: list[Term] = []  # names an attempt left out: given in English from then on
 
-    def attempt(failures: Sequence[str]) -> tuple[str, CheckResult]:
-        prompt = build_prompt(segment, prepared, terms, failures)
-        reply = translator.complete(prompt.system, prompt.turns, max_tokens=max_tokens_for(prepared))
+    def attempt(failures: Sequence[str], sampling: Sampling | None) -> tuple[str, CheckResult]:
+        prompt = build_prompt(kind, with_names_in_english(prepared, missed), terms, failures, context=context)
+        size = max_tokens_for(prepared)
+        reply = (
+            translator.complete(prompt.system, prompt.turns, max_tokens=size, sampling=sampling)
+            if sampling is not None
+            else translator.complete(prompt.system, prompt.turns, max_tokens=size)
+        )
         english = english_glossary_terms(clean_reply(reply), glossary)
-        return english, check_translation(segment.text, prepared, english, glossary)
+        result = check_translation(text, prepared, english, glossary)
+        if not result.passed and not result.checks.get(CheckName.NO_HAN, True):
+            fixed = repair_fragments(english, translator)
+            if fixed is not None:
+                fixed = english_glossary_terms(fixed, glossary)
+                again = check_translation(text, prepared, fixed, glossary)
+                if again.passed:
+                    return fixed, again
+        return english, result
 
-    def repaired(english: str, result: CheckResult) -> tuple[str, CheckResult]:
-        if result.passed or result.checks.get(CheckName.NO_HAN, True):
-            return english, result
-        fixed = repair_fragments(english, translator)
-        if fixed is None:
-            return english, result
-        fixed = english_glossary_terms(fixed, glossary)
-        again = check_translation(segment.text, prepared, fixed, glossary)
-        return (fixed, again) if again.passed else (english, result)
+    plan: list[Sampling | None] = [None] * ATTEMPTS + list(SAMPLED_RETRIES)
+    best: Attempt | None = None
+    failures: list[str] = []
+    for number, sampling in enumerate(plan, start=1):
+        english, result = attempt(failures, sampling)
+        if best is None or len(result.failures) <= len(best.result.failures):
+            best = Attempt(english, result, number)
+        if result.passed:
+            return Attempt(english, result, number)
+        failures = result.failures
+        missed += [term for term in terms if term.checked and term not in missed and not rendered(term, english)]
+    assert best is not None
+    return Attempt(best.english, best.result, len(plan))
 
+
+def translate_segment(
+    segment: Segment, translator: Translator, glossary: Glossary, *, context: str | None = None
+) -> EnglishVersion:
+    """Translate one segment and check it: whole when it is one sentence, else piece by piece
+    (:mod:`.translate_pieces`), each piece checked and retried on its own (:func:`translate_text`),
+    then the whole checked again.  `context`: the English caption of a long label's table."""
+    prepared = to_english_notation(segment.text)
     standard = standard_version(segment, prepared, glossary, translator.model_sha256)
     if standard is not None:
         return standard
-    english, result = repaired(*attempt(()))
-    attempts = 1
-    while not result.passed and attempts < ATTEMPTS:
-        english, result = repaired(*attempt(result.failures))
-        attempts += 1
+    pieces = source_pieces(segment)
+    if len(pieces) <= 1:
+        done = translate_text(segment.text, segment.kind, translator, glossary, context=context)
+        return _version(segment, translator.model_sha256, done.english, done.result, done.attempts)
+    name = piece_name(segment.kind)
+    done_pieces = [translate_text(p.text, name, translator, glossary) if p.translated else None for p in pieces]
+    english = join_pieces(pieces, [d.english if d is not None else p.text for p, d in zip(pieces, done_pieces, strict=True)])
+    result = check_translation(segment.text, prepared, english, glossary)
+    attempts = max((d.attempts for d in done_pieces if d is not None), default=0)
     return _version(segment, translator.model_sha256, english, result, attempts)
 
 
@@ -363,7 +307,8 @@ def translate_segments(
     A cached version that failed is first checked again (:func:`recheck`), and translated again when
     `retry_failed` is set (after a change to the prompt), first by fragment repair when it left
     Chinese (:func:`repair_version`); with `repair_only`, only that is tried (a cheap pass over every
-    failure before the long full retries).  Texts that recur are translated once.
+    failure before the long full retries).  Texts that recur are translated once.  A long label is
+    given the checked English caption of the table it comes from as context.
     """
     segments = list(segments)
     known = earlier_by_text(earlier, cache.model_sha256)
@@ -379,6 +324,13 @@ def translate_segments(
                 cache.put(rechecked)
             found = rechecked
         return found
+
+    def context_of(segment: Segment) -> str | None:
+        """The checked English caption of the table a long label comes from, if there is one."""
+        if segment.kind is not SegmentKind.LABEL or len(segment.text) < LONG_LABEL or not segment.context:
+            return None
+        caption = cached(Segment("caption:context", SegmentKind.CAPTION, segment.context))
+        return caption.english if caption is not None and caption.passed else None
 
     def needed(segment: Segment) -> bool:
         found = cached(segment)
@@ -397,7 +349,7 @@ def translate_segments(
             found = repaired if repaired is not None and repaired.passed else None
             if found is None and repair_only and repaired is not None:
                 found = repaired
-            found = found or translate_segment(segment, translator, glossary)
+            found = found or translate_segment(segment, translator, glossary, context=context_of(segment))
             cache.put(found)
             translated.add(segment.sha256)
             done += len(segment.text)

@@ -190,6 +190,8 @@ def _run(
         ):
             versions[step.segment.uid] = step.version
             bar.update(task, total=max(step.total_chars, 1), completed=step.done_chars, description=_label(step))
+            if not step.cached and not err.is_terminal:
+                err.print(_log_line(step), soft_wrap=True)  # a log file gets one line per segment translated
             if time.monotonic() - last_write > WRITE_EVERY_S:
                 _write(target, kept, versions, order)
                 last_write = time.monotonic()
@@ -207,6 +209,16 @@ def _rechecked(version: EnglishVersion, segment: Segment | None, glossary: Gloss
 def _label(step: Progress) -> str:
     mark = "✓" if step.version.passed else "✗"
     return escape(f"{step.segment.uid[:40]} {mark}")
+
+
+def _log_line(step: Progress) -> str:
+    """One segment translated, for a log: how far the run is and an estimate of the time left."""
+    share = step.done_chars / step.total_chars if step.total_chars else 1.0
+    left = step.elapsed_s * (1 - share) / share if share else 0.0
+    return (
+        f"{_label(step)}  {step.done_chars}/{step.total_chars} characters ({share:.0%}), "
+        f"{step.elapsed_s / 60:.1f} min elapsed, about {left / 60:.0f} min left"
+    )
 
 
 def _write(target: Path, kept: dict[str, EnglishVersion], versions: dict[str, EnglishVersion], order: list[str]) -> None:

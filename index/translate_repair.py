@@ -13,12 +13,10 @@ wrong figure or a missing name through.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
+from .english_sentences import sentence_around
+from .translate_prompt import Translator, Turn
 from .translation_checks import HAN_RUN
-
-if TYPE_CHECKING:
-    from .translate import Translator
 
 REPAIR_SYSTEM = (
     "You are a translator at the United Nations. You are given an English sentence from the programme "
@@ -26,20 +24,7 @@ REPAIR_SYSTEM = (
     "the English for those Chinese words only, as they fit the sentence: no quotes, no explanation."
 )
 MAX_RUNS = 8  # a reply with more leftover runs than this is translated again instead
-_SENTENCE_END = re.compile(r"(?<=[.;:!?])\s+")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’\-/ ,()]*")
-
-
-def sentence_around(text: str, start: int, end: int) -> str:
-    """The sentence of `text` that holds the characters `start`..`end`.
-
-    >>> sentence_around("One. Two 联络 three. Four.", 9, 11)
-    'Two 联络 three.'
-    """
-    bounds = [0, *(match.end() for match in _SENTENCE_END.finditer(text)), len(text) + 1]
-    begin = max(b for b in bounds if b <= start)
-    finish = min((b for b in bounds if b > end), default=len(text) + 1)
-    return text[begin:finish].strip()
 
 
 def repair_prompt(sentence: str, run: str) -> str:
@@ -70,8 +55,6 @@ def repair_fragments(english: str, translator: Translator) -> str | None:
     runs = list(HAN_RUN.finditer(english))
     if not runs or len(runs) > MAX_RUNS:
         return None
-    from .translate import Turn
-
     pieces: list[str] = []
     last = 0
     for match in runs:

@@ -117,6 +117,7 @@ PROMPT_PHRASES = (
     "of the source is missing",
     "is not in the source",
     "Glossary (",
+    "Official English terms",
     "Chinese text:",
     "translation was rejected",
     "a first translation got",

@@ -25,7 +25,7 @@ import hashlib
 import json
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from importlib.resources import files
 from pathlib import Path
@@ -71,6 +71,9 @@ class Segment:
     uid: str
     kind: SegmentKind
     text: str
+    # Where the text stands, for the translator only (not part of the text or its hash): the Chinese
+    # caption of the table (or title of the figure) a label comes from.
+    context: str = field(default="", compare=False)
 
     @property
     def sha256(self) -> str:
@@ -171,7 +174,7 @@ def document_segments(document: Document) -> list[Segment]:
     for segment in _all_segments(document):
         text = segment.text.strip()
         if text and has_han(text) and segment.uid not in found:
-            found[segment.uid] = Segment(segment.uid, segment.kind, text)
+            found[segment.uid] = Segment(segment.uid, segment.kind, text, segment.context)
     return list(found.values())
 
 
@@ -189,8 +192,8 @@ def _all_segments(document: Document) -> Iterator[Segment]:
         yield Segment(f"foreword:{foreword.ref}", SegmentKind.FOREWORD, foreword.text)
     for heading in document.headings:
         yield label_segment(heading.text, SegmentKind.HEADING)
-    for text in _labels(document):
-        yield label_segment(text)
+    for text, context in _labels(document):
+        yield label_segment(text, context=context)
     for mandates in document.mandates:
         for entry in mandates.entries:
             yield label_segment(entry.title, SegmentKind.MANDATE)
@@ -200,22 +203,23 @@ def _all_segments(document: Document) -> Iterator[Segment]:
             yield Segment(f"annex:{annex.ref}#{number}", SegmentKind.ANNEX, piece)
 
 
-def label_segment(text: str, kind: SegmentKind = SegmentKind.LABEL) -> Segment:
-    """The segment of a short recurring text, named by the text itself: ``label:员额``."""
+def label_segment(text: str, kind: SegmentKind = SegmentKind.LABEL, *, context: str = "") -> Segment:
+    """The segment of a short recurring text, named by the text itself: ``label:员额``; `context`:
+    the caption of the table it first occurs in."""
     text = " ".join(text.split())
-    return Segment(f"{kind.value}:{text}", kind, text)
+    return Segment(f"{kind.value}:{text}", kind, text, " ".join(context.split()))
 
 
-def _labels(document: Document) -> Iterator[str]:
-    """Distinct short texts of tables, figures and forewords: row labels, groups, column headers,
-    units, text cells, chart labels, signatories."""
+def _labels(document: Document) -> Iterator[tuple[str, str]]:
+    """Short texts of tables, figures and forewords (row labels, groups, column headers, units, text
+    cells, chart labels, signatories), each with the caption or title of where it stands."""
     for table in document.tables:
-        yield from _table_labels(table)
+        yield from ((label, table.caption) for label in _table_labels(table))
     for figure in document.figures:
-        yield from (value.label for value in figure.values)
+        yield from ((value.label, figure.title) for value in figure.values)
     for foreword in document.forewords:
-        yield foreword.signatory_title
-        yield foreword.signatory
+        yield foreword.signatory_title, ""
+        yield foreword.signatory, ""
 
 
 def _table_labels(table: Table) -> Iterator[str]:

@@ -5,11 +5,13 @@ An English answer leads with English.  Each paragraph, note, foreword and annex 
 translation passed every check (:mod:`budgetqa.ingest.english`), an English version made offline by
 the local model, with the same figures and symbols as the Chinese.  An answer quotes one or two
 sentences of a unit (cut as the evidence scorer cuts its candidates,
-:func:`budgetqa.index.evidence.split_sentences`), so the matching sentences are found in the unit's
-version: by position when
-both sides have as many sentences, otherwise by what a translation cannot change (the figures and
-symbols, the glossary's names).  When no English sentence clearly renders the quote, there is no
-English quote and the answer keeps the Chinese with its key terms glossed.
+:func:`budgetqa.index.evidence.split_sentences`; the English with the project's English splitter,
+:func:`budgetqa.index.english_sentences.english_sentences`), so the matching sentences are found in
+the unit's version: by position when both sides have as many sentences (a version translated
+sentence by sentence has, :mod:`budgetqa.index.translate_pieces`), otherwise by what a translation
+cannot change (the figures and symbols, the glossary's names).  When no English sentence clearly
+renders the quote, there is no English quote and the answer keeps the Chinese with its key terms
+glossed.
 
 No sentence aligner on PyPI reads Chinese against a machine translation offline without a model;
 the figures shared by both sides are a stronger anchor here than any lexical similarity.
@@ -17,19 +19,15 @@ the figures shared by both sides are a stronger anchor here than any lexical sim
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from budgetqa.index.english_figures import stated_figures
+from budgetqa.index.english_sentences import english_sentences
 from budgetqa.index.evidence import split_sentences
 from budgetqa.index.glossary import Glossary
 from budgetqa.index.model import IndexUnit
 from budgetqa.ingest.english import EnglishVersions, has_han
 
-# An English sentence ends at . ! ? ; before a space and a capital, a digit or an opening quote,
-# except after an abbreviation ("para.", "e.g.", "No.").
-_EN_BREAK = re.compile(r"(?<=[.!?;])\s+(?=[A-Z0-9“\"(])")
-_ABBREVIATIONS = frozenset({"para", "paras", "no", "nos", "e.g", "i.e", "sect", "vol", "mr", "ms", "dr", "art", "fig", "st"})
 # Matching needs at least this much shared: one figure, or two glossary names.
 MIN_SCORE = 2.0
 FIGURE_WEIGHT = 2.0
@@ -51,25 +49,6 @@ def segment_of(unit: IndexUnit) -> str | None:
     if unit.uid.startswith("table:"):
         return f"caption:{unit.ref}"
     return unit.uid  # paragraphs, notes ("note:3.24:0"), forewords, figures, annex pieces
-
-
-def english_sentences(text: str) -> list[str]:
-    """`text` cut into sentences, not after an abbreviation.
-
-    >>> english_sentences("See para. 3.1 and table 3.2. The total is US$1.5 million. It grows.")
-    ['See para. 3.1 and table 3.2.', 'The total is US$1.5 million.', 'It grows.']
-    """
-    pieces: list[str] = []
-    start = 0
-    for match in _EN_BREAK.finditer(text):
-        before = text[start : match.start()].rstrip()
-        last_word = before.rsplit(maxsplit=1)[-1].rstrip(".").lower() if before else ""
-        if last_word in _ABBREVIATIONS:
-            continue
-        pieces.append(before)
-        start = match.end()
-    pieces.append(text[start:].strip())
-    return [piece for piece in pieces if piece]
 
 
 def _figures(text: str) -> set[float | str]:

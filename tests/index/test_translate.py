@@ -14,14 +14,8 @@ import pytest
 from typer.testing import CliRunner
 
 from budgetqa.index.glossary import load_glossary
-from budgetqa.index.translate import (
-    SYSTEM_PROMPT,
-    TranslationCache,
-    build_prompt,
-    clean_reply,
-    translate_segment,
-    translate_segments,
-)
+from budgetqa.index.translate import SAMPLED_RETRIES, TranslationCache, translate_segment, translate_segments
+from budgetqa.index.translate_prompt import SYSTEM_PROMPT, build_prompt, clean_reply
 from budgetqa.index.translation_checks import source_terms
 from budgetqa.ingest.english import EnglishVersions, Segment, SegmentKind, read_versions, user_path
 
@@ -30,26 +24,33 @@ RIGHT = "In 2030, the example office has 7 posts, at a cost of US$150 million."
 WRONG = "In 2030, the example office has 7 posts, at a cost of $1.5 billion."
 
 
+ATTEMPTS_IN_ALL = 2 + len(SAMPLED_RETRIES)  # two deterministic attempts, then the sampled retries
+
+
 class FakeTranslator:
-    """A FAKE translator: returns scripted replies in order and records the prompts it got."""
+    """A FAKE translator: returns scripted replies in order and records the prompts and samplings it got."""
 
     model_sha256 = "f" * 64
 
     def __init__(self, replies: list[str]) -> None:
         self.replies = list(replies)
         self.prompts: list[str] = []
+        self.systems: list[str] = []
+        self.samplings: list[object] = []
 
-    def complete(self, system: str, turns, *, max_tokens: int) -> str:
-        assert system == SYSTEM_PROMPT and max_tokens > 0 and [turn.role for turn in turns] == ["user"]
+    def complete(self, system: str, turns, *, max_tokens: int, sampling=None) -> str:
+        assert system.startswith(SYSTEM_PROMPT) and max_tokens > 0 and [turn.role for turn in turns] == ["user"]
         self.prompts.append("\n".join(turn.content for turn in turns))
+        self.systems.append(system)
+        self.samplings.append(sampling)
         return self.replies.pop(0)
 
 
 def test_the_prompt_gives_figures_in_english_notation_and_the_official_terms() -> None:
     prepared = "2030 年示例办事处有 7 个员额，费用为 US$150 million。"
-    prompt = build_prompt(MADE_UP, prepared, source_terms(prepared, load_glossary()))
+    prompt = build_prompt(MADE_UP.kind, prepared, source_terms(prepared, load_glossary()))
     assert "US$150 million" in prompt.user and "亿" not in prompt.user
-    assert "- 员额 = posts" in prompt.user
+    assert "员额 = posts" in prompt.system and "员额 = posts" not in prompt.user
 
 
 def test_a_failed_translation_is_retried_once_with_its_failure_named() -> None:
@@ -61,12 +62,46 @@ def test_a_failed_translation_is_retried_once_with_its_failure_named() -> None:
     assert WRONG not in fake.prompts[1]  # a small model given its rejected text writes it back
 
 
-def test_a_translation_that_fails_twice_is_kept_as_not_translated() -> None:
-    fake = FakeTranslator([WRONG, WRONG])
+def test_a_translation_that_fails_every_attempt_is_kept_as_not_translated() -> None:
+    fake = FakeTranslator([WRONG] * ATTEMPTS_IN_ALL)
     version = translate_segment(MADE_UP, fake, load_glossary())
     assert version.english is None and not version.passed
-    assert version.rejected == WRONG and version.attempts == 2
+    assert version.rejected == WRONG and version.attempts == ATTEMPTS_IN_ALL
     assert any("1.5 billion" in failure for failure in version.failures)
+
+
+def test_only_a_reply_that_failed_twice_at_temperature_0_is_retried_with_sampling() -> None:
+    fake = FakeTranslator([WRONG, WRONG, WRONG, RIGHT])
+    version = translate_segment(MADE_UP, fake, load_glossary())
+    assert version.passed and version.english == RIGHT and version.attempts == 4
+    assert fake.samplings[:2] == [None, None]
+    assert list(fake.samplings[2:]) == list(SAMPLED_RETRIES[:2])
+    assert len({sampling.seed for sampling in SAMPLED_RETRIES}) == len(SAMPLED_RETRIES)  # type: ignore[attr-defined]
+    assert translate_segment(MADE_UP, FakeTranslator([RIGHT]), load_glossary()).attempts == 1
+
+
+def test_a_retry_gives_a_name_the_first_attempt_shortened_in_english_in_the_text() -> None:
+    segment = Segment("paragraph:9.4", SegmentKind.PARAGRAPH, "政治建和部在 2030 年有 7 个员额。")
+    short = "In 2030, the Department had 7 posts."
+    right = "In 2030, the Department of Political and Peacebuilding Affairs had 7 posts."
+    fake = FakeTranslator([short, right])
+    version = translate_segment(segment, fake, load_glossary())
+    assert version.passed and version.english == right
+    assert "政治建和部" in fake.prompts[0]
+    text = fake.prompts[1].split("Chinese text:\n", 1)[1]
+    assert "Department of Political and Peacebuilding Affairs 在 2030 年" in text and "政治建和部" not in text
+
+
+def test_a_paragraph_of_several_sentences_is_translated_and_retried_sentence_by_sentence() -> None:
+    """A made-up paragraph of two sentences on two lines: the second sentence fails once, and only
+    it is translated again; the English keeps the source's line break and order."""
+    segment = Segment("paragraph:9.5", SegmentKind.PARAGRAPH, "示例办事处有 7 个员额。\n2030 年费用为 1.5 亿美元。")
+    fake = FakeTranslator(["The example office has 7 posts.", "The cost is US$150 million.", "In 2030, the cost is US$150 million."])
+    version = translate_segment(segment, fake, load_glossary())
+    assert version.passed and version.english == "The example office has 7 posts.\nIn 2030, the cost is US$150 million."
+    assert version.attempts == 2 and len(fake.prompts) == 3
+    assert "one sentence of a paragraph" in fake.prompts[0] and "7 个员额" in fake.prompts[0]
+    assert "2030" in fake.prompts[2] and "7 个员额" not in fake.prompts[2]
 
 
 def test_clean_reply_removes_labels_quotes_fences_and_the_prompt_written_back() -> None:
@@ -98,7 +133,7 @@ def test_a_killed_run_resumes_from_the_cache(tmp_path: Path) -> None:
 
 def test_a_cached_failure_is_translated_again_only_when_asked(tmp_path: Path) -> None:
     cache = TranslationCache(tmp_path, FakeTranslator.model_sha256)
-    list(translate_segments([MADE_UP], FakeTranslator([WRONG, WRONG]), load_glossary(), cache))
+    list(translate_segments([MADE_UP], FakeTranslator([WRONG] * ATTEMPTS_IN_ALL), load_glossary(), cache))
     assert list(translate_segments([MADE_UP], FakeTranslator([]), load_glossary(), cache))[0].cached
     again = list(translate_segments([MADE_UP], FakeTranslator([RIGHT]), load_glossary(), cache, retry_failed=True))
     assert again[0].version.passed
@@ -115,7 +150,7 @@ def test_translate_command_writes_checked_versions_and_resumes(document, tmp_pat
         model_sha256 = "e" * 64
         calls = 0
 
-        def complete(self, system: str, turns, *, max_tokens: int) -> str:
+        def complete(self, system: str, turns, *, max_tokens: int, sampling=None) -> str:
             LabelTranslator.calls += 1
             chinese = turns[0].content.split("Chinese text:\n", 1)[1].split("\n", 1)[0]
             return load_glossary().english_label(chinese)
@@ -194,11 +229,24 @@ def test_an_earlier_rejected_attempt_that_now_passes_is_kept(tmp_path: Path) -> 
     assert steps[0].version.passed and steps[0].version.english == RIGHT
 
 
-def test_a_retry_after_the_glossary_was_written_back_gives_the_terms_in_the_system_prompt() -> None:
+def test_the_terms_are_given_in_the_system_prompt_never_as_a_list_to_write_back() -> None:
     terms = source_terms("示例办事处有 7 个员额", load_glossary())
     assert terms
     failures = ['the English repeats the prompt ("Glossary ("); give only the translation']
-    prompt = build_prompt(MADE_UP, "2030 年示例办事处有 7 个员额", terms, failures)
-    assert "Glossary" not in prompt.user and "\n- " not in prompt.user
-    assert f"{terms[0].chinese} = {terms[0].english}" in prompt.system and prompt.system.startswith(SYSTEM_PROMPT)
-    assert prompt.user.endswith("English translation:") and "2030 年示例办事处有 7 个员额" in prompt.user
+    for prompt in (build_prompt(MADE_UP.kind, "2030 年示例办事处有 7 个员额", terms, failures),
+                   build_prompt(MADE_UP.kind, "2030 年示例办事处有 7 个员额", terms)):
+        assert "Glossary" not in prompt.user and "\n- " not in prompt.user
+        assert f"{terms[0].chinese} = {terms[0].english}" in prompt.system and prompt.system.startswith(SYSTEM_PROMPT)
+        assert prompt.user.endswith("English translation:") and "2030 年示例办事处有 7 个员额" in prompt.user
+
+
+def test_a_long_label_is_given_the_english_caption_of_its_table_as_context(tmp_path: Path) -> None:
+    """A made-up table caption (translated first) and a long made-up row label of that table."""
+    caption = Segment("caption:9.9", SegmentKind.CAPTION, "表 9.9 示例办事处：应交付产出")
+    label = Segment("label:x", SegmentKind.LABEL, "为示例办事处的全部工作人员举办关于调解的讲习班", caption.text)
+    short = Segment("label:y", SegmentKind.LABEL, "讲习班", caption.text)
+    fake = FakeTranslator(["Table 9.9 Example office: deliverables", "Workshops on mediation for all staff of the example office", "Workshops"])
+    steps = list(translate_segments([caption, label, short], fake, load_glossary(), TranslationCache(tmp_path, fake.model_sha256)))
+    assert all(step.version.passed for step in steps)
+    assert "“Table 9.9 Example office: deliverables”" in fake.systems[1]
+    assert "comes from the table" not in fake.systems[0] and "comes from the table" not in fake.systems[2]

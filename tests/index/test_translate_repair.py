@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from budgetqa.index.english_sentences import sentence_around
 from budgetqa.index.glossary import load_glossary
-from budgetqa.index.translate import SYSTEM_PROMPT, TranslationCache, translate_segment, translate_segments
-from budgetqa.index.translate_repair import REPAIR_SYSTEM, clean_fragment, repair_fragments, sentence_around
+from budgetqa.index.translate import SAMPLED_RETRIES, TranslationCache, translate_segment, translate_segments
+from budgetqa.index.translate_prompt import SYSTEM_PROMPT
+from budgetqa.index.translate_repair import REPAIR_SYSTEM, clean_fragment, repair_fragments
 from budgetqa.ingest.english import Segment, SegmentKind
 
 MADE_UP = Segment("paragraph:9.2", SegmentKind.PARAGRAPH, "2030 年示例办事处加强联络工作，有 7 个员额，费用为 1.5 亿美元。")
@@ -28,13 +30,13 @@ class FakeTranslator:
         self.full_prompts: list[str] = []
         self.fragment_prompts: list[str] = []
 
-    def complete(self, system: str, turns, *, max_tokens: int) -> str:
+    def complete(self, system: str, turns, *, max_tokens: int, sampling=None) -> str:
         prompt = "\n".join(turn.content for turn in turns)
         if system == REPAIR_SYSTEM:
             assert max_tokens < 40  # a fragment prompt asks for a few words only
             self.fragment_prompts.append(prompt)
             return self.fragments.pop(0)
-        assert system == SYSTEM_PROMPT
+        assert system.startswith(SYSTEM_PROMPT)
         self.full_prompts.append(prompt)
         return self.full.pop(0)
 
@@ -69,7 +71,8 @@ def test_a_repair_that_does_not_pass_every_check_is_not_kept() -> None:
 
 def test_a_cached_failure_with_chinese_left_is_repaired_before_it_is_translated_again(tmp_path: Path) -> None:
     cache = TranslationCache(tmp_path, FakeTranslator.model_sha256)
-    list(translate_segments([MADE_UP], FakeTranslator([LEFT, LEFT], ["联络", "联络"]), load_glossary(), cache))
+    tries = 2 + len(SAMPLED_RETRIES)
+    list(translate_segments([MADE_UP], FakeTranslator([LEFT] * tries, ["联络"] * tries), load_glossary(), cache))
     assert not cache.get(MADE_UP).passed and cache.get(MADE_UP).rejected == LEFT
     fake = FakeTranslator([], ["liaison"])
     steps = list(translate_segments([MADE_UP], fake, load_glossary(), cache, retry_failed=True))
@@ -81,7 +84,8 @@ def test_repair_only_repairs_cached_failures_and_never_translates_in_full(tmp_pa
     other = Segment("paragraph:9.3", SegmentKind.PARAGRAPH, "2031 年示例办事处有 8 个员额。")
     cache = TranslationCache(tmp_path, FakeTranslator.model_sha256)
     wrong = "In 2031, the example office has 9 posts."
-    seed = FakeTranslator([LEFT, LEFT, wrong, wrong], ["联络", "联络"])
+    tries = 2 + len(SAMPLED_RETRIES)
+    seed = FakeTranslator([LEFT] * tries + [wrong] * tries, ["联络"] * tries)
     list(translate_segments([MADE_UP, other], seed, load_glossary(), cache))
     fake = FakeTranslator([], ["liaison"])
     steps = list(translate_segments([MADE_UP, other], fake, load_glossary(), cache, retry_failed=True, repair_only=True))

@@ -6,12 +6,13 @@ import re
 
 import pytest
 
+from budgetqa.index.english_sentences import english_sentences
 from budgetqa.index.evidence import split_sentences
 from budgetqa.index.glossary import load_glossary
 from budgetqa.index.model import IndexUnit
 from budgetqa.ingest.english import EnglishVersions, Segment, SegmentKind, has_han
 from budgetqa.ingest.model import BlockKind, LineSpan
-from budgetqa.qa.english_quote import EnglishQuotes, english_sentences
+from budgetqa.qa.english_quote import EnglishQuotes
 from budgetqa.qa.extractive import MACHINE_TRANSLATION
 from budgetqa.qa.service import QAService
 from budgetqa.settings import Settings

@@ -1,0 +1,53 @@
+"""English text cut into sentences: one splitter for every reader of the English versions.
+
+An English sentence ends at ". ! ? ;" before a space and a capital, a digit, an opening quote or
+parenthesis (the next sentence, or the next item of an enumeration: "…; (b) …"), except after an
+abbreviation ("para.", "e.g.", "No.").  A colon does not end a sentence: "… will:" leads into its
+items, which end at their semicolons.  English answers cut a translation with it to find the
+sentence that renders a quote (:mod:`budgetqa.qa.english_quote`); fragment repair to give the model
+the sentence around a Chinese leftover (:mod:`.translate_repair`).
+
+>>> english_sentences("See para. 3.1 and table 3.2. The total is US$1.5 million. It grows.")
+['See para. 3.1 and table 3.2.', 'The total is US$1.5 million.', 'It grows.']
+>>> english_sentences("The Office will: (a) advise; (b) report. Then it ends.")
+['The Office will: (a) advise;', '(b) report.', 'Then it ends.']
+"""
+
+from __future__ import annotations
+
+import re
+
+_BREAK = re.compile(r"(?<=[.!?;])\s+(?=[A-Z0-9“\"(])")
+ABBREVIATIONS = frozenset({"para", "paras", "no", "nos", "e.g", "i.e", "sect", "vol", "mr", "ms", "dr", "art", "fig", "st"})
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """The (start, end) offsets of the sentences of `text`, without the spaces between them."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for match in _BREAK.finditer(text):
+        before = text[start : match.start()].rstrip()
+        last_word = before.rsplit(maxsplit=1)[-1].rstrip(".").lower() if before else ""
+        if last_word in ABBREVIATIONS:
+            continue
+        spans.append((start, start + len(before)))
+        start = match.end()
+    rest = text[start:]
+    begin = start + len(rest) - len(rest.lstrip())
+    spans.append((begin, begin + len(rest.strip())))
+    return [(begin, end) for begin, end in spans if end > begin]
+
+
+def english_sentences(text: str) -> list[str]:
+    """`text` cut into sentences, not after an abbreviation."""
+    return [text[begin:end] for begin, end in sentence_spans(text)]
+
+
+def sentence_around(text: str, start: int, end: int) -> str:
+    """The sentence of `text` that holds the characters `start`..`end` (the whole text if they cross
+    a sentence end).
+
+    >>> sentence_around("One. Two 联络 three. Four.", 9, 11)
+    'Two 联络 three.'
+    """
+    return next((text[begin:finish] for begin, finish in sentence_spans(text) if begin <= start and end <= finish), text.strip())

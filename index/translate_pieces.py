@@ -1,0 +1,66 @@
+"""A segment cut into the pieces the local model translates one at a time, and put back together.
+
+A small model asked for a long paragraph in one go drops a year, shortens a name or writes the prompt
+back, and a retry of the whole paragraph often gets another part wrong.  So a segment of more than
+one sentence is translated sentence by sentence (the sentences and enumeration items the evidence
+scorer cuts Chinese prose into, :func:`~budgetqa.index.evidence.split_sentences`), each sentence
+checked and retried on its own; an annex, laid out as a table, line by line, its lines without
+Chinese (grades, figures) kept as they are.  The English keeps the source's line breaks, and the
+sentences of a line are joined by a space, so a paragraph's English has its sentences in the same
+order as the Chinese.
+
+>>> from budgetqa.ingest.english import Segment, SegmentKind
+>>> made_up = Segment("paragraph:9.1", SegmentKind.PARAGRAPH, "甲方完成了工作。乙方将开展：\\n(a) 第一项工作；")
+>>> [piece.text for piece in source_pieces(made_up)]
+['甲方完成了工作。', '乙方将开展：', '(a) 第一项工作；']
+>>> join_pieces(source_pieces(made_up), ["Party A finished.", "Party B will:", "(a) the first task;"])
+'Party A finished. Party B will:\\n(a) the first task;'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from budgetqa.ingest.english import Segment, SegmentKind, has_han
+
+from .evidence import split_sentences
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One piece of a segment: a sentence (or an annex line) and the source line it is on."""
+
+    text: str
+    line: int
+
+    @property
+    def translated(self) -> bool:
+        """Whether the piece goes to the model (it has Chinese); else it is kept as it is."""
+        return has_han(self.text)
+
+
+def source_pieces(segment: Segment) -> list[Piece]:
+    """The pieces `segment` is translated in: an annex's lines, any other segment's sentences."""
+    pieces: list[Piece] = []
+    for number, line in enumerate(segment.text.splitlines()):
+        if not line.strip():
+            continue
+        if segment.kind is SegmentKind.ANNEX:
+            pieces.append(Piece(line.strip(), number))
+        else:
+            pieces.extend(Piece(sentence, number) for sentence in split_sentences(line))
+    return pieces
+
+
+def join_pieces(pieces: Sequence[Piece], english: Sequence[str]) -> str:
+    """The English of the pieces put together: the pieces of one source line joined by a space, lines
+    by a line break."""
+    lines: list[list[str]] = []
+    last = None
+    for piece, text in zip(pieces, english, strict=True):
+        if piece.line != last:
+            lines.append([])
+            last = piece.line
+        lines[-1].append(text.strip())
+    return "\n".join(" ".join(part for part in line if part) for line in lines)
