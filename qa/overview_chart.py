@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import shutil
 import subprocess
+import textwrap
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -33,6 +34,9 @@ CJK_FAMILIES = (
 COLORS = {2023: "#9db7e0", 2024: "#1f5fbf"}
 FLAG_COLOR = "#c0392b"
 PANEL_COLUMNS = 3
+# How much of a title one line of a panel holds at the title's size (9 pt on a 5.2-inch panel).
+TITLE_CHARS_EN = 50
+TITLE_CHARS_ZH = 28
 
 
 @dataclass
@@ -89,7 +93,7 @@ def render(overview: Overview, lang: str = "zh", *, dpi: int = 110) -> Chart:
         axes = figure.add_subplot(rows, columns, index + 1)
         lines = [x for x in overview.lines if x.body.key == body.key and x.measure is Measure.MONEY and not x.is_empty]
         _panel(axes, lines, overview.years, lang, fonts)
-        axes.set_title(f"{body.label(lang)}\n{_posts(overview, body.key, lang)}", fontsize=9, **fonts)
+        axes.set_title(f"{wrap_title(body.label(lang), lang)}\n{_posts(overview, body.key, lang)}", fontsize=9, **fonts)
     title = (
         f"Resources by funding source, {first} and {second} (USD thousand)\n{overview.document}"
         if lang == "en"
@@ -132,6 +136,15 @@ def _panel(axes: Axes, lines: list[OverviewLine], years: tuple[int, int], lang: 
     axes.tick_params(axis="y", labelsize=7)
     axes.spines[["top", "right"]].set_visible(False)
     axes.legend(fontsize=7, frameon=False, loc="upper left")
+
+
+def wrap_title(title: str, lang: str) -> str:
+    """A body's name on lines that fit a panel: at most 50 Latin or 28 Chinese characters each (a
+    Chinese name cut into lines of even length)."""
+    if lang == "en":
+        return "\n".join(textwrap.wrap(title, TITLE_CHARS_EN)) or title
+    size = -(-len(title) // -(-len(title) // TITLE_CHARS_ZH)) if title else 1
+    return "\n".join(title[i : i + size] for i in range(0, len(title), size)) or title
 
 
 def _short_source(funding: FundingSource, lang: str) -> str:

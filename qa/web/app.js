@@ -39,6 +39,7 @@ const STRINGS = {
     auditNone: "没有发现不一致之处。",
     overviewTitle: "按实体和资金来源列示的资源和员额",
     chartAlt: "资源概览图：各实体按资金来源列示的 2023 年和 2024 年资源",
+    chartOpen: "在新标签页中以原尺寸打开图表",
     printedSide: "印出",
     otherSide: "对照",
     loading: "正在加载…",
@@ -78,6 +79,7 @@ const STRINGS = {
     auditNone: "No inconsistency found.",
     overviewTitle: "Resources and posts by body and funding source",
     chartAlt: "Overview chart: each body's resources by funding source, 2023 and 2024",
+    chartOpen: "Open the chart full size in a new tab",
     printedSide: "printed",
     otherSide: "against",
     loading: "Loading…",
@@ -678,11 +680,13 @@ async function loadOverview(element) {
     );
     const image = el("img", { src: data.chart, alt: t("chartAlt"), class: "chart", "data-testid": "overview-chart" });
     image.addEventListener("load", scrollToEnd);
+    // The chart is drawn for a wide screen: in a narrow card its labels are small, so it opens full size.
+    const chart = el("a", { href: data.chart, target: "_blank", rel: "noopener", title: t("chartOpen"), "data-testid": "overview-chart-link" }, image);
     element.replaceChildren(
       el("h2", { text: t("overviewTitle") + " — " + data.document }),
       el("div", { class: "table-wrap" }, el("table", { "data-testid": "overview-table" }, el("thead", {}, head), body)),
       el("ul", { class: "card-notes" }, ...data.notes.map((note) => el("li", { text: note }))),
-      image,
+      chart,
     );
   } catch (err) {
     element.replaceChildren(el("div", { class: "msg error", "data-testid": "error", text: t("error") + ": " + err.message }));

@@ -89,3 +89,13 @@ def test_budgetqa_overview_refuses_an_unknown_body():
     result = CliRunner().invoke(app, ["overview", "--body", "Department of Magic"])
     assert result.exit_code == 2
     assert "unknown body" in result.output
+
+
+def test_a_long_body_name_is_wrapped_to_fit_its_panel_title():
+    from budgetqa.qa.overview_chart import TITLE_CHARS_EN, TITLE_CHARS_ZH, wrap_title
+
+    english = wrap_title("United Nations Register of Damage Caused by the Construction of the Wall in the Occupied Palestinian Territory", "en")
+    assert len(english.splitlines()) == 3 and max(len(line) for line in english.splitlines()) <= TITLE_CHARS_EN
+    chinese = wrap_title("甲" * 40, "zh")
+    assert chinese.splitlines() == ["甲" * 20, "甲" * 20] and TITLE_CHARS_ZH < 40
+    assert wrap_title("反恐怖主义办公室", "zh") == "反恐怖主义办公室"

@@ -116,3 +116,4 @@ def test_the_web_chat_lists_the_findings_and_opens_a_table_with_the_cells_marked
         page.click("[data-testid=show-overview]")
     assert loaded.value.status == 200 and loaded.value.headers["content-type"] == "image/png"
     assert "29 662.5" in page.get_by_test_id("overview-table").inner_text()
+    assert page.get_by_test_id("overview-chart-link").get_attribute("href") == page.get_by_test_id("overview-chart").get_attribute("src")
