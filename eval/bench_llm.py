@@ -1,14 +1,17 @@
 """The local model's section of the benchmark: time to the first generated token and to the whole answer.
 
 Each question is answered through the product's own stream (:meth:`QAService.stream` with the
-configured generator): the time to the first ``token`` event the model writes, the total time, the
-number of streamed pieces, and whether the generated answer was shown or withheld for the offline one.
-A question whose offline answer declines is not sent to the model; it is timed all the same.
+configured generator): the size of the prompt the model reads (its messages' tokens, by the model's
+own tokenizer where it has one), the time to the first ``token`` event the model writes, the total
+time, the number of streamed pieces, whether the generated answer was shown or withheld for the
+offline one, and the machine's load while it ran (the cores may be shared with other work; the load
+average says how much).  A question whose offline answer declines is not sent to the model; it is
+timed all the same.  The index and the model are warmed up first, so no question pays for loading.
 
     BUDGETQA_LLM=llamacpp python -m budgetqa.eval.bench_llm --out docs/benchmarks-llm.md
 
->>> print(render_markdown([LocalModelTiming("q", 8.2, 11.5, 20, "shown")], "qwen", "2 cores")[-1])
-| q | 8.2 | 11.5 | 20 | shown |
+>>> print(render_markdown([LocalModelTiming("q", 240, 8.2, 11.5, 20, "shown", 1.9)], "qwen", "2 cores")[-1])
+| q | 240 | 8.2 | 11.5 | 20 | shown | 1.9 |
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
+from budgetqa.atomic import write_text
 from budgetqa.qa.grounded import was_withheld
 from budgetqa.qa.service import QAService
 from budgetqa.settings import Settings
@@ -40,16 +44,35 @@ QUESTIONS = (
 
 @dataclass(frozen=True)
 class LocalModelTiming:
-    """One question's timing: seconds to the first streamed piece and to the answer, and its outcome."""
+    """One question's timing: prompt size, seconds to the first streamed piece and to the answer, its
+    outcome, and the one-minute load average when it ended."""
 
     question: str
+    prompt_tokens: int | None  # None when the model was not asked (or has no tokenizer to count with)
     first_token_s: float | None
     total_s: float
     pieces: int
     outcome: Outcome
+    load: float
 
 
-def time_question(service: QAService, question: str) -> LocalModelTiming:
+def prompt_tokens(service: QAService, question: str) -> int | None:
+    """How many tokens the model reads for `question`: its messages' text by the model's tokenizer
+    (the chat template adds a few), or None when the question is not sent to the model or the model
+    has no local tokenizer."""
+    generator = service.generator
+    if generator is None:
+        return None
+    found = service.offline(question)
+    prompt = generator.prompt(found.question, found.answer, service.searcher) if found.phrasable else None
+    tokenizer = getattr(generator.model, "client", None)
+    if prompt is None or not hasattr(tokenizer, "tokenize"):
+        return None
+    text = "\n".join(message.text for message in prompt.messages)
+    return len(tokenizer.tokenize(text.encode("utf-8"), add_bos=False))
+
+
+def time_question(service: QAService, question: str, tokens: int | None = None) -> LocalModelTiming:
     """Answer `question` through the service's stream, timing the first piece and the whole."""
     started = time.perf_counter()
     first: float | None = None
@@ -66,7 +89,15 @@ def time_question(service: QAService, question: str) -> LocalModelTiming:
     if answer is None:
         raise RuntimeError(f"the answer stream for {question!r} ended without an answer")
     outcome: Outcome = "declined" if answer.abstained else "withheld" if was_withheld(answer) else "shown"
-    return LocalModelTiming(question, first, total, pieces, outcome)
+    return LocalModelTiming(question, tokens, first, total, pieces, outcome, os.getloadavg()[0])
+
+
+def warm_up(service: QAService) -> None:
+    """Open every search path and have the model write one token, so that no timed question pays for
+    loading the index, the encoders or the model's weights."""
+    service.warm_up()
+    if service.generator is not None:
+        service.generator.model.invoke("你好", max_tokens=1)
 
 
 def render_markdown(timings: Sequence[LocalModelTiming], model: str, machine: str) -> list[str]:
@@ -83,10 +114,14 @@ def render_markdown(timings: Sequence[LocalModelTiming], model: str, machine: st
             f"median total: {statistics.median(t.total_s for t in asked):.1f} s.",
             "",
         ]
-    lines += ["| question | first token (s) | total (s) | streamed pieces | answer |", "|---|---|---|---|---|"]
+    lines += [
+        "| question | prompt tokens | first token (s) | total (s) | streamed pieces | answer | load average |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for t in timings:
         first = f"{t.first_token_s:.1f}" if t.first_token_s is not None else "–"
-        lines.append(f"| {t.question} | {first} | {t.total_s:.1f} | {t.pieces} | {t.outcome} |")
+        tokens = str(t.prompt_tokens) if t.prompt_tokens is not None else "–"
+        lines.append(f"| {t.question} | {tokens} | {first} | {t.total_s:.1f} | {t.pieces} | {t.outcome} | {t.load:.1f} |")
     return lines
 
 
@@ -101,12 +136,17 @@ def main(argv: Sequence[str] | None = None) -> None:
     service = QAService.open(settings)
     if service.generator is None:
         raise SystemExit("no generative model configured: set BUDGETQA_LLM (llamacpp, openai, ollama)")
-    timings = [time_question(service, question) for question in QUESTIONS]
-    machine = f"{os.cpu_count()} CPU cores, load average {os.getloadavg()[0]:.1f} at the end"
+    warm_up(service)
+    before = os.getloadavg()[0]
+    timings = [time_question(service, question, prompt_tokens(service, question)) for question in QUESTIONS]
+    machine = (
+        f"{os.cpu_count()} CPU cores, one-minute load average {before:.1f} before the first question "
+        f"and {os.getloadavg()[0]:.1f} after the last"
+    )
     text = "\n".join(render_markdown(timings, service.generator.model_name, machine)) + "\n"
     if args.out:
-        args.out.write_text(text, encoding="utf-8")
-    print(text)
+        write_text(args.out, text)
+    print(text, flush=True)
 
 
 if __name__ == "__main__":

@@ -35,7 +35,7 @@ from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 from pydantic import BaseModel, ValidationError
 
 from budgetqa.ingest.model import BlockKind
-from budgetqa.ingest.numeric import same_figure
+from budgetqa.ingest.numeric import NumberMention, same_figure
 from budgetqa.ingest.refs import BlockReference
 
 from .chat_models import GenerationError, model_name
@@ -53,13 +53,14 @@ WITHHELD = "generated answer withheld"  # marks the note of a withheld answer in
 _SYSTEM = {
     "zh": (
         "你根据给出的证据回答关于联合国预算文件 A/78/6 (Sect. 3) 的问题。只用证据里的事实和数字，照抄数字，"
-        "不要添加证据没有的名称、年份或数字。用简体中文写一两句话。以 JSON 回答："
+        "不要添加证据没有的名称、年份或数字。用简体中文写一两句话，写出核查过的答案里的数字和单位。以 JSON 回答："
         '{"answer": 回答, "citations": [所依据证据的编号]}。'
     ),
     "en": (
         "You answer questions about the UN budget document A/78/6 (Sect. 3) from the evidence given. Use only "
         "facts and figures in the evidence, copy figures exactly, add no name, year or figure the evidence "
-        'lacks. Write one or two sentences in English. Reply in JSON: {"answer": answer, "citations": [ids of '
+        'lacks. Write one or two sentences in English that state the checked answer\'s figure with its unit. '
+        'Reply in JSON: {"answer": answer, "citations": [ids of '
         "the evidence used]}."
     ),
 }
@@ -116,6 +117,7 @@ class Withheld(Enum):
     EMPTY = "empty"
     DECLINES = "declines what the document answers"
     LANGUAGE = "not in the question's language"
+    INCOMPLETE = "leaves out the answer's figure"
     FIGURE = "a figure the evidence does not print"
     CLAIM = "a name, year or symbol no cited unit contains"
 
@@ -128,16 +130,22 @@ class Verdict:
     withheld: Withheld | None = None  # None when the generated answer is shown
 
 
-def reply_schema(ids: Sequence[str]) -> dict[str, Any]:
-    """The JSON schema a reply must follow: an answer and one or more citations among `ids`.
+# The first character of an answer in each language: a Han character for Chinese, a letter for
+# English (left free, the 1.5B model answered Chinese questions with "bytes" or a bare "$3,441.2").
+ANSWER_START = {"zh": "\u4e00-\u9fff", "en": "A-Za-z"}
 
-    >>> reply_schema(["¶3.115"])["properties"]["citations"]["items"]
+
+def reply_schema(ids: Sequence[str], language: Language) -> dict[str, Any]:
+    """The JSON schema a reply must follow: an answer starting in `language`, and one or more
+    citations among `ids`.
+
+    >>> reply_schema(["¶3.115"], "zh")["properties"]["citations"]["items"]
     {'type': 'string', 'enum': ['¶3.115']}
     """
     return {
         "type": "object",
         "properties": {
-            "answer": {"type": "string"},
+            "answer": {"type": "string", "pattern": f"^[{ANSWER_START[language]}]"},
             "citations": {"type": "array", "items": {"type": "string", "enum": list(ids)}, "minItems": 1},
         },
         "required": ["answer", "citations"],
@@ -145,8 +153,8 @@ def reply_schema(ids: Sequence[str]) -> dict[str, Any]:
     }
 
 
-def structured_options(model: BaseChatModel, schema: dict[str, Any]) -> dict[str, Any]:
-    """Keyword arguments that constrain `model`'s reply to `schema`, by provider.
+def structured_options(model: BaseChatModel, ids: Sequence[str], language: Language) -> dict[str, Any]:
+    """Keyword arguments that constrain `model`'s reply to :func:`reply_schema` (`ids`, `language`), by provider.
 
     llama.cpp (``ChatLlamaCpp``): the schema as a GBNF grammar (:func:`reply_grammar`; llama.cpp's own
     ``response_format={"type": "json_object", "schema": …}`` lets a small model pad the object with
@@ -154,11 +162,11 @@ def structured_options(model: BaseChatModel, schema: dict[str, Any]) -> dict[str
     ``format``.  Other models get none and are held to the schema by the prompt and by parsing.
     """
     kind = type(model).__name__
+    schema = reply_schema(ids, language)
     if kind == "ChatLlamaCpp":
         from llama_cpp import LlamaGrammar
 
-        ids = schema["properties"]["citations"]["items"]["enum"]
-        return {"grammar": LlamaGrammar.from_string(reply_grammar(ids), verbose=False), "temperature": 0.0}
+        return {"grammar": LlamaGrammar.from_string(reply_grammar(ids, language), verbose=False), "temperature": 0.0}
     if kind == "ChatOpenAI":
         schema_format = {"name": "cited_answer", "schema": schema, "strict": True}
         return {"response_format": {"type": "json_schema", "json_schema": schema_format}}
@@ -167,16 +175,18 @@ def structured_options(model: BaseChatModel, schema: dict[str, Any]) -> dict[str
     return {}
 
 
-def reply_grammar(ids: Sequence[str]) -> str:
-    """The reply schema as a GBNF grammar, with no free whitespace: ``{"answer": "…", "citations": [id, …]}``.
+def reply_grammar(ids: Sequence[str], language: Language) -> str:
+    """The reply schema as a GBNF grammar, with no free whitespace: ``{"answer": "…", "citations": [id, …]}``,
+    the answer's first character one of :data:`ANSWER_START` for `language`.
 
-    >>> print(reply_grammar(["¶3.115"]).splitlines()[-1])
+    >>> print(reply_grammar(["¶3.115"], "en").splitlines()[-1])
     id ::= "\\"¶3.115\\""
     """
     quoted = " | ".join(json.dumps(json.dumps(i, ensure_ascii=False), ensure_ascii=False) for i in ids)
     return "\n".join(
         [
-            'root ::= "{\\"answer\\": \\"" text "\\", \\"citations\\": [" id (", " id)* "]}"',
+            'root ::= "{\\"answer\\": \\"" first text "\\", \\"citations\\": [" id (", " id)* "]}"',
+            f"first ::= [{ANSWER_START[language]}]",
             'text ::= ([^"\\\\\\n] | "\\\\" ["\\\\/nt])*',
             f"id ::= {quoted}",
         ]
@@ -276,7 +286,7 @@ class GroundedAnswerer:
         if offline.abstained or not offline.citations:
             return None
         evidence = self.evidence(offline, source)
-        options = structured_options(self.model, reply_schema([item.id for item in evidence]))
+        options = structured_options(self.model, [item.id for item in evidence], offline.language)
         return Prompt(evidence, self.messages(question, offline, evidence), options)
 
     def failure(self, error: Exception) -> GenerationError:
@@ -343,6 +353,10 @@ class GroundedAnswerer:
             return _withheld(offline, Withheld.DECLINES, reason)
         if not _in_language(text, language):
             return _withheld(offline, Withheld.LANGUAGE, "语言不对" if language == "zh" else "it is not in English")
+        main = main_figure(offline.text)
+        if main is not None and not states_figure(text, main):
+            reason = f"没有写出答案的数字 {main.text.strip()}" if language == "zh" else f"it leaves out the answer's figure {main.text.strip()}"
+            return _withheld(offline, Withheld.INCOMPLETE, reason)
         cited = [by_id[cited] for cited in dict.fromkeys(reply.citations)]
         labels = "".join(f"[{item.id}]" for item in cited)
         generated = replace(
@@ -365,6 +379,29 @@ class GroundedAnswerer:
 
 
 # ---------------------------------------------------------------------------------------------- helpers
+
+
+def main_figure(text: str) -> NumberMention | None:
+    """The first figure an answer states (its answer, before the context after it), if any.
+
+    >>> main_figure("UNOCT 2024: 57 posts (2023: 56) [Table 3.76]").value
+    57.0
+    """
+    figures = stated_figures(text)
+    return figures[0] if figures else None
+
+
+def states_figure(text: str, figure: NumberMention) -> bool:
+    """True when `text` states `figure`, as written or in another scale ("775 326.2 千美元" is
+    "775 326 200 美元").
+
+    >>> states_figure("拟议 775 326 200 美元", main_figure("775 326.2 千美元"))
+    True
+    """
+    return any(
+        same_figure(mention.value, figure.value) or same_figure(mention.scaled, figure.scaled)
+        for mention in stated_figures(text)
+    )
 
 
 def unsupported_figures(text: str, support: Sequence[str], offline: Answer) -> list[str]:

@@ -47,3 +47,10 @@ def test_render_markdown_gives_medians_of_the_questions_sent_to_the_model():
     text = "\n".join(render_markdown(timings, "fake", "test"))
     assert "1 of 2 questions sent to the model" in text and "Median time to the first token" in text
     assert text.count("\n| ") == 3
+
+
+def test_each_row_gives_the_prompt_size_and_the_load_it_ran_under():
+    timing = time_question(PacedFake(0.0, 2), "a", tokens=240)  # type: ignore[arg-type]
+    assert timing.prompt_tokens == 240 and timing.load >= 0
+    row = render_markdown([timing], "fake", "test")[-1]
+    assert row.startswith("| a | 240 | ") and row.endswith(f"| shown | {timing.load:.1f} |")

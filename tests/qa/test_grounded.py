@@ -9,6 +9,7 @@ Only the decision code (schema, verification, claims, withholding) is real.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -93,6 +94,13 @@ def test_answer_citing_a_real_but_irrelevant_unit_is_withheld():
     _, answer = run(GroundedAnswerer(fake_model(reply)), "月球事务处 2024 年有几个员额？", offline())
     assert withheld_reason(answer) is Withheld.FIGURE
     assert "12" in answer.verification.notes[-1]
+
+
+@pytest.mark.parametrize("text", ["共计", "月球事务处 2024 年拟设员额。"])
+def test_answer_that_leaves_out_the_figure_asked_for_is_withheld(text):
+    reply = reply_json(text, ["¶9.1"])  # cited, in Chinese, nothing false: but it does not answer
+    _, answer = run(GroundedAnswerer(fake_model(reply)), "月球事务处 2024 年有几个员额？", offline())
+    assert withheld_reason(answer) is Withheld.INCOMPLETE and "12" in answer.text.splitlines()[0]
 
 
 def test_answer_citing_an_id_it_was_not_given_is_withheld():
@@ -188,16 +196,30 @@ def test_tokens_stream_as_the_answer_is_written_and_closing_stops_the_model():
 
 
 def test_reply_schema_allows_only_the_given_ids_and_at_least_one():
-    schema = reply_schema(["¶9.1", "¶9.2"])
+    schema = reply_schema(["¶9.1", "¶9.2"], "zh")
     assert schema["properties"]["citations"]["items"]["enum"] == ["¶9.1", "¶9.2"]
     assert schema["properties"]["citations"]["minItems"] == 1
     assert schema["required"] == ["answer", "citations"]
 
 
-def test_reply_grammar_lists_the_given_ids_as_json_strings():
-    grammar = reply_grammar(["¶9.1", "表 9.2"])
+@pytest.mark.parametrize(
+    ("language", "starts", "refused"),
+    [("zh", ["月球事务处有 12 个员额。"], ["bytes", "$3,456.7", "12 个员额"]), ("en", ["The OLA has 12 posts.", "OLA"], ["月球", "$3,456.7", " The"])],
+)
+def test_reply_schema_makes_the_answer_start_in_the_questions_language(language, starts, refused):
+    pattern = re.compile(reply_schema(["¶9.1"], language)["properties"]["answer"]["pattern"])
+    assert all(pattern.search(text) for text in starts)
+    assert not any(pattern.search(text) for text in refused)
+
+
+def test_reply_grammar_lists_the_given_ids_as_json_strings_and_parses_in_llama_cpp():
+    grammar = reply_grammar(["¶9.1", "表 9.2"], "zh")
     assert 'id ::= "\\"¶9.1\\"" | "\\"表 9.2\\""' in grammar
-    assert grammar.startswith('root ::= "{\\"answer\\": \\""')
+    assert grammar.startswith('root ::= "{\\"answer\\": \\"" first text')
+    assert "first ::= [\u4e00-\u9fff]" in grammar
+    llama_cpp = pytest.importorskip("llama_cpp")
+    for language in ("zh", "en"):
+        assert llama_cpp.LlamaGrammar.from_string(reply_grammar(["¶9.1", "表 9.2"], language), verbose=False)
 
 
 def test_partial_answer_reads_the_answer_string_as_it_grows():
