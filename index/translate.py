@@ -38,7 +38,7 @@ from budgetqa.ingest.english import CheckName, EnglishVersion, Segment, SegmentK
 from .english_figures import to_english_notation
 from .glossary import Glossary
 from .standard_sentences import standard_english
-from .translate_pieces import join_pieces, source_pieces
+from .translate_pieces import join_pieces, leading_marker, mirror_end, source_pieces, with_marker
 from .translate_prompt import (
     Sampling,
     Translator,
@@ -103,25 +103,26 @@ def translate_text(
     check it: a standard sentence from the translation memory; else the model at temperature 0,
     then once more with the failures named and the names it missed given in English in the text,
     then the same prompt sampled (:data:`SAMPLED_RETRIES`), each attempt's Chinese leftovers
-    repaired; the first attempt that passes every check, else the one with the fewest failures."""
+    repaired; an enumeration marker the text starts with is kept as written; the first attempt that passes every check, else the one with the fewest failures."""
     prepared = to_english_notation(text)
     standard = standard_english(text)
     if standard is not None:
         checked = check_translation(text, prepared, standard, glossary)
         if checked.passed:
             return Attempt(standard, checked, 0)
+    marker, body = leading_marker(prepared)  # "(b)" is kept as written, not left to the model
     terms = source_terms(prepared, glossary)
     missed: list[Term] = []  # names an attempt left out: given in English from then on
 
     def attempt(failures: Sequence[str], sampling: Sampling | None) -> tuple[str, CheckResult]:
-        prompt = build_prompt(kind, with_names_in_english(prepared, missed), terms, failures, context=context)
-        size = max_tokens_for(prepared)
+        prompt = build_prompt(kind, with_names_in_english(body, missed), terms, failures, context=context)
+        size = max_tokens_for(body)
         reply = (
             translator.complete(prompt.system, prompt.turns, max_tokens=size, sampling=sampling)
             if sampling is not None
             else translator.complete(prompt.system, prompt.turns, max_tokens=size)
         )
-        english = english_glossary_terms(clean_reply(reply), glossary)
+        english = with_marker(marker, english_glossary_terms(clean_reply(reply), glossary))
         result = check_translation(text, prepared, english, glossary)
         if not result.passed and not result.checks.get(CheckName.NO_HAN, True):
             fixed = repair_fragments(english, translator)
@@ -163,7 +164,10 @@ def translate_segment(
         return _version(segment, translator.model_sha256, done.english, done.result, done.attempts)
     name = piece_name(segment.kind)
     done_pieces = [translate_text(p.text, name, translator, glossary) if p.translated else None for p in pieces]
-    english = join_pieces(pieces, [d.english if d is not None else p.text for p, d in zip(pieces, done_pieces, strict=True)])
+    english = join_pieces(
+        pieces,
+        [mirror_end(p.text, d.english) if d is not None else p.text for p, d in zip(pieces, done_pieces, strict=True)],
+    )
     result = check_translation(segment.text, prepared, english, glossary)
     attempts = max((d.attempts for d in done_pieces if d is not None), default=0)
     return _version(segment, translator.model_sha256, english, result, attempts)
@@ -214,12 +218,20 @@ def repair_version(version: EnglishVersion, segment: Segment, translator: Transl
 
 
 def recheck(version: EnglishVersion, segment: Segment, glossary: Glossary) -> EnglishVersion:
-    """A cached version that does not pass the current checks (made before a change to the checks or
-    to the cleaning of replies), checked again: its last attempt is kept if it now passes."""
+    """A cached version checked again with the current checks (made before a change to the checks or
+    to the cleaning of replies): a checked one that fails them now is "not translated" (and
+    translated again by a run that retries failures); a failed one whose last attempt now passes
+    is kept."""
     attempt = version.english if version.english is not None else version.rejected
-    if version.passed or attempt is None:
+    if attempt is None:
         return version
     prepared = to_english_notation(segment.text)
+    if version.passed:
+        result = check_translation(segment.text, prepared, attempt, glossary)
+        if result.passed:
+            return version
+        update = {"english": None, "checks": result.checks, "failures": result.failures, "rejected": attempt}
+        return version.model_copy(update=update)
     standard = standard_version(segment, prepared, glossary, version.model_sha256)
     if standard is not None:
         return standard  # a standard sentence the model got wrong: its known English instead
@@ -304,7 +316,8 @@ def translate_segments(
 
     A segment the cache lacks is taken from the `earlier` versions (the file being written, the
     shipped file) when one translates the same text with the same model: no model call is made.
-    A cached version that failed is first checked again (:func:`recheck`), and translated again when
+    Every cached version is first checked again with the current checks (:func:`recheck`); one
+    that fails is translated again when
     `retry_failed` is set (after a change to the prompt), first by fragment repair when it left
     Chinese (:func:`repair_version`); with `repair_only`, only that is tried (a cheap pass over every
     failure before the long full retries).  Texts that recur are translated once.  A long label is
@@ -318,7 +331,7 @@ def translate_segments(
         if found is None and segment.sha256 in known:
             found = recheck(known[segment.sha256].renamed(segment), segment, glossary)
             cache.put(found)
-        if found is not None and not found.passed:
+        if found is not None:
             rechecked = recheck(found, segment, glossary)
             if rechecked != found:
                 cache.put(rechecked)

@@ -19,6 +19,7 @@ order as the Chinese.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -64,3 +65,44 @@ def join_pieces(pieces: Sequence[Piece], english: Sequence[str]) -> str:
             last = piece.line
         lines[-1].append(text.strip())
     return "\n".join(" ".join(part for part in line if part) for line in lines)
+
+
+_LEADING_MARKER = re.compile(r"^\s*([(（][a-z]{1,3}[)）])\s*")
+# The punctuation that ends a Chinese piece, as the English of the piece ends: an enumeration item
+# ends with a semicolon, a lead-in with a colon, not with the full stop a model puts everywhere.
+_ENDS = {"；": ";", ";": ";", "：": ":", ":": ":"}
+
+
+def leading_marker(text: str) -> tuple[str, str]:
+    """The enumeration marker a text starts with (in ASCII parentheses) and the text after it; the
+    marker is not given to the model but put back in front of its English (:func:`with_marker`).
+
+    >>> leading_marker("(b) 评价性别问题；")
+    ('(b)', '评价性别问题；')
+    >>> leading_marker("评价性别问题")
+    ('', '评价性别问题')
+    """
+    match = _LEADING_MARKER.match(text)
+    if match is None:
+        return "", text
+    return match.group(1).replace("（", "(").replace("）", ")"), text[match.end() :]
+
+
+def with_marker(marker: str, english: str) -> str:
+    """`english` led by `marker` (any marker the model wrote itself replaced)."""
+    if not marker:
+        return english
+    return f"{marker} {_LEADING_MARKER.sub('', english, count=1)}"
+
+
+def mirror_end(chinese: str, english: str) -> str:
+    """`english` ending as the Chinese piece does: a semicolon or a colon instead of a full stop.
+
+    >>> mirror_end("协助和支持建设和平委员会；", "Assist and support the Peacebuilding Commission.")
+    'Assist and support the Peacebuilding Commission;'
+    """
+    end = _ENDS.get(chinese.rstrip()[-1:]) if chinese.strip() else None
+    stripped = english.rstrip()
+    if end is None or not stripped.endswith("."):
+        return english
+    return stripped[:-1] + end

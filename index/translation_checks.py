@@ -3,8 +3,9 @@
 - **figures**: every figure of the English equals a figure of the source and every figure of the
   source appears (values compared after :func:`~budgetqa.index.english_figures.to_english_notation`,
   so "US$231.5 million" meets "2.315 亿美元" and "$2.315 billion" does not); document symbols
-  ("A/77/7", "77/262") must match too.  A small whole number written in words on one side ("two
-  posts", "第一阶段") counts as stated.
+  ("A/77/7", "77/262") must match too, and so must the item markers of an enumeration ("(a)", "(b)":
+  each one of the source appears in the English).  A small whole number written in words on one
+  side ("two posts", "第一阶段") counts as stated.
 - **terms**: every glossary *name* of the source (a body, title, grade, place, mandate or object of
   expenditure: :data:`CHECKED_CATEGORIES`) appears in one of its English forms (case, plural and
   hyphenation aside), so "政治建和部" must come out as "Department of Political and Peacebuilding
@@ -23,6 +24,7 @@ Each failure is a sentence that names what is wrong, so that the retry prompt ca
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from budgetqa.ingest.english import CheckName
@@ -108,7 +110,21 @@ def figure_failures(prepared: str, english: str) -> list[str]:
     ]
     failures += [f"the symbol {symbol} of the source is missing" for symbol in sorted(source.symbols - target.symbols)]
     failures += [f"the symbol {symbol} is not in the source" for symbol in sorted(target.symbols - source.symbols)]
+    missing = Counter(item_markers(prepared)) - Counter(item_markers(english))
+    failures += [f"the item marker {marker} of the source is missing; keep it as written" for marker in sorted(missing)]
     return failures
+
+
+ITEM_MARKER = re.compile(r"[(（]([a-z]{1,3})[)）]")  # "(a)", "(iv)": the items of an enumeration
+
+
+def item_markers(text: str) -> list[str]:
+    """The enumeration item markers of a text, in order, as "(a)".
+
+    >>> item_markers("各方将：(a) 协助；(b) 报告。")
+    ['(a)', '(b)']
+    """
+    return [f"({letter})" for letter in ITEM_MARKER.findall(text)]
 
 
 # Phrases of the prompt that no translation of the document contains.

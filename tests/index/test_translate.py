@@ -62,6 +62,17 @@ def test_a_failed_translation_is_retried_once_with_its_failure_named() -> None:
     assert WRONG not in fake.prompts[1]  # a small model given its rejected text writes it back
 
 
+def test_enumeration_markers_are_kept_as_written_and_items_end_as_the_chinese_ones_do() -> None:
+    """A made-up lead-in and two items: the model is not given the markers, and the one it writes
+    ("(a)" for "(b)") is replaced; the English items end with a semicolon where the Chinese ones do."""
+    segment = Segment("paragraph:9.6", SegmentKind.PARAGRAPH, "示例办事处将：\n(a) 协助会员国；\n(b) 提交 7 份报告。")
+    fake = FakeTranslator(["The example office will:", "Assist Member States.", "(a) Submit 7 reports."])
+    version = translate_segment(segment, fake, load_glossary())
+    assert version.passed, version.failures
+    assert version.english == "The example office will:\n(a) Assist Member States;\n(b) Submit 7 reports."
+    assert all("(a)" not in prompt and "(b)" not in prompt for prompt in fake.prompts)
+
+
 def test_a_translation_that_fails_every_attempt_is_kept_as_not_translated() -> None:
     fake = FakeTranslator([WRONG] * ATTEMPTS_IN_ALL)
     version = translate_segment(MADE_UP, fake, load_glossary())
@@ -250,3 +261,19 @@ def test_a_long_label_is_given_the_english_caption_of_its_table_as_context(tmp_p
     assert all(step.version.passed for step in steps)
     assert "“Table 9.9 Example office: deliverables”" in fake.systems[1]
     assert "comes from the table" not in fake.systems[0] and "comes from the table" not in fake.systems[2]
+
+
+def test_a_cached_checked_version_that_fails_a_newer_check_is_not_kept(tmp_path: Path) -> None:
+    """A FAKE cached version that passed when it was made but loses an item marker, which the current
+    checks reject: it is not shown, and a run that retries failures translates it again."""
+    segment = Segment("paragraph:9.7", SegmentKind.PARAGRAPH, "示例办事处将：\n(a) 协助会员国；\n(b) 提交 7 份报告。")
+    made = translate_segment(segment, FakeTranslator(["It will:", "Assist Member States.", "Submit 7 reports."]), load_glossary())
+    assert made.passed
+    old = made.model_copy(update={"english": (made.english or "").replace("(b)", "(a)")})
+    cache = TranslationCache(tmp_path, FakeTranslator.model_sha256)
+    cache.put(old)
+    (kept,) = translate_segments([segment], FakeTranslator([]), load_glossary(), cache)
+    assert kept.cached and not kept.version.passed and kept.version.rejected == old.english
+    fake = FakeTranslator(["It will:", "Assist Member States.", "Submit 7 reports."])
+    (again,) = translate_segments([segment], fake, load_glossary(), cache, retry_failed=True)
+    assert again.version.passed and again.version.english == made.english

@@ -93,3 +93,12 @@ def test_the_prompt_written_back_fails_even_when_its_figures_and_terms_pass() ->
     )
     result = _check(echoed)
     assert result.checks[CheckName.FIGURES] and not result.checks[CheckName.NO_PROMPT]
+
+
+def test_an_item_marker_of_the_source_changed_or_dropped_fails_the_figure_check() -> None:
+    source = "示例办事处将：\n(a) 协助会员国；\n(b) 提交报告。"
+    good = "The example office will:\n(a) assist Member States;\n(b) submit reports."
+    assert _check(good, source).passed
+    changed = _check(good.replace("(b)", "(a)"), source)
+    assert not changed.checks[CheckName.FIGURES]
+    assert changed.failures == ["the item marker (b) of the source is missing; keep it as written"]
