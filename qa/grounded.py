@@ -41,6 +41,7 @@ from budgetqa.ingest.refs import BlockReference
 from .chat_models import GenerationError, model_name
 from .claims import check_claims
 from .model import Answer, AnswerEvent, Citation, Language
+from .streaming import with_heartbeat
 from .verify import figure_unit, stated_figures, supported, verify
 
 if TYPE_CHECKING:
@@ -315,7 +316,11 @@ class GroundedAnswerer:
         # The evidence is chosen: progress for a server timing silence, before the model reads its prompt.
         yield AnswerEvent("token", "")
         try:
-            for chunk in self.model.stream(prompt.messages, **prompt.options):
+            # progress marks while the model reads its prompt (a minute on busy cores) or thinks
+            for chunk in with_heartbeat(self.model.stream(prompt.messages, **prompt.options)):
+                if chunk is None:
+                    yield AnswerEvent("token", "")
+                    continue
                 if not chunk.text:
                     continue
                 raw.append(chunk.text)

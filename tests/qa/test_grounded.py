@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -188,6 +189,9 @@ def test_tokens_stream_as_the_answer_is_written_and_closing_stops_the_model():
     progress, first, second = next(generator), next(generator), next(generator)
     assert (progress.text, first.text, second.text) == ("", "月", "球")  # evidence chosen, then the model's words
     generator.close()
+    deadline = time.monotonic() + 5
+    while not model.closed and time.monotonic() < deadline:  # the model is closed by its stepping thread
+        time.sleep(0.01)
     assert model.closed
     assert model.produced < len(model.reply) // 2
 

@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 
 from budgetqa.qa.model import AnswerEvent, Language
 from budgetqa.qa.server import create_app
-from budgetqa.qa.streaming import StoppableEvents
+from budgetqa.qa.streaming import StoppableEvents, with_heartbeat
 
 from .conftest import FakeAnswerService
 
@@ -105,3 +105,54 @@ def test_a_silent_answer_is_a_503_and_its_generation_is_stopped():
         assert response.status_code == 503 and "without progress" in response.json()["detail"]
         assert service.closed.wait(5), "the stream went on after the request timed out"
     assert len(service.written) <= 2
+
+
+def slow_source(produced: list[int], closed: threading.Event, step_s: float) -> Iterator[int]:
+    """A source taking `step_s` seconds for each item (a model reading its prompt), noting when closed."""
+    try:
+        for number in range(100):
+            time.sleep(step_s)
+            produced.append(number)
+            yield number
+    finally:
+        closed.set()
+
+
+def test_a_slow_step_reports_progress_until_its_item_comes():
+    produced: list[int] = []
+    closed = threading.Event()
+    stream = with_heartbeat(slow_source(produced, closed, 0.5), every_s=0.1)
+    seen = [next(stream) for _ in range(12)]
+    assert seen.count(0) == 1 and seen.count(1) == 1 and seen.count(None) >= 6
+    assert seen.index(0) >= 3  # the marks came while the first item was computed
+
+
+def test_closing_a_stream_with_progress_stops_its_source_after_the_step_in_flight():
+    produced: list[int] = []
+    closed = threading.Event()
+    stream = with_heartbeat(slow_source(produced, closed, 0.3), every_s=0.05)
+    assert next(stream) is None  # the first item is being computed
+    stream.close()
+    assert closed.wait(2)
+    time.sleep(0.5)
+    assert produced == [0]  # the step in flight finished; none after it
+
+
+def test_a_step_that_runs_too_long_falls_silent_and_an_error_reaches_the_consumer():
+    def failing() -> Iterator[int]:
+        time.sleep(0.5)
+        raise ValueError("the model server went away")
+        yield 0
+
+    stream = with_heartbeat(failing(), every_s=0.05, max_step_s=0.1)
+    started = time.monotonic()
+    marks = 0
+    try:
+        for item in stream:
+            assert item is None
+            marks += 1
+    except ValueError as error:
+        assert "went away" in str(error)
+    else:
+        raise AssertionError("the source's error was lost")
+    assert marks <= 3 and time.monotonic() - started >= 0.45
