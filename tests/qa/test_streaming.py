@@ -23,12 +23,16 @@ from .conftest import FakeAnswerService
 TIMEOUT_S = 0.5
 
 
-def counting_source(produced: list[int], closed: threading.Event, gate: threading.Event | None = None) -> Iterator[int]:
-    """A source that counts the items it produced and notes when it is closed; `gate` holds each step."""
+def counting_source(
+    produced: list[int], closed: threading.Event, gate: threading.Event | None = None, step_s: float = 0.0
+) -> Iterator[int]:
+    """A source that counts the items it produced and notes when it is closed; `gate` holds each step,
+    and each takes `step_s` seconds (a model reading its prompt)."""
     try:
         for number in range(100):
             if gate is not None:
                 gate.wait(5)
+            time.sleep(step_s)
             produced.append(number)
             yield number
     finally:
@@ -107,21 +111,10 @@ def test_a_silent_answer_is_a_503_and_its_generation_is_stopped():
     assert len(service.written) <= 2
 
 
-def slow_source(produced: list[int], closed: threading.Event, step_s: float) -> Iterator[int]:
-    """A source taking `step_s` seconds for each item (a model reading its prompt), noting when closed."""
-    try:
-        for number in range(100):
-            time.sleep(step_s)
-            produced.append(number)
-            yield number
-    finally:
-        closed.set()
-
-
 def test_a_slow_step_reports_progress_until_its_item_comes():
     produced: list[int] = []
     closed = threading.Event()
-    stream = with_heartbeat(slow_source(produced, closed, 0.5), every_s=0.1)
+    stream = with_heartbeat(counting_source(produced, closed, step_s=0.5), every_s=0.1)
     seen = [next(stream) for _ in range(12)]
     assert seen.count(0) == 1 and seen.count(1) == 1 and seen.count(None) >= 6
     assert seen.index(0) >= 3  # the marks came while the first item was computed
@@ -130,7 +123,7 @@ def test_a_slow_step_reports_progress_until_its_item_comes():
 def test_closing_a_stream_with_progress_stops_its_source_after_the_step_in_flight():
     produced: list[int] = []
     closed = threading.Event()
-    stream = with_heartbeat(slow_source(produced, closed, 0.3), every_s=0.05)
+    stream = with_heartbeat(counting_source(produced, closed, step_s=0.3), every_s=0.05)
     assert next(stream) is None  # the first item is being computed
     stream.close()
     assert closed.wait(2)
