@@ -26,6 +26,7 @@ from budgetqa.ingest.model import BlockKind, Document
 
 from .audit_annex import annex_findings
 from .audit_model import Check, Finding, FindingClass
+from .audit_objects import object_amount_findings
 from .audit_places import paragraph_findings, same_figure_findings
 from .audit_posts import post_list_findings
 from .audit_tables import table_findings
@@ -86,6 +87,7 @@ def run_audit(document: Document, facts: list[Fact] | None = None, registry: Bod
     found.extend(annex_findings(facts))
     found.extend(same_figure_findings(facts))
     found.extend(paragraph_findings(facts))
+    found.extend(object_amount_findings(document, body_of))
     return AuditReport(
         document=document.symbol,
         findings=_in_order(found),

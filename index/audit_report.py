@@ -65,6 +65,8 @@ def signed(value: float, decimals: int) -> str:
 def shown_decimals(finding: Finding) -> int:
     """The decimals a finding's expected value and difference are written with: the precision of the
     figures involved (a percentage one decimal finer, so that a rounding difference shows)."""
+    if finding.check is Check.PARAGRAPH:  # in the paragraph's unit (美元), as the paragraph writes it
+        return finding.printed.decimals
     decimals = max([finding.printed.decimals, *(o.decimals for o in finding.other)])
     if finding.check in (Check.PERCENTAGE, Check.SIGN) and finding.printed.column and "百分比" in finding.printed.column:
         decimals += 1

@@ -387,22 +387,28 @@ def _overview_cells(values: list, measure: Measure) -> list[Cell | None] | None:
 
     The split kept is the one that passes most of the row's arithmetic (2023 + difference = 2024 in
     each group; the three sources add up to the total).  The printed overview is not always exact
-    (a total may differ from its parts by a few units), so a split may fail up to two checks; the
-    consistency audit reports such rows.
+    (a total may differ from its parts by a few units), so a split may fail up to two checks, and a
+    money row that splits only one way any number; the consistency audit reports such rows.
     """
     best: tuple[int, list[Cell | None]] | None = None
+    candidates = 0
     for count in (12, 9):
         for pieces in enumerate_splits(values, count, limit=4000):
             cells = [make_cell(values, piece) for piece in pieces]
             if measure is Measure.MONEY and any(c.value is not None and "." not in c.text for c in cells):
                 continue
+            candidates += 1
             full: list[Cell | None] = list(cells) if count == 12 else [*cells[:3], None, None, None, *cells[3:]]
             passed = _overview_checks_passed(full)
             if best is None or passed > best[0]:
                 best = (passed, full)
         if best is not None and best[0] == _OVERVIEW_CHECKS:
             break
-    if best is None or best[0] < _OVERVIEW_CHECKS - 2:
+    if best is None:
+        return None
+    # A money row whose figures split only one way (each printed with its decimal) is kept however
+    # badly it adds up: that is for the audit to report, not a reason to lose the row.
+    if best[0] < _OVERVIEW_CHECKS - 2 and not (measure is Measure.MONEY and candidates == 1):
         return None
     return best[1]
 

@@ -8,13 +8,14 @@ bundled document's.  The real document is audited in test_audit.py.
 from __future__ import annotations
 
 from budgetqa.index.audit_annex import annex_findings
+from budgetqa.index.audit_objects import object_amount_findings
 from budgetqa.index.audit_model import Check, FindingClass, Printed, classify, number_text
 from budgetqa.index.audit_places import paragraph_findings, same_figure_findings
 from budgetqa.index.audit_posts import post_list_findings
 from budgetqa.index.audit_tables import table_findings
 from budgetqa.ingest.budget import Basis, Breakdown, FundingSource, Measure, TableKind, type_columns
 from budgetqa.ingest.facts import Fact, FactSource
-from budgetqa.ingest.model import BlockKind, Cell, LineSpan, Table, TableRow
+from budgetqa.ingest.model import BlockKind, Cell, Document, LineSpan, Paragraph, ParseReport, Table, TableRow
 from budgetqa.ingest.numeric import is_nil, parse_number
 
 RESOURCE_HEADERS = [
@@ -201,6 +202,25 @@ def test_a_deliverables_category_is_checked_against_its_numbered_items_only():
         (Check.ROW_SUM, FindingClass.DISCREPANCY, "2024 年计划", 11.0)
     ]
     assert [o.row for o in found[0].other] == ["1. 甲委员会", "2. 乙委员会"]
+
+
+def fake_document(paragraph_text: str, tables: list[Table]) -> Document:
+    """A FAKE document of one paragraph (printed on line 50) and `tables`."""
+    lines = [""] * 49 + [paragraph_text]
+    paragraph = Paragraph("9.5", "9.5", paragraph_text, LineSpan(50, 50), [], "一")
+    return Document("DEMO", 9, "演示", "0" * 64, lines, [], [], [paragraph], tables, [], [], [], [], [], ParseReport())
+
+
+def test_a_paragraph_amount_by_object_is_checked_against_the_objects_change_cells():
+    # 甲 changes by 5.0 (new mandates, total) and 乙 by (2.0) in the FAKE by-object table (千美元)
+    agreeing = fake_document("变动包括：甲项下 5 000 美元；乙项下减少 2 000 美元。", [fake_table(CLEAN_ROWS)])
+    assert list(object_amount_findings(agreeing, {"一": "DEMO"})) == []
+    planted = fake_document("变动包括：甲项下 6 000 美元以及乙项下减少 2 000 美元。", [fake_table(CLEAN_ROWS)])
+    (finding,) = object_amount_findings(planted, {"一": "DEMO"})
+    assert (finding.check, finding.finding_class, finding.printed.text) == (Check.PARAGRAPH, FindingClass.DISCREPANCY, "6 000 美元")
+    assert (finding.other[0].row, finding.expected, finding.difference, finding.printed.line) == ("甲", 5000.0, 1000.0, 50)
+    # a clause that names no row of the table is not read
+    assert list(object_amount_findings(fake_document("丙项下 6 000 美元。", [fake_table(CLEAN_ROWS)]), {"一": "DEMO"})) == []
 
 
 def fake_fact(body: str, funding: FundingSource, year: int, basis: Basis, value: float, printed: str, *,
