@@ -8,8 +8,8 @@ bundled document's.  The real document is audited in test_audit.py.
 from __future__ import annotations
 
 from budgetqa.index.audit_annex import annex_findings
-from budgetqa.index.audit_objects import object_amount_findings
 from budgetqa.index.audit_model import Check, FindingClass, Printed, classify, number_text
+from budgetqa.index.audit_objects import object_amount_findings
 from budgetqa.index.audit_places import paragraph_findings, same_figure_findings
 from budgetqa.index.audit_posts import post_list_findings
 from budgetqa.index.audit_tables import table_findings
