@@ -143,9 +143,16 @@ def translate_text(
         if result.passed:
             return Attempt(english, result, number)
         failures = result.failures
-        missed += [term for term in terms if term.checked and term not in missed and not rendered(term, english)]
+        missed += [term for term in terms if _is_name(term) and term not in missed and not rendered(term, english)]
     assert best is not None
     return Attempt(best.english, best.result, len(plan))
+
+
+def _is_name(term: Term) -> bool:
+    """Whether `term` is a checked proper name ("Security Council", "P-4"), which a retry may give in
+    English in the text; not a common word the check enforces ("decision", "travel"), which the
+    Chinese may use as a verb or in another sense, so the model is only told of it."""
+    return term.checked and (term.english[:1].isupper() or term.english[:1].isdigit())
 
 
 def translate_segment(

@@ -67,20 +67,24 @@ def join_pieces(pieces: Sequence[Piece], english: Sequence[str]) -> str:
     return "\n".join(" ".join(part for part in line if part) for line in lines)
 
 
-_LEADING_MARKER = re.compile(r"^\s*([(（][a-z]{1,3}[)）])\s*")
+# "(a)", "(iv)", or the number of a numbered list ("12. ", not the "3.27" of a table reference)
+_LEADING_MARKER = re.compile(r"^\s*([(（][a-z]{1,3}[)）]|\d{1,2}\.(?=\s))\s*")
 # The punctuation that ends a Chinese piece, as the English of the piece ends: an enumeration item
 # ends with a semicolon, a lead-in with a colon, not with the full stop a model puts everywhere.
 _ENDS = {"；": ";", ";": ";", "：": ":", ":": ":"}
 
 
 def leading_marker(text: str) -> tuple[str, str]:
-    """The enumeration marker a text starts with (in ASCII parentheses) and the text after it; the
-    marker is not given to the model but put back in front of its English (:func:`with_marker`).
+    """The enumeration marker or list number a text starts with (in ASCII parentheses) and the text
+    after it; the marker is not given to the model but put back in front of its English
+    (:func:`with_marker`).
 
     >>> leading_marker("(b) 评价性别问题；")
     ('(b)', '评价性别问题；')
-    >>> leading_marker("评价性别问题")
-    ('', '评价性别问题')
+    >>> leading_marker("12. 特别委员会会议")
+    ('12.', '特别委员会会议')
+    >>> leading_marker("3.27 所示")
+    ('', '3.27 所示')
     """
     match = _LEADING_MARKER.match(text)
     if match is None:

@@ -73,6 +73,23 @@ def test_enumeration_markers_are_kept_as_written_and_items_end_as_the_chinese_on
     assert all("(a)" not in prompt and "(b)" not in prompt for prompt in fake.prompts)
 
 
+def test_the_number_of_a_numbered_label_is_kept_as_written() -> None:
+    label = Segment("label:12. 示例委员会会议", SegmentKind.LABEL, "12. 示例委员会会议")
+    fake = FakeTranslator(["Meetings of the example committee"])
+    version = translate_segment(label, fake, load_glossary())
+    assert version.passed and version.english == "12. Meetings of the example committee"
+    assert "12." not in fake.prompts[0]
+
+
+def test_a_retry_gives_only_proper_names_in_english_in_the_text_not_common_words() -> None:
+    """决定 ("decision") is also the verb "decide": a retry names it but does not write it into the text."""
+    segment = Segment("paragraph:9.8", SegmentKind.PARAGRAPH, "政治建和部将酌情决定在 2030 年开展的活动。")
+    fake = FakeTranslator(["In 2030, the Department will hold events."] * ATTEMPTS_IN_ALL)
+    translate_segment(segment, fake, load_glossary())
+    text = fake.prompts[1].split("Chinese text:\n", 1)[1]
+    assert "Department of Political and Peacebuilding Affairs" in text and "决定" in text
+
+
 def test_a_translation_that_fails_every_attempt_is_kept_as_not_translated() -> None:
     fake = FakeTranslator([WRONG] * ATTEMPTS_IN_ALL)
     version = translate_segment(MADE_UP, fake, load_glossary())
