@@ -7,6 +7,7 @@ import typer
 from budgetqa.eval.commands import register as register_eval
 from budgetqa.index.audit_commands import register as register_audit
 from budgetqa.index.commands import register as register_index
+from budgetqa.index.corpus_commands import register as register_corpus
 from budgetqa.index.table_commands import register as register_tables
 from budgetqa.ingest.commands import register as register_ingest
 from budgetqa.qa.commands import register as register_qa
@@ -19,6 +20,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+register_corpus(app)
 register_ingest(app)
 register_index(app)
 register_audit(app)

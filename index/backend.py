@@ -75,6 +75,18 @@ def top_k(ids: np.ndarray, scores: np.ndarray, k: int) -> Scored:
     return [(int(ids[i]), float(scores[i])) for i in order]
 
 
+def bm25_scored(store: LexicalStore, tokens: Sequence[str], admitted: np.ndarray | None, k: int) -> Scored:
+    """The top `k` units of a bm25s store for `tokens` (those it knows), with a positive score and inside
+    the mask `admitted` (None: every unit), best first, equal scores by id."""
+    known = [token for token in tokens if token in store.bm25.vocab_dict]
+    if not known or k <= 0:
+        return []
+    scores = np.asarray(store.bm25.get_scores(known), dtype=np.float64)
+    keep = scores > 0 if admitted is None else (scores > 0) & admitted
+    ids = np.flatnonzero(keep)
+    return top_k(ids, scores[ids], k)
+
+
 class EmbeddedBackend:
     """bm25s and FAISS stores of one document, in this process: unit id = the unit's row."""
 
@@ -95,7 +107,7 @@ class EmbeddedBackend:
         admitted = self._admitted(filters)
         out: dict[str, Scored] = {}
         for name, store in self.lexical.items():
-            out[name] = self._bm25(store, query.tokens.get(name, ()), admitted, k)
+            out[name] = bm25_scored(store, query.tokens.get(name, ()), admitted, k)
         for name, (dense_store, rows) in self.dense.items():
             if name in query.vectors:
                 out[DENSE_PREFIX + name] = self._dense(dense_store, rows, query.vectors[name], admitted, k)
@@ -106,16 +118,6 @@ class EmbeddedBackend:
         if not filters:
             return None
         return np.array([filters.admits(unit, self.tag) for unit in self.units], dtype=bool)
-
-    @staticmethod
-    def _bm25(store: LexicalStore, tokens: Sequence[str], admitted: np.ndarray | None, k: int) -> Scored:
-        known = [token for token in tokens if token in store.bm25.vocab_dict]
-        if not known or k <= 0:
-            return []
-        scores = np.asarray(store.bm25.get_scores(known), dtype=np.float64)
-        keep = scores > 0 if admitted is None else (scores > 0) & admitted
-        ids = np.flatnonzero(keep)
-        return top_k(ids, scores[ids], k)
 
     @staticmethod
     def _dense(

@@ -16,11 +16,16 @@ from __future__ import annotations
 
 import json
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
 from budgetqa.inputs import InputError, check_question
+
+if TYPE_CHECKING:
+    from .language import Language
+    from .model import SearchHit
 
 MAX_BATCH_BYTES = 16 * 1024 * 1024
 MAX_BATCH_LINES = 10_000
@@ -228,3 +233,27 @@ def _check_line_count(count: int, what: str) -> None:
 
 def _too_big(path: Path, size: int) -> str:
     return f"{path} is {size:,} bytes; the limit is {MAX_BATCH_BYTES:,}: split it into smaller files"
+
+
+class SearchesQuestions(Protocol):
+    """What a batch of searches runs on: `SearchService` or `CorpusSearchService`."""
+
+    def search(
+        self, question: str, *, top_k: int = 10, session_id: str | None = None, lang: Language | None = None
+    ) -> list[SearchHit]: ...
+
+
+def run_search_items(
+    service: SearchesQuestions, items: Iterable[BatchItem | BatchError], *, top_k: int = 10
+) -> Iterator[dict[str, object]]:
+    """Search each checked batch line: ``{"id", "results"}``, or ``{"id", "line", "error"}``."""
+    for item in items:
+        if isinstance(item, BatchError):
+            yield item.to_json()
+            continue
+        try:
+            hits = service.search(item.question, top_k=top_k, session_id=f"batch:{item.session}", lang=item.lang)  # type: ignore[arg-type]
+        except ValueError as error:
+            yield BatchError(item.id, str(error), item.line).to_json()
+            continue
+        yield {"id": item.id, "results": [hit.to_json() for hit in hits]}

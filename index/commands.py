@@ -87,12 +87,16 @@ def _search_batch(path: Path, top_k: int, document: Path | None) -> NoReturn:
     raise typer.Exit(code=1 if failed else 0)
 
 
-def _open_service(document: Path | None):  # -> SearchService (imported lazily: heavy dependencies)
+def _open_service(document: Path | None):  # -> SearchService | CorpusSearchService (imported lazily)
     from budgetqa.index.encoders import EncoderUnavailable
     from budgetqa.index.service import SearchService
     from budgetqa.ingest.parser import DocumentError
 
     try:
+        if document is None:
+            from budgetqa.index.corpus_search import open_search_service
+
+            return open_search_service(Settings.from_env(), console=err)
         return SearchService.open(Settings.from_env(), document_path=document, console=err)
     except (DocumentError, EncoderUnavailable, OSError, ValueError) as error:
         raise fail(str(error)) from None

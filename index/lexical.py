@@ -38,6 +38,14 @@ class LexicalStore:
         bm25.index(corpus, show_progress=False)
         return cls(bm25, len(corpus))
 
+    @classmethod
+    def from_token_ids(cls, corpus: list[list[int]], vocabulary: dict[str, int]) -> LexicalStore:
+        """The store of a corpus already tokenised into ids of `vocabulary` (see
+        :func:`budgetqa.index.token_cache.merge_tokenized`): the same scores as :meth:`build` on its tokens."""
+        bm25 = bm25s.BM25()
+        bm25.index((corpus, vocabulary), show_progress=False)
+        return cls(bm25, len(corpus))
+
     def save(self, path: Path) -> None:
         with replace_directory(path) as tmp:
             self.bm25.save(str(tmp), show_progress=False)

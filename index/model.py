@@ -36,6 +36,7 @@ class IndexUnit:
     row_label: str | None = None
     note: int | None = None  # index into Table.notes for a table-note unit
     english_text: str = ""
+    document: str = ""  # the symbol of the document the unit belongs to: "A/78/6 (Sect. 3)"
 
     @property
     def is_whole_table(self) -> bool:
@@ -60,6 +61,8 @@ class SearchHit:
             "lines": self.unit.lines.as_list(),
             "title": self.unit.title,
         }
+        if self.unit.document:
+            out["document"] = self.unit.document
         if self.unit.row is not None:
             out["row"] = self.unit.row_label
             out["row_index"] = self.unit.row

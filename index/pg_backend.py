@@ -438,22 +438,56 @@ def attach(index: HybridIndex, settings: Settings) -> PostgresBackend:
     """Make `index` search through the PostgreSQL of `settings` (``BUDGETQA_BACKEND=postgres``),
     ingesting its document first where the corpus lacks it or holds another version of it.
 
-    The index's unit rows are the corpus's unit ids, so the corpus must hold this document alone."""
+    When the corpus holds other documents too, the index searches its own document through a
+    :class:`~budgetqa.index.corpus_backend.DocumentView` (BM25 with the whole corpus's statistics)."""
     backend = PostgresBackend.from_settings(settings)
     backend.create_schema()
-    tag = DocumentTag.of(index.document)
-    if backend.document_sha256(tag.symbol) not in (None, index.document.source_sha256):
-        backend.remove(tag.symbol)
-    if backend.document_sha256(tag.symbol) is None:
-        backend.ingest(ingest_units_of(index))
-    others = [symbol for symbol, *_ in backend.documents() if symbol != tag.symbol]
-    if others or backend.unit_ids(tag.symbol) != range(len(index.units)):
-        raise CorpusError(
-            f"the corpus at BUDGETQA_PG_DSN holds {', '.join(others) or 'other units'} beside {tag.symbol}: "
-            "searching one document needs a corpus (schema) of its own"
-        )
-    index.backend = backend
+    place(backend, index)
     return backend
+
+
+def place(backend: PostgresBackend, index: HybridIndex) -> None:
+    """Ingest `index`'s document into `backend` where missing or changed, and make `index` search it:
+    directly when it is the corpus's only document, else through its window on the corpus."""
+    ids = _ingested(backend, index)
+    alone = [symbol for symbol, *_ in backend.documents()] == [index.document.symbol] and ids.start == 0
+    _search_through(backend, index, ids, alone=alone)
+
+
+def sync_corpus(backend: PostgresBackend, indexes: Sequence[HybridIndex]) -> list[str]:
+    """Make the database hold exactly the documents of `indexes` (a corpus), each as indexed: remove
+    the others, ingest the missing or changed ones in corpus order, and make each index search its
+    window on the database. Returns the symbols removed."""
+    wanted = {index.document.symbol for index in indexes}
+    removed = [symbol for symbol, *_ in backend.documents() if symbol not in wanted]
+    for symbol in removed:
+        backend.remove(symbol)
+    placed = [(index, _ingested(backend, index)) for index in indexes]
+    for index, ids in placed:
+        _search_through(backend, index, ids, alone=len(indexes) == 1 and ids.start == 0)
+    return removed
+
+
+def _ingested(backend: PostgresBackend, index: HybridIndex) -> range:
+    """The ids of `index`'s document in the corpus, ingested first where missing or changed."""
+    symbol = index.document.symbol
+    if backend.document_sha256(symbol) not in (None, index.document.source_sha256):
+        backend.remove(symbol)
+    if backend.document_sha256(symbol) is None:
+        backend.ingest(ingest_units_of(index))
+    ids = backend.unit_ids(symbol)
+    if len(ids) != len(index.units):
+        raise CorpusError(
+            f"the corpus holds {len(ids)} units of {symbol}, its index {len(index.units)}: "
+            f"remove it from the database (budgetqa remove '{symbol}') and open it again"
+        )
+    return ids
+
+
+def _search_through(backend: PostgresBackend, index: HybridIndex, ids: range, *, alone: bool) -> None:
+    from .corpus_backend import DocumentView
+
+    index.backend = backend if alone else DocumentView(backend, index.document.symbol, ids.start, len(ids))
 
 
 def ingest_units_of(index: HybridIndex) -> IngestUnits:

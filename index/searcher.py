@@ -387,11 +387,11 @@ class HybridIndex:
 
 
 def one_per_ref(hits: list[SearchHit], limit: int = 1) -> list[SearchHit]:
-    """Keep the first `limit` hits of each citable (kind, ref): a table's best row stands for the table."""
+    """Keep the first `limit` hits of each citable (document, kind, ref): a table's best row stands for the table."""
     out: list[SearchHit] = []
-    seen: dict[tuple[BlockKind, str], int] = {}
+    seen: dict[tuple[str, BlockKind, str], int] = {}
     for hit in hits:
-        key = (hit.unit.kind, hit.unit.ref)
+        key = (hit.unit.document, hit.unit.kind, hit.unit.ref)
         if seen.get(key, 0) < limit:
             seen[key] = seen.get(key, 0) + 1
             out.append(hit)
@@ -423,16 +423,21 @@ def _encoder_rows(name: str, units: list[IndexUnit]) -> list[int]:
     return [i for i, unit in enumerate(units) if unit.row is None]
 
 
-def _expected_manifest(document: Document, units: list[IndexUnit], encoders: list[Encoder]) -> IndexManifest:
+def units_digest(units: Sequence[IndexUnit]) -> str:
+    """The sha256 of what the stores index of `units`: each unit's id, indexed text and English text."""
     digest = hashlib.sha256()
     for unit in units:
         digest.update(unit.uid.encode())
         digest.update(unit.indexed_text.encode())
         digest.update(unit.english_text.encode())
+    return digest.hexdigest()
+
+
+def _expected_manifest(document: Document, units: list[IndexUnit], encoders: list[Encoder]) -> IndexManifest:
     return IndexManifest(
         version=MANIFEST_VERSION,
         document_sha256=document.source_sha256,
-        units_sha256=digest.hexdigest(),
+        units_sha256=units_digest(units),
         tokenizer=tokenizer_fingerprint(),
         unit_ids=[unit.uid for unit in units],
         encoders=[

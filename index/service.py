@@ -15,7 +15,7 @@ from budgetqa.ingest.refs import RefIndex, find_citations, parse_citation
 from budgetqa.inputs import check_question
 from budgetqa.settings import Settings
 
-from .batch import BatchError, BatchItem, read_batch
+from .batch import BatchError, BatchItem, read_batch, run_search_items
 from .encoders import LazyEncoder, single_thread
 from .evidence import EvidenceScorer, Reranker
 from .language import Language
@@ -138,14 +138,5 @@ class SearchService:
 
     def run_items(self, items: Iterable[BatchItem | BatchError], *, top_k: int = 10) -> Iterator[dict[str, object]]:
         """Search each checked batch line: ``{"id", "results"}``, or ``{"id", "line", "error"}``."""
-        for item in items:
-            if isinstance(item, BatchError):
-                yield item.to_json()
-                continue
-            try:
-                hits = self.search(item.question, top_k=top_k, session_id=f"batch:{item.session}", lang=item.lang)  # type: ignore[arg-type]
-            except ValueError as error:
-                yield BatchError(item.id, str(error), item.line).to_json()
-                continue
-            yield {"id": item.id, "results": [hit.to_json() for hit in hits]}
+        return run_search_items(self, items, top_k=top_k)
 

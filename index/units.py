@@ -76,7 +76,7 @@ def build_index_units(
         for note_unit in _note_units(table_blocks[table.ref], table.notes, context, glossary):
             note = words.segment(f"note:{table.ref}:{note_unit.note}")
             units.append(replace(note_unit, english_text=_joined(en_context, words.caption(table), note)))
-    return units
+    return [replace(unit, document=document.symbol) for unit in units]
 
 
 def _joined(*parts: str) -> str:

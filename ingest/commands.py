@@ -1,4 +1,5 @@
-"""Command-line commands of the ingest stage: ``ingest``, ``units``, ``show``."""
+"""Command-line commands of the ingest stage: ``units``, ``show`` (``ingest`` adds to the corpus: see
+:mod:`budgetqa.index.corpus_commands`)."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ def _document_path(path: Path | None) -> Path:
     return Settings.from_env().document_path()
 
 
-def _errors() -> Console:
+def errors() -> Console:
     """Standard error, one unwrapped line per message, so that a message reads whole in a terminal or a log."""
     return Console(stderr=True, soft_wrap=True, highlight=False)
 
@@ -36,7 +37,7 @@ def load_document(path: Path | None = None) -> Document:
     truncated) are printed there too, and the document is returned.
     """
     source = _document_path(path)
-    err = _errors()
+    err = errors()
     try:
         document = parse_document(source)
     except DocumentError as error:
@@ -67,45 +68,26 @@ def summary_table(document: Document) -> RichTable:
     return counts
 
 
+def print_report(document: Document, console: Console) -> None:
+    """What parsing `document` found and corrected: counts per kind of block, its sha256, misprints,
+    debris removed and table rows left ambiguous."""
+    console.print(summary_table(document))
+    console.print(f"source sha256: {document.source_sha256}")
+    if document.report.misprints:
+        for misprint in document.report.misprints:
+            console.print(f"misprint corrected: ¶{misprint.printed} → ¶{misprint.corrected} (line {misprint.line})")
+    else:
+        console.print("misprints corrected: none")
+    debris = ", ".join(f"{kind} {count}" for kind, count in document.report.debris_removed.items())
+    console.print(f"debris removed: {debris or 'none'}")
+    ambiguous = document.report.ambiguous_rows
+    console.print(f"table rows left ambiguous: {len(ambiguous)}")
+    for ref, line in ambiguous:
+        console.print(f"  表 {ref} line {line}")
+
+
 def register(app: typer.Typer) -> None:
     """Add this stage's commands to the `budgetqa` app."""
-
-    @app.command("ingest")
-    def ingest(
-        path: Annotated[
-            Path | None, typer.Argument(help="Budget section text (default: the bundled document).")
-        ] = None,
-        partial: Annotated[
-            bool, typer.Option("--partial", help="Accept a section that seems truncated (exit code 0).")
-        ] = False,
-    ) -> None:
-        """Parse a budget section and print what was found and corrected.
-
-        Exit code 2: the file cannot be read as a budget section; 1: it was parsed but seems truncated
-        (the warning says why; --partial accepts it).
-        """
-        console = Console()
-        document = load_document(path)
-        console.print(summary_table(document))
-        console.print(f"source sha256: {document.source_sha256}")
-        if document.report.misprints:
-            for misprint in document.report.misprints:
-                console.print(
-                    f"misprint corrected: ¶{misprint.printed} → ¶{misprint.corrected} (line {misprint.line})"
-                )
-        else:
-            console.print("misprints corrected: none")
-        debris = ", ".join(f"{kind} {count}" for kind, count in document.report.debris_removed.items())
-        console.print(f"debris removed: {debris or 'none'}")
-        ambiguous = document.report.ambiguous_rows
-        console.print(f"table rows left ambiguous: {len(ambiguous)}")
-        for ref, line in ambiguous:
-            console.print(f"  表 {ref} line {line}")
-        if document.report.warnings and not partial:
-            _errors().print(
-                "[red]error:[/red] the document seems truncated; pass --partial to accept it as it is"
-            )
-            raise typer.Exit(code=1)
 
     @app.command("units")
     def units(
@@ -157,7 +139,7 @@ def register(app: typer.Typer) -> None:
         except InputError as error:
             err.print(f"[red]error:[/red] {escape(str(error))}")
             raise typer.Exit(code=2) from None
-        document = load_document()
+        document, ref = _document_of(ref, console, err)
         citation = parse_citation(ref)
         if citation is None:
             err.print(f"[red]error:[/red] {escape(describe(ref))} is not a reference; try {REFERENCE_EXAMPLES}")
@@ -181,4 +163,32 @@ def register(app: typer.Typer) -> None:
         console.print(render_unit(document, unit))
 
 
-__all__ = ["BlockKind", "load_document", "register", "summary_table"]
+def _document_of(ref: str, console: Console, err: Console) -> tuple[Document, str]:
+    """The document a reference names at its front ("A/78/6 (Sect. 3) 3.115", "2024 年第 3 款 表 3.27"),
+    else the corpus's latest one; and the reference without that part. With a corpus of several
+    documents, the chosen one is printed first."""
+    from budgetqa.settings import Settings
+
+    from .corpus import Corpus, CorpusRegistryError
+    from .document_refs import split_document_reference
+
+    scope, rest = split_document_reference(ref)
+    try:
+        corpus = Corpus.load(Settings.from_env())
+    except (CorpusRegistryError, DocumentError) as error:
+        err.print(f"[red]error:[/red] {escape(str(error))}")
+        raise typer.Exit(code=2) from None
+    if len(corpus.entries) == 1 and not scope:
+        return load_document(corpus.text_path(corpus.entries[0])), ref
+    entries = corpus.select(scope) if scope else list(corpus.entries)
+    if not entries:
+        held = ", ".join(entry.symbol for entry in corpus.entries)
+        err.print(f"[red]error:[/red] the corpus has no document that {escape(ref)!r} names; it holds {escape(held)}")
+        raise typer.Exit(code=2)
+    chosen = corpus.latest(entries)
+    if len(corpus.entries) > 1:
+        console.print(f"[bold]{escape(chosen.symbol)}[/bold]")
+    return load_document(corpus.text_path(chosen)), rest or ref
+
+
+__all__ = ["BlockKind", "errors", "load_document", "print_report", "register", "summary_table"]

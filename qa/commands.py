@@ -16,6 +16,7 @@ from budgetqa.inputs import describe
 from budgetqa.settings import Settings
 
 if TYPE_CHECKING:
+    from .corpus_service import CorpusService
     from .model import Answer
     from .service import QAService
 
@@ -30,15 +31,19 @@ def register(app: typer.Typer) -> None:
     app.command("serve")(serve_command)
 
 
-def open_service(document: Path | None = None) -> QAService:
-    """The answer service for the configured document, or a clear error and exit code 2."""
+def open_service(document: Path | None = None) -> QAService | CorpusService:
+    """The answer service for `document`, else for the corpus (one document's service, or a
+    :class:`~budgetqa.qa.corpus_service.CorpusService` over several), or a clear error and exit code 2."""
     from budgetqa.index.encoders import EncoderUnavailable
     from budgetqa.ingest.parser import DocumentError
 
+    from .corpus_service import open_answer_service
     from .service import QAService
 
     try:
-        return QAService.open(Settings.from_env(), document_path=document, console=err)
+        if document is not None:
+            return QAService.open(Settings.from_env(), document_path=document, console=err)
+        return open_answer_service(Settings.from_env(), console=err)
     except (DocumentError, EncoderUnavailable, OSError, ValueError) as error:
         raise fail(str(error)) from None
 
@@ -110,7 +115,7 @@ def print_answer(answer: Answer, out: Console) -> None:
     title = ("abstained" if answer.abstained else f"confidence {answer.confidence:.2f}") + f" · {answer.mode}"
     out.print(Panel(Text(answer.text), title=escape(answer.question), subtitle=escape(title), border_style=style))
     for citation in answer.citations:
-        label = escape(citation.label_for(answer.language))
+        label = escape((f"{citation.document}, " if citation.document else "") + citation.label_for(answer.language))
         where = escape(f" · {citation.row}") if citation.row else ""
         out.print(f"  [bold]{label}[/]{where}  lines {citation.lines[0]}–{citation.lines[-1]}" if citation.lines else f"  {label}")
 

@@ -48,14 +48,15 @@ from .understand.parse import POST_CHANGE_TERMS
 
 MAX_SOURCES = 4  # citations of one figure (the table, the annex, the paragraph that print it)
 
-# The basis a year's figure has when the question names none, by measure and funding source: the
-# proposal year is estimated before recosting, the current year appropriated, the last year spent.
+# The basis a year's figure has when the question names none, by the year's distance from the
+# document's proposal year and the measure: the proposal year is estimated before recosting, the
+# current year appropriated, the last year spent.
 _DEFAULT_BASES: dict[tuple[int, Measure], tuple[Basis, ...]] = {
-    (PROPOSAL_YEAR, Measure.MONEY): (Basis.ESTIMATE_BEFORE_RECOSTING, Basis.PROPOSED, Basis.ESTIMATE),
-    (PROPOSAL_YEAR - 1, Measure.MONEY): (Basis.APPROPRIATION, Basis.ESTIMATE),
-    (PROPOSAL_YEAR - 2, Measure.MONEY): (Basis.ACTUAL,),
-    (PROPOSAL_YEAR, Measure.POSTS): (Basis.PROPOSED, Basis.ESTIMATE),
-    (PROPOSAL_YEAR - 1, Measure.POSTS): (Basis.APPROVED, Basis.ESTIMATE),
+    (0, Measure.MONEY): (Basis.ESTIMATE_BEFORE_RECOSTING, Basis.PROPOSED, Basis.ESTIMATE),
+    (-1, Measure.MONEY): (Basis.APPROPRIATION, Basis.ESTIMATE),
+    (-2, Measure.MONEY): (Basis.ACTUAL,),
+    (0, Measure.POSTS): (Basis.PROPOSED, Basis.ESTIMATE),
+    (-1, Measure.POSTS): (Basis.APPROVED, Basis.ESTIMATE),
 }
 # Bases a question may name that mean the same printed column.
 # The post changes a staffing table lists (its own labels), as an English decline names them.
@@ -84,14 +85,29 @@ class Decline:
 
 
 class FactAnswerer:
-    """Answers figure questions over one document's facts."""
+    """Answers figure questions over one document's facts; `proposal_year` is the year the document
+    proposes a budget for (2024 for A/78/6), the year a question that names none is asked about."""
 
-    def __init__(self, facts: list[Fact], registry: BodyRegistry, glossary: Glossary | None = None) -> None:
+    def __init__(
+        self,
+        facts: list[Fact],
+        registry: BodyRegistry,
+        glossary: Glossary | None = None,
+        *,
+        proposal_year: int = PROPOSAL_YEAR,
+    ) -> None:
+        self.proposal_year = proposal_year
         self.facts = facts
         self.registry = registry
         self.glossary = glossary
         self.years = sorted({f.year for f in facts if f.year is not None and f.measure is Measure.MONEY})
         self._by_id = {f.id: f for f in facts}
+
+    def _asked_year(self, parsed: ParsedQuestion) -> int:
+        return max(parsed.years) if parsed.years else self.proposal_year
+
+    def _in_year(self, facts: list[Fact], year: int, basis: Basis | None, measure: Measure) -> list[Fact]:
+        return _in_year(facts, year, basis, measure, self.proposal_year)
 
     # ------------------------------------------------------------------ entry point
 
@@ -131,14 +147,14 @@ class FactAnswerer:
     def _printed_change(self, parsed: ParsedQuestion, body: Body | None, fact: Fact) -> list[Fact]:
         """What a delegate reads beside a proposal-year figure: the previous year's figure of the same
         row (its appropriation, or its approved posts) and the change printed between them."""
-        if fact.year != PROPOSAL_YEAR or fact.basis is Basis.CHANGE or parsed.measure is Measure.PERCENTAGE:
+        if fact.year != self.proposal_year or fact.basis is Basis.CHANGE or parsed.measure is Measure.PERCENTAGE:
             return []
         same_row = [
             f
             for f in self.scoped(parsed, body)
             if f.funding is fact.funding and f.label == fact.label and f.component == fact.component
         ]
-        previous = _in_year(same_row, PROPOSAL_YEAR - 1, None, fact.measure)[:1]
+        previous = self._in_year(same_row, self.proposal_year - 1, None, fact.measure)[:1]
         changes = [
             f
             for f in self.scoped(parsed, body)
@@ -187,13 +203,13 @@ class FactAnswerer:
 
     def _select(self, parsed: ParsedQuestion, body: Body | None) -> list[Fact]:
         facts, _ = self._by_funding(parsed, self.scoped(parsed, body))
-        year = _asked_year(parsed)
-        return _in_year(facts, year, parsed.basis, parsed.measure or Measure.MONEY)
+        year = self._asked_year(parsed)
+        return self._in_year(facts, year, parsed.basis, parsed.measure or Measure.MONEY)
 
     def _unanswerable(self, parsed: ParsedQuestion, body: Body | None) -> Decline | None:
         measure = parsed.measure if parsed.measure not in (None, Measure.PERCENTAGE) else Measure.MONEY
         scoped = self.scoped(parsed, body, measure=measure)
-        nearest = _best(_in_year(self._by_funding(parsed, scoped)[0], PROPOSAL_YEAR, None, measure))
+        nearest = _best(self._in_year(self._by_funding(parsed, scoped)[0], self.proposal_year, None, measure))
         if parsed.after_recosting:
             return Decline(
                 "文件只给出重计费用前的估计数，没有给出重计费用后的数额",
@@ -212,18 +228,18 @@ class FactAnswerer:
                 )
         basis = parsed.basis
         if basis is not None and parsed.aggregate not in (Aggregate.CHANGE, Aggregate.PERCENTAGE):
-            year = _asked_year(parsed)
+            year = self._asked_year(parsed)
             same = _SAME_BASIS.get(basis, (basis,))
             in_year = [f for f in scoped if f.year == year]
             if in_year and not any(f.basis in same for f in in_year):
                 printed = {f.basis for f in in_year if f.basis is not Basis.CHANGE}
-                defaults = [b for b in _DEFAULT_BASES.get((year, measure), ()) if b in printed] or sorted(printed)
+                defaults = [b for b in _DEFAULT_BASES.get((year - self.proposal_year, measure), ()) if b in printed] or sorted(printed)
                 zh = BASIS_NAMES_ZH[defaults[0]]
                 en = BASIS_NAMES_EN[defaults[0]]
                 return Decline(
                     f"文件给出的 {year} 年数字是{zh}数，不是{BASIS_NAMES_ZH[basis]}数",
                     f"For {year} the document gives the {en}, not the {BASIS_NAMES_EN[basis]} amount",
-                    _best(_in_year(self._by_funding(parsed, scoped)[0], year, None, measure)) or nearest,
+                    _best(self._in_year(self._by_funding(parsed, scoped)[0], year, None, measure)) or nearest,
                 )
         if parsed.funding is not None and scoped and not [f for f in scoped if f.funding is parsed.funding]:
             return Decline(
@@ -247,12 +263,12 @@ class FactAnswerer:
         years = parsed.years
         if len(years) >= 2:
             earlier, later = min(years), max(years)
-        elif years and years[0] < PROPOSAL_YEAR:
-            earlier, later = years[0], PROPOSAL_YEAR  # "比 2023 年增加了多少", "change from 2023"
+        elif years and years[0] < self.proposal_year:
+            earlier, later = years[0], self.proposal_year  # "比 2023 年增加了多少", "change from 2023"
         else:
-            later = years[0] if years else PROPOSAL_YEAR
+            later = years[0] if years else self.proposal_year
             earlier = later - 1
-        if later == PROPOSAL_YEAR and earlier == PROPOSAL_YEAR - 1:
+        if later == self.proposal_year and earlier == self.proposal_year - 1:
             change_kind = parsed.change or ChangeKind.TOTAL
             printed = [f for f in scoped if f.basis is Basis.CHANGE and f.change is change_kind and f.year == later]
             percent = [
@@ -266,8 +282,8 @@ class FactAnswerer:
                 if parsed.aggregate is Aggregate.PERCENTAGE and extra:
                     return self._figure_answer(parsed, extra, also=chosen)
                 return self._figure_answer(parsed, chosen, also=extra)
-        first = _in_year(scoped, earlier, None, measure)
-        second = _in_year(scoped, later, None, measure)
+        first = self._in_year(scoped, earlier, None, measure)
+        second = self._in_year(scoped, later, None, measure)
         if not first or not second:
             return None
         return self._computed_change(parsed, first, second)
@@ -521,7 +537,7 @@ class FactAnswerer:
         if fact.basis is Basis.CHANGE:
             return shown
         if other.basis is Basis.CHANGE:
-            previous = (fact.year or PROPOSAL_YEAR) - 1
+            previous = (fact.year or self.proposal_year) - 1
             return f"change from {previous}: {shown}" if lang == "en" else f"比 {previous} 年变动 {shown}"
         if lang == "en":
             return f"{other.year} {BASIS_NAMES_EN[other.basis]}: {shown}"
@@ -681,19 +697,16 @@ def _outside(names: tuple[str, ...], registry: BodyRegistry) -> Decline:
     )
 
 
-def _asked_year(parsed: ParsedQuestion) -> int:
-    return max(parsed.years) if parsed.years else PROPOSAL_YEAR
-
-
-def _in_year(facts: list[Fact], year: int, basis: Basis | None, measure: Measure) -> list[Fact]:
-    """Facts of `year` with the asked basis (or the year's default basis), best-supported first.
+def _in_year(facts: list[Fact], year: int, basis: Basis | None, measure: Measure, proposal_year: int) -> list[Fact]:
+    """Facts of `year` with the asked basis (or the year's default basis in a document proposing the
+    budget of `proposal_year`), best-supported first.
 
     The first basis in order of preference that has facts decides the value; every other source
     that prints the same value under an equivalent basis (a paragraph's "拟议" amount for a table's
     "估计(重计费用前)" column) is kept with it, so that all of them are cited.
     """
     in_year = [f for f in facts if f.year == year and f.basis is not Basis.CHANGE]
-    bases = _SAME_BASIS.get(basis, (basis,)) if basis is not None else _DEFAULT_BASES.get((year, measure), ())
+    bases = _SAME_BASIS.get(basis, (basis,)) if basis is not None else _DEFAULT_BASES.get((year - proposal_year, measure), ())
     for candidate in bases:
         chosen = _agreeing([f for f in in_year if f.basis is candidate])
         if chosen:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -21,6 +22,7 @@ class Citation:
     quote: str = ""  # the supporting text (sentence, or the table row rendered)
     row: str | None = None  # row label for a table cell citation
     column: str | None = None  # column header for a table cell citation
+    document: str | None = None  # the cited document's symbol, in a corpus of several documents
 
     @property
     def label(self) -> str:
@@ -50,6 +52,8 @@ class Citation:
             "label": self.label_for("zh"),
             "label_en": self.label_for("en"),
         }
+        if self.document is not None:
+            out["document"] = self.document
         if self.row is not None:
             out["row"] = self.row
         if self.column is not None:
@@ -60,9 +64,9 @@ class Citation:
 def unique_citations(citations: list[Citation]) -> list[Citation]:
     """`citations` in order, each unit (or table cell: row and column) once."""
     out: list[Citation] = []
-    seen: set[tuple[str, str, str | None, str | None]] = set()
+    seen: set[tuple[str | None, str, str, str | None, str | None]] = set()
     for citation in citations:
-        key = (citation.kind, citation.ref, citation.row, citation.column)
+        key = (citation.document, citation.kind, citation.ref, citation.row, citation.column)
         if key not in seen:
             seen.add(key)
             out.append(citation)
@@ -161,9 +165,11 @@ class UnitView:
     english_label: str = ""
     columns: list[str] | None = None  # tables only
     rows: list[dict[str, object]] | None = None  # tables only: {"label", "cells": [text…], "group", "part", "is_total"}
+    document: str = ""  # the document's symbol: "A/78/6 (Sect. 3)"
 
     def to_json(self) -> dict[str, object]:
         return {
+            "document": self.document,
             "kind": self.kind,
             "ref": self.ref,
             "label": self.label,
@@ -185,3 +191,10 @@ class AnswerEvent:
     type: Literal["token", "answer"]
     text: str = ""
     answer: Answer | None = None
+
+
+def final_answer(events: Iterable[AnswerEvent]) -> Answer:
+    """The answer a stream of answer events ends with."""
+    answer = list(events)[-1].answer
+    assert answer is not None
+    return answer

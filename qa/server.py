@@ -1036,10 +1036,10 @@ def serve(host: str = "127.0.0.1", port: int = 8000, settings: Settings | None =
     resolved = settings or _Settings.from_env()
 
     def open_service() -> AnswerService:
-        from budgetqa.qa.service import QAService
+        from budgetqa.qa.corpus_service import open_answer_service
 
-        service = QAService.open(resolved)
-        service.warm_up()  # the first questions are answered as fast as the later ones
+        service = open_answer_service(resolved)
+        service.warm_up()  # the first questions are answered as fast as the later ones  # the first questions are answered as fast as the later ones
         return service
 
     app = create_app(open_service, request_timeout_s=resolved.request_timeout_s)

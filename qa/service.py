@@ -40,7 +40,7 @@ from .compose import join_answers
 from .english_quote import EnglishQuotes
 from .extractive import ExtractiveAnswerer
 from .fact_answer import FactAnswerer
-from .model import Answer, AnswerEvent, Language, UnitView
+from .model import Answer, AnswerEvent, Language, UnitView, final_answer
 from .understand import ParsedQuestion, QuestionKind, Understanding
 from .verify import verify
 
@@ -86,7 +86,7 @@ class QAService:
         registry = search.registry
         facts = extract_facts(index.document, registry)
         self.understanding = Understanding.of(index.document, facts, index.glossary, registry)
-        self.facts = FactAnswerer(facts, registry, index.glossary)
+        self.facts = FactAnswerer(facts, registry, index.glossary, proposal_year=self.understanding.proposal_year)
         self.analyst = AnalystAnswerer(index.document, facts, registry, index.glossary)
         self.generator = generator
         self._lock = threading.RLock()
@@ -122,10 +122,7 @@ class QAService:
 
     def ask(self, question: str, *, session_id: str | None = None, lang: Language | None = None) -> Answer:
         """A cited, verified answer to `question` (in its own language unless `lang` is given)."""
-        events = list(self.stream(question, session_id=session_id, lang=lang))
-        final = events[-1].answer
-        assert final is not None
-        return final
+        return final_answer(self.stream(question, session_id=session_id, lang=lang))
 
     def stream(
         self, question: str, *, session_id: str | None = None, lang: Language | None = None
@@ -267,6 +264,24 @@ class QAService:
         self.searcher.record(session_id, question, resolved, verified.evidence or [hit.unit.uid for hit in hits[:3]])
         return verified
 
+    def hand_over(self, session_id: str, previous: QAService) -> None:
+        """Continue session `session_id` here from another document's service (a corpus answering the
+        session's next question from another year's section): its last parse, whether its last figure
+        came from a passage, and its search conversation, so that a follow-up keeps its body and topic."""
+        with self._lock:
+            parsed = previous._parsed.get(session_id)
+            if parsed is None:
+                return
+            self._parsed[session_id] = parsed
+            self._parsed.move_to_end(session_id)
+            if session_id in previous._from_passages:
+                self._from_passages.add(session_id)
+            else:
+                self._from_passages.discard(session_id)
+            conversation = previous.searcher.conversations.get(session_id)
+            if conversation is not None:
+                self.searcher.conversations[session_id] = conversation
+
     def warm_up(self) -> None:
         """Ready every question path now (see :meth:`SearchService.warm_up`); for long-running use."""
         with self._lock:
@@ -299,6 +314,7 @@ class QAService:
             section=list(unit.section),
             part=unit.part,
             english_label=self.searcher.index.glossary.english_label(unit.title),
+            document=self.document.symbol,
         )
         if unit.kind is BlockKind.TABLE:
             table = self.document.table(unit.ref)

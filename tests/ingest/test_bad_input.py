@@ -191,10 +191,15 @@ def test_a_truncated_section_is_parsed_with_a_warning_and_exit_code_1(half, cach
 
 
 def test_partial_accepts_a_truncated_section_and_still_warns(half, cache):
-    result = invoke(str(half), "--partial")
+    """Accepted, it joins the corpus (its text and the registry are written); --no-index leaves its
+    index to be built when it is first searched."""
+    result = invoke(str(half), "--partial", "--no-index")
     assert result.exit_code == 0, result.output
     assert result.stderr.startswith("warning: paragraphs 3.1–3.") and "error" not in result.stderr
-    assert not cache.exists()
+    assert "to the corpus (2 documents)" in result.stdout
+    written = sorted(path.relative_to(cache).as_posix() for path in cache.rglob("*") if path.is_file())
+    assert written[0] == "corpus/corpus.json" and len(written) == 3  # the registry and two texts
+    assert not (cache / "indexes").exists()
 
 
 def test_the_truncated_section_keeps_the_paragraphs_it_has(half):
