@@ -8,28 +8,16 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import ClassVar
 
 import pytest
 
+from budgetqa.eval.web_check import CHROMIUM, CHROMIUM_ARGS
 from budgetqa.index.model import IndexUnit, SearchHit
 from budgetqa.ingest.model import BlockKind, LineSpan
 from budgetqa.ingest.refs import UnknownReference, parse_citation
 from budgetqa.qa.model import Answer, AnswerEvent, Citation, Language, UnitView
 from budgetqa.qa.protocols import AnswerService
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 # A question containing this marker makes the fake fail part-way through a streamed answer.
 FAIL_MARKER = "__fail__"
