@@ -23,7 +23,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from budgetqa.atomic import write_text
 from budgetqa.qa.grounded import was_withheld
@@ -65,8 +65,8 @@ def prompt_tokens(service: QAService, question: str) -> int | None:
         return None
     found = service.offline(question)
     prompt = generator.prompt(found.question, found.answer, service.searcher) if found.phrasable else None
-    tokenizer = getattr(generator.model, "client", None)
-    if prompt is None or not hasattr(tokenizer, "tokenize"):
+    tokenizer: Any = getattr(generator.model, "client", None)  # llama.cpp's Llama, for a local model
+    if prompt is None or tokenizer is None or not hasattr(tokenizer, "tokenize"):
         return None
     text = "\n".join(message.text for message in prompt.messages)
     return len(tokenizer.tokenize(text.encode("utf-8"), add_bos=False))
