@@ -74,6 +74,8 @@ class Settings:
     - ``BUDGETQA_PG_DSN``: the primary's libpq connection string (ingest writes there).
     - ``BUDGETQA_PG_READ_DSNS``: comma-separated read replicas, queried in turn (round-robin); a
       replica that cannot be reached falls back to the primary.
+    - ``BUDGETQA_PG_SCHEMA``: the schema that holds the corpus (default ``budgetqa``; one database
+      may hold several corpora, one per schema).
     """
 
     document: Path | None = None
@@ -87,6 +89,7 @@ class Settings:
     backend: BackendKind = BackendKind.EMBEDDED
     pg_dsn: str | None = None
     pg_read_dsns: tuple[str, ...] = ()
+    pg_schema: str = "budgetqa"
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -104,6 +107,7 @@ class Settings:
             backend=BackendKind.from_str(os.environ.get("BUDGETQA_BACKEND") or "embedded"),
             pg_dsn=os.environ.get("BUDGETQA_PG_DSN") or None,
             pg_read_dsns=_env_list("BUDGETQA_PG_READ_DSNS", ()),
+            pg_schema=os.environ.get("BUDGETQA_PG_SCHEMA") or "budgetqa",
         )
 
     def document_path(self) -> Path:

@@ -131,10 +131,10 @@ class PostgresBackend:
 
     @classmethod
     def from_settings(cls, settings: Settings, **options: Any) -> PostgresBackend:
-        """The backend of ``BUDGETQA_PG_DSN`` and ``BUDGETQA_PG_READ_DSNS``."""
+        """The backend of ``BUDGETQA_PG_DSN``, ``BUDGETQA_PG_READ_DSNS`` and ``BUDGETQA_PG_SCHEMA``."""
         if not settings.pg_dsn:
             raise ValueError("BUDGETQA_BACKEND=postgres needs BUDGETQA_PG_DSN (a libpq connection string)")
-        return cls(settings.pg_dsn, settings.pg_read_dsns, **options)
+        return cls(settings.pg_dsn, settings.pg_read_dsns, **({"schema": settings.pg_schema} | options))
 
     # ---------------------------------------------------------------- connections
 
