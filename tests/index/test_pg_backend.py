@@ -24,13 +24,13 @@ pytest.importorskip(
 from budgetqa.eval.generate import generate_questions  # noqa: E402
 from budgetqa.eval.gold import default_gold_path, load_gold  # noqa: E402
 from budgetqa.index.backend import BackendQuery, EmbeddedBackend, Scored  # noqa: E402
+from budgetqa.index.corpus_backend import DocumentView  # noqa: E402
+from budgetqa.index.corpus_index import CorpusIndex  # noqa: E402
+from budgetqa.index.corpus_search import CorpusSearchService  # noqa: E402
 from budgetqa.index.model import DocumentTag, SearchScope  # noqa: E402
 from budgetqa.index.pg_backend import CorpusError, IngestUnits, PostgresBackend, connect, ingest_units_of  # noqa: E402
 from budgetqa.index.pg_cluster import ClusterError, LocalCluster, server_user, wait_for_replay  # noqa: E402
 from budgetqa.index.searcher import CANDIDATES, HybridIndex  # noqa: E402
-from budgetqa.index.corpus_backend import DocumentView  # noqa: E402
-from budgetqa.index.corpus_index import CorpusIndex  # noqa: E402
-from budgetqa.index.corpus_search import CorpusSearchService  # noqa: E402
 from budgetqa.index.service import SearchService  # noqa: E402
 from budgetqa.ingest.corpus import Corpus  # noqa: E402
 from budgetqa.qa.corpus_service import CorpusService  # noqa: E402
