@@ -211,7 +211,7 @@ def corpus_lexical(
     if stores is not None:
         return stores, False
     console.print(f"[bold]Building the corpus's BM25[/] over {len(indexes)} documents …")
-    cache = TokenCache(settings.cache_dir / "tokens")
+    cache = TokenCache(settings.cache_dir / "tokens")  # where each document's index build left them
     built: dict[str, LexicalStore] = {}
     for field in fields:
         parts = [

@@ -12,7 +12,9 @@ document) returns its unit first, as in one document. Every hit's unit names its
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 
 from rich.console import Console
 
@@ -33,20 +35,29 @@ from .service import SearchService
 class CorpusSearchService:
     """Search a corpus: one :class:`SearchService` per document over a shared :class:`CorpusIndex`."""
 
-    def __init__(self, corpus_index: CorpusIndex, services: dict[str, SearchService]) -> None:
+    def __init__(
+        self, corpus_index: CorpusIndex, services: dict[str, SearchService] | None = None, *, cache_dir: Path | None = None
+    ) -> None:
         self.corpus_index = corpus_index
         self.corpus = corpus_index.corpus
-        self.services = services  # document symbol → its search service
+        self.cache_dir = cache_dir  # where the user's own English versions are (None: the shipped ones only)
+        # document symbol → its search service, made when a query first needs that document alone
+        self.services: dict[str, SearchService] = dict(services or {})
+        self._lock = threading.Lock()
 
     @classmethod
     def open(cls, settings: Settings, corpus: Corpus | None = None, *, console: Console | None = None) -> CorpusSearchService:
         """Open (or build) every document's index and the backend they share."""
         index = CorpusIndex.open(corpus or Corpus.load(settings), settings, console=console)
-        services = {
-            placed.document.symbol: SearchService(placed, EnglishVersions.load(placed.document, cache_dir=settings.cache_dir))
-            for placed in index.indexes
-        }
-        return cls(index, services)
+        return cls(index, cache_dir=settings.cache_dir)
+
+    def service_of(self, symbol: str) -> SearchService:
+        """The search service of document `symbol`, made on first use."""
+        with self._lock:
+            if symbol not in self.services:
+                index = self.corpus_index.index_of(symbol)
+                self.services[symbol] = SearchService(index, EnglishVersions.load(index.document, cache_dir=self.cache_dir))
+            return self.services[symbol]
 
     def named(self, text: str) -> list[CorpusEntry] | None:
         """The documents `text` names (None when it names none, or names every one of them)."""
@@ -65,10 +76,12 @@ class CorpusSearchService:
         if parse_citation(rest) is not None:
             entries = self.corpus.select(scope) if scope else list(self.corpus.entries)
             if entries:
-                return self.services[self.corpus.latest(entries).symbol].search(rest, top_k=top_k, session_id=session_id, lang=lang)
+                return self.service_of(self.corpus.latest(entries).symbol).search(
+                    rest, top_k=top_k, session_id=session_id, lang=lang
+                )
         named = self.named(text)
         if named is not None and len(named) == 1:  # one document: its own search, sessions and reranking
-            return self.services[named[0].symbol].search(text, top_k=top_k, session_id=session_id, lang=lang)
+            return self.service_of(named[0].symbol).search(text, top_k=top_k, session_id=session_id, lang=lang)
         filters = SearchScope(documents=tuple(entry.symbol for entry in named)) if named else None
         return self.corpus_index.search(text, filters, top_k=top_k, lang=lang)
 
@@ -81,9 +94,8 @@ class CorpusSearchService:
         return run_search_items(self, items, top_k=top_k)
 
     def warm_up(self) -> None:
-        """Ready every document's question path (see :meth:`SearchService.warm_up`)."""
-        for service in self.services.values():
-            service.warm_up()
+        """Ready the question encoders (shared by every document) and the latest document's search."""
+        self.service_of(self.corpus.latest().symbol).warm_up()
 
 
 def open_search_service(settings: Settings, *, console: Console | None = None) -> SearchService | CorpusSearchService:

@@ -33,6 +33,7 @@ from .language import Language, detect_language
 from .lexical import EnglishLexicalStore, LexicalStore
 from .model import DocumentTag, IndexUnit, SearchHit, SearchScope
 from .session import ResolvedQuestion
+from .token_cache import TokenCache, TokenizedUnits, merge_tokenized
 from .tokenize import tokenize, tokenize_english, tokenize_query, tokenizer_fingerprint
 from .units import build_index_units
 
@@ -271,8 +272,16 @@ class HybridIndex:
         """Build every store, then write them into a temporary directory that replaces `path` in one
         step: a build that fails or is killed at any point leaves the previous index as it was."""
         console.print(f"[bold]Building the index[/] of {document.symbol}: {len(units)} units …")
-        lexical = LexicalStore.build([unit.indexed_text for unit in units])
-        english = EnglishLexicalStore.build([unit.english_text for unit in units])
+        # Tokens are kept per unit content (`<cache>/tokens`): a corpus's BM25 is rebuilt from them.
+        tokens = TokenCache(_tokens_dir(path))
+
+        def tokenized(field: str, texts: list[str], tokenizer: Callable[[str], list[str]]) -> TokenizedUnits:
+            return tokens.tokens(TokenCache.key(manifest.units_sha256, field, manifest.tokenizer), texts, tokenizer)
+
+        lexical = LexicalStore.from_token_ids(*merge_tokenized([tokenized("bm25", [u.indexed_text for u in units], tokenize)]))
+        english = EnglishLexicalStore.from_token_ids(
+            *merge_tokenized([tokenized("bm25:en", [u.english_text for u in units], tokenize_english)])
+        )
         dense: dict[str, tuple[Encoder, DenseStore, list[int]]] = {}
         embedded: dict[str, int] = {}
         cache_dir = _embeddings_dir(path)
@@ -489,6 +498,11 @@ def index_directory_name(document: Document, encoders: list[Encoder]) -> str:
 def _embeddings_dir(index_path: Path) -> Path:
     """The embedding caches shared by every index of a cache directory (``<cache>/embeddings``)."""
     return index_path.parent.parent / "embeddings"
+
+
+def _tokens_dir(index_path: Path) -> Path:
+    """The token caches shared by every index of a cache directory (``<cache>/tokens``)."""
+    return index_path.parent.parent / "tokens"
 
 
 def _safe(name: str) -> str:

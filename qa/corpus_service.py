@@ -69,10 +69,18 @@ class DocumentChoice:
 class CorpusService:
     """Answers questions about a corpus of several documents (implements ``AnswerService``)."""
 
-    def __init__(self, search: CorpusSearchService, services: dict[str, QAService]) -> None:
+    def __init__(
+        self,
+        search: CorpusSearchService,
+        services: dict[str, QAService] | None = None,
+        generator: GroundedAnswerer | None = None,
+    ) -> None:
         self.searcher = search
         self.corpus = search.corpus
-        self.services = services  # document symbol → that document's answer service
+        self.generator = generator
+        # document symbol → that document's answer service, made when a question first needs it (a
+        # corpus of a hundred sections answers most questions from a few of them)
+        self.services: dict[str, QAService] = dict(services or {})
         self._lock = threading.RLock()
         self._chosen: OrderedDict[str, tuple[str, ...]] = OrderedDict()  # session → documents of its last answer
 
@@ -86,14 +94,12 @@ class CorpusService:
         generator: GroundedAnswerer | None = None,
     ) -> CorpusService:
         """Open (or build) the corpus's indexes and one answer service per document."""
-        search = CorpusSearchService.open(settings, corpus, console=console)
-        services = {symbol: QAService(searcher, generator) for symbol, searcher in search.services.items()}
-        return cls(search, services)
+        return cls(CorpusSearchService.open(settings, corpus, console=console), generator=generator)
 
     @property
     def document(self) -> Document:
         """The corpus's latest document (what the analyst views show)."""
-        return self.services[self.corpus.latest().symbol].document
+        return self.searcher.corpus_index.index_of(self.corpus.latest().symbol).document
 
     # ------------------------------------------------------------------ choosing documents
 
@@ -131,7 +137,7 @@ class CorpusService:
             else:
                 answers = []
                 for entry in choice.entries:
-                    service = self.services[entry.symbol]
+                    service = self.service_of(entry.symbol)
                     self._carry_session(session_id, service)
                     asked = service.ask(without_symbols(text), session_id=session_id, lang=language)
                     answers.append((entry, label_answer(replace(asked, question=text), entry.symbol)))
@@ -153,12 +159,19 @@ class CorpusService:
         entries = self.corpus.select(scope) if scope else list(self.corpus.entries)
         if not entries:
             raise LookupError(f"the corpus has no document {_named_text(scope)}; it holds {self._holdings()}")
-        return self.services[self.corpus.latest(entries).symbol].lookup(rest or ref)
+        return self.service_of(self.corpus.latest(entries).symbol).lookup(rest or ref)
 
     def warm_up(self) -> None:
-        """Ready every document's question path (see :meth:`QAService.warm_up`)."""
-        for service in self.services.values():
-            service.warm_up()
+        """Ready the question path (see :meth:`QAService.warm_up`): the encoders, shared by every
+        document, and the latest document's answerer."""
+        self.service_of(self.corpus.latest().symbol).warm_up()
+
+    def service_of(self, symbol: str) -> QAService:
+        """The answer service of document `symbol`, made on first use."""
+        with self._lock:
+            if symbol not in self.services:
+                self.services[symbol] = QAService(self.searcher.service_of(symbol), self.generator)
+            return self.services[symbol]
 
     # ------------------------------------------------------------------ helpers
 

@@ -31,10 +31,8 @@ from budgetqa.index.model import DocumentTag, SearchScope  # noqa: E402
 from budgetqa.index.pg_backend import CorpusError, IngestUnits, PostgresBackend, connect, ingest_units_of  # noqa: E402
 from budgetqa.index.pg_cluster import ClusterError, LocalCluster, server_user, wait_for_replay  # noqa: E402
 from budgetqa.index.searcher import CANDIDATES, HybridIndex  # noqa: E402
-from budgetqa.index.service import SearchService  # noqa: E402
 from budgetqa.ingest.corpus import Corpus  # noqa: E402
 from budgetqa.qa.corpus_service import CorpusService  # noqa: E402
-from budgetqa.qa.service import QAService  # noqa: E402
 from budgetqa.settings import BackendKind  # noqa: E402
 
 pytestmark = pytest.mark.slow
@@ -241,8 +239,7 @@ def test_a_corpus_on_postgres_ranks_each_document_as_the_embedded_corpus(pg_corp
 
 
 def test_a_corpus_on_postgres_answers_each_year_from_its_document(pg_corpus) -> None:
-    searches = {index.document.symbol: SearchService(index) for index in pg_corpus.indexes}
-    service = CorpusService(CorpusSearchService(pg_corpus, searches), {s: QAService(x) for s, x in searches.items()})
+    service = CorpusService(CorpusSearchService(pg_corpus))
     for year, symbol in ((2025, "A/79/6 (Sect. 3)"), (2026, "A/80/6 (Sect. 3)")):
         answer = service.ask(f"How much does the {year} proposal request for special political missions?")
         assert {citation.document for citation in answer.citations} == {symbol}, answer.text

@@ -11,11 +11,9 @@ import pytest
 
 from budgetqa.index.corpus_index import CorpusIndex
 from budgetqa.index.corpus_search import CorpusSearchService
-from budgetqa.index.service import SearchService
 from budgetqa.ingest.corpus import Corpus
 from budgetqa.ingest.facts import extract_facts
 from budgetqa.qa.corpus_service import CorpusService
-from budgetqa.qa.service import QAService
 
 pytestmark = pytest.mark.slow
 
@@ -25,8 +23,7 @@ FACTORS = {2024: 1, 2025: 2, 2026: 3}
 
 @pytest.fixture(scope="module")
 def service(corpus_index: CorpusIndex) -> CorpusService:
-    searches = {index.document.symbol: SearchService(index) for index in corpus_index.indexes}
-    return CorpusService(CorpusSearchService(corpus_index, searches), {s: QAService(x) for s, x in searches.items()})
+    return CorpusService(CorpusSearchService(corpus_index))
 
 
 @pytest.fixture(scope="module")
