@@ -40,31 +40,37 @@ class AnswerSources:
         return dict(self.__dict__)
 
 
+def answer_source(answer: Answer) -> str:
+    """Where `answer` came from: "generated", "withheld (<check>)", "declined" or "offline"."""
+    reason = withheld_reason(answer)
+    if answer.abstained:
+        return "declined"
+    if reason is not None:
+        return f"withheld ({reason.value})"
+    return "generated" if answer.mode.startswith("llm:") else "offline"
+
+
 def count_answers(answers: Iterable[Answer]) -> AnswerSources:
     """Count `answers` by where they came from (see the module's description)."""
-    generated = withheld = declined = offline = uncited = total = 0
+    sources: Counter[str] = Counter()
     reasons: Counter[Withheld] = Counter()
+    uncited = total = 0
     for answer in answers:
         total += 1
+        source = answer_source(answer)
+        sources[source.split(" ")[0]] += 1
         reason = withheld_reason(answer)
-        if answer.abstained:
-            declined += 1
-        elif reason is not None:
-            withheld += 1
+        if reason is not None and not answer.abstained:
             reasons[reason] += 1
-        elif answer.mode.startswith("llm:"):
-            generated += 1
-        else:
-            offline += 1
         if not answer.abstained and not answer.citations:
             uncited += 1
     order = list(Withheld)
     return AnswerSources(
         total=total,
-        generated=generated,
-        withheld=withheld,
-        declined=declined,
-        offline=offline,
+        generated=sources["generated"],
+        withheld=sources["withheld"],
+        declined=sources["declined"],
+        offline=sources["offline"],
         shown_without_citation=uncited,
         withheld_by={kind.name: reasons[kind] for kind in sorted(reasons, key=order.index)},
     )

@@ -16,6 +16,7 @@ from budgetqa.qa.model import Answer
 from budgetqa.qa.service import QAService
 
 from .answer_metrics import AnswerRecord, CitedUnit
+from .generative_metrics import answer_source
 from .gold import GoldQuestion
 
 TOP_K = 10
@@ -58,7 +59,12 @@ def run_tool(service: QAService, questions: Sequence[GoldQuestion], *, answers: 
             hits = service.searcher.search(question.question, top_k=TOP_K, session_id=f"search:{session}")
             rankings[question.id] = [f"{hit.unit.kind.value}:{hit.unit.ref}" for hit in hits]
             if answers:
+                asked = time.perf_counter()
                 answer = service.ask(question.question, session_id=f"ask:{session}")
+                if service.generator is not None:  # a slow run: say how each answer went as it goes
+                    progress.console.print(
+                        f"{question.id}: {answer_source(answer)}, {time.perf_counter() - asked:.0f} s", highlight=False
+                    )
                 texts[question.id] = answer.text
                 shown.append(answer)
                 confidences[question.id] = answer.confidence

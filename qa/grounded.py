@@ -24,6 +24,7 @@ replaces); stopping the iteration stops the model (llama.cpp generates only whil
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Generator, Sequence
 from dataclasses import dataclass, replace
@@ -42,7 +43,7 @@ from .chat_models import GenerationError, model_name
 from .claims import check_claims
 from .model import Answer, AnswerEvent, Citation, Language
 from .streaming import with_heartbeat
-from .verify import figure_unit, stated_figures, supported, verify
+from .verify import FigureUnit, figure_unit, stated_figures, supported, verify
 
 if TYPE_CHECKING:
     from budgetqa.index.service import SearchService
@@ -373,7 +374,11 @@ class GroundedAnswerer:
         checked = verify(generated, source.document, source.refs)
         # What the model was shown, not the whole unit: a long annex prints many figures and names.
         support = [offline.text, *(item.text for item in cited)]
-        figures = checked.verification.removed_figures + unsupported_figures(text, support, offline)
+        figures = (
+            checked.verification.removed_figures
+            + unsupported_figures(text, support, offline)
+            + misscaled_amounts(text, support)
+        )
         if figures:
             reason = f"所引内容中没有数字 {'、'.join(figures)}" if language == "zh" else f"no cited unit prints {', '.join(figures)}"
             return _withheld(offline, Withheld.FIGURE, reason)
@@ -407,6 +412,28 @@ def states_figure(text: str, figure: NumberMention) -> bool:
         same_figure(mention.value, figure.value) or same_figure(mention.scaled, figure.scaled)
         for mention in stated_figures(text)
     )
+
+
+_YUAN = re.compile(r"\s*元")  # a bare 元, which the figure checker does not read as money
+
+
+def misscaled_amounts(text: str, support: Sequence[str]) -> list[str]:
+    """The amounts of money `text` states that no `support` text gives at the same scale: the
+    evidence's "3 441.2 千美元" written "3 441.2元" or "$3,441.2" (a thousand times less).
+
+    >>> misscaled_amounts("经费为 3 441.2元。", ["员额经费：3 441.2 千美元"])
+    ['3 441.2']
+    >>> misscaled_amounts("经费为 344.12 万美元，即 USD 3,441.2 thousand。", ["员额经费：3 441.2 千美元"])
+    []
+    """
+    amounts = [m.scaled for t in support for m in stated_figures(t) if figure_unit(t, m) is FigureUnit.MONEY]
+    return [
+        mention.text.strip()
+        for mention in stated_figures(text)
+        if (figure_unit(text, mention) is FigureUnit.MONEY or _YUAN.match(text[mention.end :]))
+        # the same scale (a rounded "775.3 million" allowed), not same_figure's unit changes
+        and not any(math.isclose(abs(mention.scaled), abs(amount), rel_tol=0.01) for amount in amounts)
+    ]
 
 
 def unsupported_figures(text: str, support: Sequence[str], offline: Answer) -> list[str]:

@@ -104,6 +104,13 @@ def test_answer_that_leaves_out_the_figure_asked_for_is_withheld(text):
     assert withheld_reason(answer) is Withheld.INCOMPLETE and "12" in answer.text.splitlines()[0]
 
 
+@pytest.mark.parametrize(("amount", "shown"), [("3 456.7 千美元", True), ("345.67 万美元", True), ("3 456.7元", False), ("3 456.7 美元", False)])
+def test_an_amount_written_at_another_scale_than_the_evidence_is_withheld(amount, shown):
+    reply = reply_json(f"月球事务处 2024 年拟设 12 个员额，经费 {amount}。", ["¶9.1"])  # ¶9.1 prints 3 456.7 千美元
+    _, answer = run(GroundedAnswerer(fake_model(reply)), "月球事务处 2024 年的员额和经费？", offline())
+    assert withheld_reason(answer) is (None if shown else Withheld.FIGURE), answer.text
+
+
 def test_answer_citing_an_id_it_was_not_given_is_withheld():
     reply = reply_json("月球事务处 2024 年拟设 12 个员额。", ["¶9.9"])
     _, answer = run(GroundedAnswerer(fake_model(reply)), "月球事务处 2024 年有几个员额？", offline())
