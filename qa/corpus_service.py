@@ -286,8 +286,8 @@ def open_answer_service(
     document (or ``BUDGETQA_DOCUMENT`` names one), a :class:`CorpusService` when it holds several."""
     corpus = Corpus.load(settings)
     if generator is None and settings.llm != "none":
+        from .chat_models import chat_model_from_settings
         from .grounded import GroundedAnswerer
-        from .llm import chat_model_from_settings
 
         generator = GroundedAnswerer(chat_model_from_settings(settings))
     if len(corpus.entries) == 1:
