@@ -52,3 +52,15 @@ def test_the_answer_service_shows_a_generated_answer_only_when_it_verifies(text:
     assert "775 326" in answer.text
     if not shown:
         assert answer.text.startswith("（生成的回答未通过核查")
+
+
+@pytest.mark.slow
+def test_the_configured_chat_model_reaches_every_entry_point_through_the_grounded_answerer() -> None:
+    """The service the CLI, the chat and the server open (a FAKE server address: nothing is asked)."""
+    from budgetqa.qa.corpus_service import open_answer_service
+    from budgetqa.qa.grounded import GroundedAnswerer
+
+    settings = Settings(llm="openai", llm_model="served-model", llm_base_url="http://127.0.0.1:9/v1")
+    service = open_answer_service(settings)
+    assert isinstance(service.generator, GroundedAnswerer)
+    assert service.generator.mode == "llm:served-model"
