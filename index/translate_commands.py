@@ -80,6 +80,14 @@ def translate_command(
         bool, typer.Option("--status", help="Only report which segments have a checked English version.")
     ] = False,
     document: Annotated[Path | None, typer.Option(help="Document (default: the bundled one).")] = None,
+    threads: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            help="CPU threads for the model (default: every core). On a machine other jobs keep busy, 1 can "
+            "run faster than every core: threads that wait for each other lose their turns.",
+        ),
+    ] = None,
 ) -> None:
     """Translate every paragraph, caption, note, heading, label, mandate title and annex into English
     with the local model, check each version (figures, glossary terms, length, no Chinese left), and
@@ -99,7 +107,7 @@ def translate_command(
         return
     every = document_segments(parsed)
     segments = [s for s in every if not kind or s.kind in kind][:limit]
-    translator = _open_translator(model, settings)
+    translator = _open_translator(model, settings, threads)
     cache = TranslationCache(settings.cache_dir / "translations", translator.model_sha256)
     earlier = [*(read_versions(target) if target.is_file() else []), *_shipped_versions()]
     versions = _run(
@@ -118,7 +126,7 @@ def _load_versions(document: Document, settings: Settings, target: Path) -> Engl
     return EnglishVersions(loaded.segments, [*loaded.records(), *extra])
 
 
-def _open_translator(model: Path | None, settings: Settings) -> Translator:
+def _open_translator(model: Path | None, settings: Settings, threads: int | None = None) -> Translator:
     """The local model: `model`, or the packaged Qwen GGUF assembled from its installed slices."""
     from .llama_translator import LlamaTranslator, TranslatorUnavailable
 
@@ -126,14 +134,14 @@ def _open_translator(model: Path | None, settings: Settings) -> Translator:
         if model is not None:
             from budgetqa.qa.local_model import sha256_of
 
-            return LlamaTranslator(model, sha256_of(model))
+            return LlamaTranslator(model, sha256_of(model), n_threads=threads)
         from budgetqa.qa.local_model import QWEN_SHA256, LocalModelError, assemble_qwen_gguf
 
         try:
             path = assemble_qwen_gguf(settings.models_dir)
         except LocalModelError as error:
             raise TranslatorUnavailable(str(error)) from None
-        return LlamaTranslator(path, QWEN_SHA256)
+        return LlamaTranslator(path, QWEN_SHA256, n_threads=threads)
     except TranslatorUnavailable as error:
         err.print(
             "[yellow]English versions without the local model: run `budgetqa translate --status` for "

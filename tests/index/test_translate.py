@@ -184,7 +184,7 @@ def test_translate_command_writes_checked_versions_and_resumes(document, tmp_pat
             return load_glossary().english_label(chinese)
 
     monkeypatch.setenv("BUDGETQA_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setattr(translate_commands, "_open_translator", lambda model, settings: LabelTranslator())
+    monkeypatch.setattr(translate_commands, "_open_translator", lambda model, settings, threads: LabelTranslator())
     out = user_path(tmp_path / "cache", document)  # the default output: the cache's file for the document
     args = ["translate", "--kind", "caption", "--limit", "3"]
     first = CliRunner().invoke(app, args)
