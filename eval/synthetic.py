@@ -2,7 +2,7 @@
 
 There is one real document.  :func:`synthesize` writes a realistic sibling of it, as a text file the parser
 reads: the session in the symbol and every budget year move on by :attr:`SyntheticSpec.shift`
-(A/78/6 (Sect. 3) for 2024 → A/79/6 (Sect. 3) for 2025), every money figure the facts read is
+(A/78/6 (Sect. 3) for 2024 → A/79/6 (Sect. 3) for 2025), every money figure the facts and the audit read is
 multiplied by :attr:`SyntheticSpec.factor`, some prose lines are reworded and some paragraphs lose a sentence.
 
 **Why an integer factor.**  Rows must still add up to their totals, 2023 + change = 2024 must still
@@ -11,9 +11,11 @@ the same integer keeps each of these identities exact (sums and differences scal
 change) without recomputing any total, so :func:`budgetqa.index.audit.run_audit` finds no place the
 original does not already have.  Posts, counts and percentages are left as printed.
 
-**Where figures are changed.**  Only the money facts of :func:`budgetqa.ingest.facts.extract_facts`, on
-the document line each fact names: a line's figure is rewritten only when no fact of another measure
-prints the same text on that line, so a percentage that happens to read like an amount is never scaled.
+**Where figures are changed.**  Only the money facts of :func:`budgetqa.ingest.facts.extract_facts` and
+the paragraphs' amounts by object of expenditure that the audit reads
+(:func:`budgetqa.index.audit_objects.object_amounts`), on the document line each names: a line's figure
+is rewritten only when no fact of another measure prints the same text on that line, so a percentage
+that happens to read like an amount is never scaled.
 
 >>> # from budgetqa.eval.synthetic import SyntheticSpec, synthesize
 >>> # synthesize(SyntheticSpec(shift=1, factor=2), Path("A_79_6_Sect3_zh.txt"))
@@ -216,9 +218,24 @@ def _scale_window(lines: list[str], first: int, last: int, money: Counter[str], 
     return scaled, sum((+left).values())
 
 
+def _add_object_amounts(document: Document, money: dict[int, Counter[str]]) -> None:
+    """Count in the amounts paragraphs state by object of expenditure ("咨询人项下 158 700 美元"), which
+    the consistency audit sets against the tables: on their paragraph's first line, where its money
+    facts are, each figure as many times as the facts or these amounts print it, whichever is more."""
+    from budgetqa.index.audit_objects import object_amounts
+
+    stated: dict[int, Counter[str]] = defaultdict(Counter)
+    for amount in object_amounts(document):
+        stated[amount.paragraph.lines.first][amount.figure] += 1
+    for line, figures in stated.items():
+        for figure, count in figures.items():
+            money[line][figure] = max(money[line][figure], count)
+
+
 def synthesize_text(document: Document, text: str, spec: SyntheticSpec) -> tuple[str, SyntheticReport]:
     """The synthetic section's text for `document` (parsed from `text`), and what changed."""
     money, others = _facts_by_line(extract_facts(document))
+    _add_object_amounts(document, money)
     lines = text.split("\n")
     fact_lines = sorted(set(money) | set(others))
     scaled = skipped = years = reworded = 0

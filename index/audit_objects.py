@@ -42,44 +42,64 @@ class _Object:
     row: TableRow
 
 
+@dataclass(frozen=True)
+class ObjectAmount:
+    """An amount a paragraph states for an object of expenditure: "咨询人项下 158 700 美元"."""
+
+    paragraph: Paragraph
+    label: str  # the object as its table row prints it: "咨询人"
+    figure: str  # the amount as printed: "158 700"
+    printed: Printed  # the amount as a printed figure (美元, signed by its "减少"), on its document line
+
+
 def object_amount_findings(document: Document, body_of: dict[str, str]) -> Iterator[Finding]:
     """Every paragraph amount by object of expenditure that no change cell of its object prints.
 
     `body_of` maps a part's numeral to its body key.
     """
+    rows = _object_rows(document)
+    for amount in object_amounts(document, rows):
+        cells = [cell for item in rows[amount.paragraph.part][amount.label] for cell in _change_cells(item)]
+        value = amount.printed.value
+        if not cells or any(abs(abs(value) - abs(cell.value) * THOUSAND) <= cell.half_unit * THOUSAND + 1e-6 for cell in cells):
+            continue
+        nearest = min(cells, key=lambda cell: abs(abs(value) - abs(cell.value) * THOUSAND))
+        body = body_of.get(amount.paragraph.part, amount.paragraph.part)
+        finding = same_figure_finding(Check.PARAGRAPH, body, amount.printed, nearest, THOUSAND)
+        if finding is not None:
+            yield finding
+
+
+def object_amounts(document: Document, rows: dict[str, dict[str, list[_Object]]] | None = None) -> Iterator[ObjectAmount]:
+    """Every amount the paragraphs state for an object of expenditure of their body's tables."""
+    rows = rows if rows is not None else _object_rows(document)
+    for paragraph in document.paragraphs:
+        objects = rows.get(paragraph.part)
+        if not objects:
+            continue
+        labels = "|".join(re.escape(label) for label in sorted(objects, key=len, reverse=True))
+        # longest label first: read left to right, "非员额资源项下" is 非员额's, never 员额's
+        pattern = re.compile(rf"(?P<object>{labels})(?:资源)?项下\s*(?:拟议)?\s*(?P<word>增加|减少|净增|净减|降低)?\s*{_AMOUNT}")
+        for sentence in split_sentences(paragraph.text):
+            for match in pattern.finditer(sentence):
+                value = parse_number(match["amount"])
+                if value is None:
+                    continue
+                signed = -value if match["word"] in _DECREASE else value
+                printed = Printed(BlockKind.PARAGRAPH, paragraph.ref, _line_of(document, paragraph, match["amount"]),
+                                  match.group(0)[match.start("amount") - match.start():], signed, sentence=sentence)
+                yield ObjectAmount(paragraph, match["object"], match["amount"], printed)
+
+
+def _object_rows(document: Document) -> dict[str, dict[str, list[_Object]]]:
+    """The object-of-expenditure rows of each part's tables, by label."""
     rows: dict[str, dict[str, list[_Object]]] = {}
     for table in document.tables:
         if table.kind in _OBJECT_KINDS:
             for row in table.rows:
                 if not row.is_total:
                     rows.setdefault(table.part, {}).setdefault(row.label, []).append(_Object(table, row))
-    for paragraph in document.paragraphs:
-        objects = rows.get(paragraph.part)
-        if objects:
-            yield from _paragraph_findings(document, paragraph, objects, body_of.get(paragraph.part, paragraph.part))
-
-
-def _paragraph_findings(
-    document: Document, paragraph: Paragraph, objects: dict[str, list[_Object]], body: str
-) -> Iterator[Finding]:
-    labels = "|".join(re.escape(label) for label in sorted(objects, key=len, reverse=True))
-    # longest label first: read left to right, "非员额资源项下" is 非员额's, never 员额's
-    pattern = re.compile(rf"(?P<object>{labels})(?:资源)?项下\s*(?:拟议)?\s*(?P<word>增加|减少|净增|净减|降低)?\s*{_AMOUNT}")
-    for sentence in split_sentences(paragraph.text):
-        for match in pattern.finditer(sentence):
-            value = parse_number(match["amount"])
-            if value is None:
-                continue
-            signed = -value if match["word"] in _DECREASE else value
-            printed = Printed(BlockKind.PARAGRAPH, paragraph.ref, _line_of(document, paragraph, match["amount"]),
-                              match.group(0)[match.start("amount") - match.start():], signed, sentence=sentence)
-            cells = [cell for item in objects[match["object"]] for cell in _change_cells(item)]
-            if not cells or any(abs(abs(signed) - abs(cell.value) * THOUSAND) <= cell.half_unit * THOUSAND + 1e-6 for cell in cells):
-                continue
-            nearest = min(cells, key=lambda cell: abs(abs(signed) - abs(cell.value) * THOUSAND))
-            finding = same_figure_finding(Check.PARAGRAPH, body, printed, nearest, THOUSAND)
-            if finding is not None:
-                yield finding
+    return rows
 
 
 def _change_cells(item: _Object) -> Sequence[Printed]:
