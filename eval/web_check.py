@@ -49,19 +49,21 @@ README_QUESTIONS = (
 STARTUP_S = 600  # opening the index and loading the model, on busy cores
 ANSWER_S = 900  # one answer, on busy cores
 
-# Watches the page: when the last answer first shows the model's words as a draft, and how often the
-# draft grew (each streamed piece is a text node appended to it).
-_OBSERVER = """
+# Watches the page for the model's words: each streamed piece is a text node appended to the pending
+# answer's text (class "pending", which the checked answer's rendering replaces).
+_OBSERVER = """() => {
 window.__draft = { askedAt: null, firstAt: null, pieces: 0 };
 new MutationObserver((mutations) => {
   for (const m of mutations) {
-    const answer = m.target.closest ? m.target.closest(".msg.answer.draft") : null;
-    if (!answer) continue;
-    if (window.__draft.firstAt === null) window.__draft.firstAt = performance.now();
-    if (m.type === "childList") window.__draft.pieces += m.addedNodes.length;
+    if (m.type !== "childList" || !m.target.classList || !m.target.classList.contains("pending")) continue;
+    for (const node of m.addedNodes) {
+      if (node.nodeType !== Node.TEXT_NODE || !node.data) continue;
+      window.__draft.pieces += 1;
+      if (window.__draft.firstAt === null) window.__draft.firstAt = performance.now();
+    }
   }
-}).observe(document.documentElement, { subtree: true, childList: true, attributes: true, attributeFilter: ["class"] });
-"""
+}).observe(document.body, { subtree: true, childList: true });
+}"""
 
 
 @dataclass
@@ -137,6 +139,13 @@ def served(log_path: Path, *, startup_s: float = STARTUP_S) -> Iterator[str]:
                 process.wait()
 
 
+def open_chat(page: Any, url: str) -> None:
+    """Open the web chat at `url` in `page`, wait until it is ready and watch it for drafts."""
+    page.goto(url)
+    page.locator("body[data-ready=true]").wait_for(timeout=60_000)
+    page.evaluate(_OBSERVER)
+
+
 def ask_in_page(page: Any, question: str, shots: Path, name: str, *, answer_s: float = ANSWER_S) -> WebAnswer:
     """Ask `question` in the web chat and follow its answer: the draft, the finished answer, screenshots."""
     result = WebAnswer(question)
@@ -187,9 +196,7 @@ def run_check(out: Path, questions: Sequence[str] = README_QUESTIONS, *, answer_
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.add_init_script(_OBSERVER)
-            page.goto(url)
-            page.locator("body[data-ready=true]").wait_for(timeout=60_000)
+            open_chat(page, url)
             return [ask_in_page(page, question, out, f"q{n + 1}", answer_s=answer_s) for n, question in enumerate(questions)]
         finally:
             browser.close()

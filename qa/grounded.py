@@ -364,7 +364,7 @@ class GroundedAnswerer:
             reason = f"没有写出答案的数字 {main.text.strip()}" if language == "zh" else f"it leaves out the answer's figure {main.text.strip()}"
             return _withheld(offline, Withheld.INCOMPLETE, reason)
         cited = [by_id[cited] for cited in dict.fromkeys(reply.citations)]
-        labels = "".join(f"[{item.id}]" for item in cited)
+        labels = "[" + ("；" if language == "zh" else "; ").join(item.id for item in cited) + "]"  # as offline answers cite
         generated = replace(
             offline,
             text=f"{text} {labels}" if language == "en" else f"{text}{labels}",
