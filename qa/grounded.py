@@ -41,7 +41,7 @@ from budgetqa.ingest.refs import BlockReference
 
 from .chat_models import GenerationError, model_name
 from .claims import check_claims
-from .model import Answer, AnswerEvent, Citation, Language
+from .model import Answer, AnswerEvent, Citation, Language, unique_citations
 from .streaming import with_heartbeat
 from .verify import FigureUnit, figure_unit, stated_figures, supported, verify
 
@@ -359,9 +359,10 @@ class GroundedAnswerer:
             return _withheld(offline, Withheld.DECLINES, reason)
         if not _in_language(text, language):
             return _withheld(offline, Withheld.LANGUAGE, "语言不对" if language == "zh" else "it is not in English")
-        main = main_figure(offline.text)
-        if main is not None and not states_figure(text, main):
-            reason = f"没有写出答案的数字 {main.text.strip()}" if language == "zh" else f"it leaves out the answer's figure {main.text.strip()}"
+        left_out = [figure.text.strip() for figure in main_figures(offline.text) if not states_figure(text, figure)]
+        if left_out:
+            shown = ("、" if language == "zh" else ", ").join(left_out)
+            reason = f"没有写出答案的数字 {shown}" if language == "zh" else f"it leaves out the answer's figures {shown}"
             return _withheld(offline, Withheld.INCOMPLETE, reason)
         cited = [by_id[cited] for cited in dict.fromkeys(reply.citations)]
         labels = "[" + ("；" if language == "zh" else "; ").join(item.id for item in cited) + "]"  # as offline answers cite
@@ -385,27 +386,40 @@ class GroundedAnswerer:
         claims = check_claims(text, support, source.index.glossary, language, question=question)
         if not claims.supported:
             return _withheld(offline, Withheld.CLAIM, claims.reason(language))
-        return Verdict(checked)
+        # verified against the units the model cited; shown with the checked answer's other units after
+        # them, which print the same answer
+        return Verdict(replace(checked, citations=unique_citations([*checked.citations, *offline.citations])))
 
 
 # ---------------------------------------------------------------------------------------------- helpers
 
 
-def main_figure(text: str) -> NumberMention | None:
-    """The first figure an answer states (its answer, before the context after it), if any.
+_BRACKET_PAIRS = {"(": ")", "（": "）", "[": "]", "【": "】"}
 
-    >>> main_figure("UNOCT 2024: 57 posts (2023: 56) [Table 3.76]").value
-    57.0
+
+def main_figures(text: str) -> list[NumberMention]:
+    """The figures an answer states outside parentheses and brackets: the answer itself, not its
+    context ("(2023: 56)") or citations; the first figure when every one is inside them.
+
+    >>> [f.value for f in main_figures("UNOCT 2024: 57 posts (2023: 56) [Table 3.76]; UNOAU: 6 posts")]
+    [57.0, 6.0]
     """
     figures = stated_figures(text)
-    return figures[0] if figures else None
+    depth, inside = 0, []
+    closing = set(_BRACKET_PAIRS.values())
+    for char in text:
+        depth += char in _BRACKET_PAIRS
+        depth -= char in closing and depth > 0
+        inside.append(depth > 0)
+    outside = [figure for figure in figures if not inside[figure.start]]
+    return outside or figures[:1]
 
 
 def states_figure(text: str, figure: NumberMention) -> bool:
     """True when `text` states `figure`, as written or in another scale ("775 326.2 千美元" is
     "775 326 200 美元").
 
-    >>> states_figure("拟议 775 326 200 美元", main_figure("775 326.2 千美元"))
+    >>> states_figure("拟议 775 326 200 美元", main_figures("775 326.2 千美元")[0])
     True
     """
     return any(

@@ -95,7 +95,7 @@ def test_the_rag_chain_shows_a_cited_verified_reply(real_service) -> None:
     reply = reply_json("2024 年特别政治任务拟议经费为 775 326.2 千美元。", ["附件四"])
     answer = make_rag_chain(real_service, rag_model(reply)).invoke(SPM_QUESTION)
     assert answer["answer"] == "2024 年特别政治任务拟议经费为 775 326.2 千美元。[附件四]"
-    assert [c["ref"] for c in answer["citations"]] == ["四"]
+    assert [c["ref"] for c in answer["citations"]] == ["四", "3.144"]  # its own, then the checked answer's others
     assert answer["mode"] == "llm:GenericFakeChatModel" and not answer["abstained"]
 
 

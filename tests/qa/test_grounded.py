@@ -12,6 +12,7 @@ import json
 import re
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -62,7 +63,7 @@ def test_correct_cited_answer_is_shown_with_its_citation():
     assert answer.mode == "llm:fake"
     assert not was_withheld(answer)
     assert answer.text == "月球事务处 2024 年拟设 12 个员额。[¶9.1]"
-    assert [c.ref for c in answer.citations] == ["9.1"]
+    assert [c.ref for c in answer.citations] == ["9.1", "9.2"]  # its own, then the checked answer's others
     assert "".join(e.text for e in events) == "月球事务处 2024 年拟设 12 个员额。"
 
 
@@ -109,6 +110,16 @@ def test_an_amount_written_at_another_scale_than_the_evidence_is_withheld(amount
     reply = reply_json(f"月球事务处 2024 年拟设 12 个员额，经费 {amount}。", ["¶9.1"])  # ¶9.1 prints 3 456.7 千美元
     _, answer = run(GroundedAnswerer(fake_model(reply)), "月球事务处 2024 年的员额和经费？", offline())
     assert withheld_reason(answer) is (None if shown else Withheld.FIGURE), answer.text
+
+
+def test_answer_leaving_out_one_of_several_figures_of_the_checked_answer_is_withheld():
+    two = replace(offline(), text="月球事务处 2024 年员额：12 个 [¶9.1]；经费：3 456.7 千美元（2023 年：3 000.0 千美元）[¶9.1]")
+    reply = reply_json("月球事务处 2024 年拟设 12 个员额。", ["¶9.1"])  # the amount is left out; 2023's need not be there
+    _, answer = run(GroundedAnswerer(fake_model(reply)), "月球事务处 2024 年的员额和经费？", two)
+    assert withheld_reason(answer) is Withheld.INCOMPLETE and "3 456.7" in answer.verification.notes[-1]
+    whole = reply_json("月球事务处 2024 年拟设 12 个员额，经费 3 456.7 千美元。", ["¶9.1"])
+    _, answer = run(GroundedAnswerer(fake_model(whole)), "月球事务处 2024 年的员额和经费？", two)
+    assert withheld_reason(answer) is None, answer.text
 
 
 def test_answer_citing_an_id_it_was_not_given_is_withheld():

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from budgetqa.eval.web_check import CHROMIUM, README_QUESTIONS, run_check
-from budgetqa.qa.grounded import main_figure, states_figure
+from budgetqa.qa.grounded import main_figures, states_figure
 
 pytestmark = [pytest.mark.llm, pytest.mark.slow]
 
@@ -32,6 +32,6 @@ def test_the_web_chat_streams_the_local_models_answers_without_a_server_error(tm
     for answer in answers:
         assert not answer.problems, (answer.question, answer.problems, answer.text)
         assert answer.statuses == [200]
-        figure = main_figure(FIGURES[answer.question])
-        assert figure is not None and states_figure(answer.text, figure), answer.text
+        (figure,) = main_figures(FIGURES[answer.question])
+        assert states_figure(answer.text, figure), answer.text
         assert all(path.stat().st_size > 10_000 for path in answer.screenshots)
