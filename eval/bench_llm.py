@@ -10,8 +10,8 @@ timed all the same.  The index and the model are warmed up first, so no question
 
     BUDGETQA_LLM=llamacpp python -m budgetqa.eval.bench_llm --out docs/benchmarks-llm.md
 
->>> print(render_markdown([LocalModelTiming("q", 240, 8.2, 11.5, 20, "shown", 1.9)], "qwen", "2 cores")[-1])
-| q | 240 | 8.2 | 11.5 | 20 | shown | 1.9 |
+>>> print(render_markdown([LocalModelTiming("q", 240, 8.2, 11.5, 20, "generated", 1.9)], "qwen", "2 cores")[-1])
+| q | 240 | 8.2 | 11.5 | 20 | generated | 1.9 |
 """
 
 from __future__ import annotations
@@ -23,14 +23,12 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from budgetqa.atomic import write_text
-from budgetqa.qa.grounded import was_withheld
+from budgetqa.eval.generative_metrics import answer_source
 from budgetqa.qa.service import QAService
 from budgetqa.settings import Settings
-
-Outcome = Literal["shown", "withheld", "declined"]
 
 # Questions of the bench's own wording (not the development set's), one per kind of answer.
 QUESTIONS = (
@@ -52,7 +50,7 @@ class LocalModelTiming:
     first_token_s: float | None
     total_s: float
     pieces: int
-    outcome: Outcome
+    outcome: str  # where the answer came from (generative_metrics.answer_source): generated, withheld (why), declined
     load: float
 
 
@@ -88,7 +86,7 @@ def time_question(service: QAService, question: str, tokens: int | None = None) 
     total = time.perf_counter() - started
     if answer is None:
         raise RuntimeError(f"the answer stream for {question!r} ended without an answer")
-    outcome: Outcome = "declined" if answer.abstained else "withheld" if was_withheld(answer) else "shown"
+    outcome = answer_source(answer)
     return LocalModelTiming(question, tokens, first, total, pieces, outcome, os.getloadavg()[0])
 
 

@@ -33,7 +33,11 @@ class PacedFake:
 
 @pytest.mark.parametrize(
     ("fake", "outcome"),
-    [(PacedFake(0.2, 3), "shown"), (PacedFake(0.2, 3, withheld=True), "withheld"), (PacedFake(0.2, 1, abstained=True), "declined")],
+    [
+        (PacedFake(0.2, 3), "offline"),
+        (PacedFake(0.2, 3, withheld=True), f"withheld ({Withheld.FIGURE.value})"),
+        (PacedFake(0.2, 1, abstained=True), "declined"),
+    ],
 )
 def test_time_question_reports_the_wait_for_the_first_piece_and_the_outcome(fake, outcome):
     timing = time_question(fake, "q")  # type: ignore[arg-type]
@@ -53,4 +57,4 @@ def test_each_row_gives_the_prompt_size_and_the_load_it_ran_under():
     timing = time_question(PacedFake(0.0, 2), "a", tokens=240)  # type: ignore[arg-type]
     assert timing.prompt_tokens == 240 and timing.load >= 0
     row = render_markdown([timing], "fake", "test")[-1]
-    assert row.startswith("| a | 240 | ") and row.endswith(f"| shown | {timing.load:.1f} |")
+    assert row.startswith("| a | 240 | ") and row.endswith(f"| offline | {timing.load:.1f} |")
