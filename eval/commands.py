@@ -202,8 +202,9 @@ def bench_command(
         list[str] | None,
         typer.Option(
             "--section",
-            help="Run only this section (repeatable): comparison (beside the baseline) or load (concurrent "
-            "clients against `budgetqa serve`). Default: both; --quick: comparison. A section not run is kept "
+            help="Run only this section (repeatable): comparison (beside the baseline), load (concurrent "
+            "clients against `budgetqa serve`) or scale (1×, 10×, 100× the bundled section, embedded and "
+            "PostgreSQL: hours). Default: comparison and load; --quick: comparison. A section not run is kept "
             "from the report already at --out.",
         ),
     ] = None,

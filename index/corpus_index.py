@@ -60,6 +60,7 @@ class CorpusBuildInfo:
     lexical_seconds: float = 0.0
     lexical_rebuilt: bool = False
     removed: tuple[str, ...] = ()  # documents the database held that the corpus does not
+    database_seconds: float = 0.0  # bringing the database to the corpus (postgres: ingests and removals)
 
 
 @dataclass(frozen=True)
@@ -124,9 +125,11 @@ class CorpusIndex:
         if settings.backend is BackendKind.POSTGRES:
             from .pg_backend import PostgresBackend, sync_corpus  # psycopg is an optional extra
 
+            synced = time.perf_counter()
             database = PostgresBackend.from_settings(settings)
             database.create_schema()
             info.removed = tuple(sync_corpus(database, indexes))
+            info.database_seconds = time.perf_counter() - synced
             for symbol in info.removed:
                 console.print(f"[yellow]removed {escape(symbol)} from the database: it is not in the corpus[/]")
             bases = [database.unit_ids(index.document.symbol).start for index in indexes]

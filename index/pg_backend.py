@@ -247,7 +247,18 @@ class PostgresBackend:
                     copy.set_types(["bigint", "vector"])
                     for row_index, vector in zip(rows, vectors, strict=True):
                         copy.write_row((base + row_index, np.asarray(vector, dtype=np.float32)))
+        self.analyze()
         return base
+
+    def analyze(self) -> None:
+        """Refresh the planner's statistics of every table of the corpus: after a bulk ingest or removal
+        they are stale until autovacuum comes round, and a filtered search may get a poor plan."""
+        primary = self._connection(self.primary_dsn)
+        tables = primary.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = %s", (self.schema,)
+        ).fetchall()
+        for (table,) in tables:
+            primary.execute(sql.SQL("ANALYZE {}.{}").format(self._s, sql.Identifier(table)))
 
     def _ingest_field(
         self,
@@ -311,6 +322,7 @@ class PostgresBackend:
             )
             primary.execute(sql.SQL("DELETE FROM {}.fields WHERE units <= 0").format(self._s))
             primary.execute(sql.SQL("DELETE FROM {}.documents WHERE symbol = %s").format(self._s), (symbol,))
+        self.analyze()
 
     def create_ann_indexes(self, *, m: int = 16, ef_construction: int = 64) -> None:
         """Build an HNSW index (inner product) on every vector table; searches with ``exact=False`` use it."""

@@ -284,11 +284,10 @@ class HybridIndex:
         )
         dense: dict[str, tuple[Encoder, DenseStore, list[int]]] = {}
         embedded: dict[str, int] = {}
-        cache_dir = _embeddings_dir(path)
         for encoder in encoders:
             rows = _encoder_rows(encoder.name, units)
             cache = EmbeddingCache(
-                cache_dir / f"{_safe(encoder.name)}.npz",
+                embedding_cache_path(path.parent.parent, encoder.name),
                 encoder.fingerprint,
                 encoder.dimension,
                 report=lambda line: console.print(f"[yellow]{escape(line)}[/]"),
@@ -498,6 +497,11 @@ def index_directory_name(document: Document, encoders: list[Encoder]) -> str:
 def _embeddings_dir(index_path: Path) -> Path:
     """The embedding caches shared by every index of a cache directory (``<cache>/embeddings``)."""
     return index_path.parent.parent / "embeddings"
+
+
+def embedding_cache_path(cache_dir: Path, encoder_name: str) -> Path:
+    """Where cache directory `cache_dir` keeps one encoder's embeddings (``embeddings/<name>.npz``)."""
+    return cache_dir / "embeddings" / f"{_safe(encoder_name)}.npz"
 
 
 def _tokens_dir(index_path: Path) -> Path:
