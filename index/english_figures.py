@@ -38,6 +38,9 @@ _YEAR_MONTH = re.compile(r"(?P<y>(?:19|20)\d\d)\s*年\s*(?P<m>1[0-2]|0?[1-9])\s*
 _DAY_MONTH = re.compile(r"(?<!\d)(?P<m>1[0-2]|0?[1-9])\s*月\s*(?P<d>3[01]|[12]\d|0?[1-9])\s*日")
 _MONTH = re.compile(r"(?<![\d.])(?P<m>1[0-2]|0?[1-9])\s*月(?!份?\s*\d)")
 _CHINESE_PARAGRAPH = re.compile(r"第\s*(?P<n>[一二三四五六七八九十]+)\s*\.\s*(?P<p>\d+)\s*段")
+_CN = "[一二三四五六七八九十百零]+"
+_CHINESE_ARTICLE = re.compile(rf"第\s*(?P<n>{_CN})\s*条")  # "第七十三条": Article 73
+_CHINESE_ARTICLES = re.compile(rf"第\s*(?P<n>{_CN})\s*和\s*(?P<m>{_CN})\s*条")  # "第三十三和九十九条"
 _CHINESE_FIGURE = re.compile(r"图\s*(?P<s>\d+)\s*\.\s*(?P<n>[一二三四五六七八九十]+)")
 _MAGNITUDES = {"亿": Decimal(10) ** 8, "万": Decimal(10) ** 4, "千": Decimal(10) ** 3}
 _MILLION = Decimal(10) ** 6
@@ -107,14 +110,20 @@ def _money(match: re.Match[str]) -> str:
 def to_english_notation(text: str) -> str:
     """`text` with every figure written as an English text writes it (see the module docstring):
     dollar amounts as "US$…" ("亿"/"万" amounts in millions, "千美元" in thousands), other 亿/万
-    figures scaled, digit groups with commas, dates in English and "第二.55 段" as "paragraph II.55".
-    Everything else is left as it is."""
+    figures scaled, digit groups with commas, dates in English, "第二.55 段" as "paragraph II.55" and
+    an article of the Charter, "第七十三条", as "Article 73".  Everything else is left as it is.
+
+    >>> to_english_notation("根据《宪章》第七十三条(辰)款；第三十三和九十九条")
+    '根据《宪章》Article 73(辰)款；Articles 33 and 99'
+    """
     text = _FULL_DATE.sub(lambda m: f"{int(m['d'])} {_MONTHS[int(m['m']) - 1]} {m['y']}", text)
     text = _YEAR_MONTH.sub(lambda m: f"{_MONTHS[int(m['m']) - 1]} {m['y']}", text)
     text = _DAY_MONTH.sub(lambda m: f"{int(m['d'])} {_MONTHS[int(m['m']) - 1]}", text)
     text = _MONTH.sub(lambda m: _MONTHS[int(m["m"]) - 1], text)
     text = _CHINESE_PARAGRAPH.sub(lambda m: f"paragraph {int_to_roman(chinese_to_int(m['n']))}.{m['p']}", text)
     text = _CHINESE_FIGURE.sub(lambda m: f"figure {m['s']}.{int_to_roman(chinese_to_int(m['n']))}", text)
+    text = _CHINESE_ARTICLES.sub(lambda m: f"Articles {chinese_to_int(m['n'])} and {chinese_to_int(m['m'])}", text)
+    text = _CHINESE_ARTICLE.sub(lambda m: f"Article {chinese_to_int(m['n'])}", text)
     text = _MONEY.sub(_money, text)
     text = _MAGNITUDE.sub(lambda m: _amount(_decimal(m["num"]) * _MAGNITUDES[m["mag"]]), text)
     return _GROUPED.sub(lambda m: _plain(_decimal(m.group(0))), text)
