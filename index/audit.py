@@ -3,8 +3,9 @@
 An analyst checks a proposed budget by hand: do the components add up to the totals, does 2023 plus
 the changes give 2024, is the percentage the change over 2023, is the figure in the paragraph the
 figure in the table, is a body's total in its own tables the one in the overview annex, does a post
-list add up.  :func:`run_audit` does all of it from the typed tables (:mod:`.audit_tables`), the
-facts (:mod:`.audit_places`, :mod:`.audit_annex`) and the post lists (:mod:`.audit_posts`), and
+list add up, does the annex of post changes list as many posts as it states.  :func:`run_audit` does all
+of it from the typed tables (:mod:`.audit_tables`), the facts (:mod:`.audit_places`, :mod:`.audit_annex`),
+the post lists (:mod:`.audit_posts`) and the annex of post changes (:mod:`.audit_annex_posts`), and
 returns an :class:`AuditReport` of :class:`~.audit_model.Finding` s, each citing both sides.
 
 >>> from budgetqa.ingest.commands import load_document
@@ -20,11 +21,13 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from budgetqa.ingest.annex_posts import annex_post_changes
 from budgetqa.ingest.bodies import BodyRegistry
 from budgetqa.ingest.facts import Fact, extract_facts
 from budgetqa.ingest.model import BlockKind, Document
 
 from .audit_annex import annex_findings
+from .audit_annex_posts import annex_post_findings
 from .audit_model import Check, Finding, FindingClass
 from .audit_objects import object_amount_findings
 from .audit_places import paragraph_findings, same_figure_findings
@@ -88,6 +91,7 @@ def run_audit(document: Document, facts: list[Fact] | None = None, registry: Bod
     found.extend(same_figure_findings(facts))
     found.extend(paragraph_findings(facts))
     found.extend(object_amount_findings(document, body_of))
+    found.extend(annex_post_findings(annex_post_changes(document, registry)))
     return AuditReport(
         document=document.symbol,
         findings=_in_order(found),

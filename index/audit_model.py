@@ -38,6 +38,7 @@ class Check(StrEnum):
     SAME_FIGURE = "same_figure"  # one figure printed in two places with different values
     PARAGRAPH = "paragraph"  # a paragraph's stated amount against the table cell it describes
     POST_LIST = "post_list"  # a post list ("1 个 USG、3 个 ASG…") against its count and the grade table
+    ANNEX_POSTS = "annex_posts"  # a number of posts the annex of post changes states against the posts it lists
 
     def describe(self, lang: str) -> str:
         """The check in words, for reports."""
@@ -53,6 +54,7 @@ _CHECK_NAMES_EN: dict[Check, str] = {
     Check.SAME_FIGURE: "same figure printed in two places",
     Check.PARAGRAPH: "paragraph amount against the table",
     Check.POST_LIST: "post list against its count and the grade table",
+    Check.ANNEX_POSTS: "stated number of posts against the posts listed under it",
 }
 _CHECK_NAMES_ZH: dict[Check, str] = {
     Check.ROW_SUM: "合计行与其组成行之和",
@@ -63,6 +65,7 @@ _CHECK_NAMES_ZH: dict[Check, str] = {
     Check.SAME_FIGURE: "同一数字在两处印出",
     Check.PARAGRAPH: "段落所述数额与表格",
     Check.POST_LIST: "员额明细与员额数及职等表",
+    Check.ANNEX_POSTS: "所述员额数与其下所列员额",
 }
 
 

@@ -29,6 +29,7 @@ _OTHER_SIDE = {
         Check.SAME_FIGURE: "另一处印为",
         Check.PARAGRAPH: "表中相应数字为",
         Check.POST_LIST: "对应数字为",
+        Check.ANNEX_POSTS: "其下所列员额之和为",
     },
     "en": {
         Check.ROW_SUM: "the rows it totals add up to",
@@ -39,6 +40,7 @@ _OTHER_SIDE = {
         Check.SAME_FIGURE: "the other place prints",
         Check.PARAGRAPH: "the table prints",
         Check.POST_LIST: "the other side gives",
+        Check.ANNEX_POSTS: "the posts listed under it add up to",
     },
 }
 

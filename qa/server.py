@@ -393,7 +393,7 @@ class AuditOut(BaseModel):
     model_config = ConfigDict(extra="allow")
 
     document: str
-    counts: dict[str, int] = Field(examples=[{"rounding": 5, "discrepancy": 21}])
+    counts: dict[str, int] = Field(examples=[{"rounding": 5, "discrepancy": 22}])
     findings: list[AuditFindingOut]
 
 

@@ -29,7 +29,7 @@ def test_the_analyst_notebook_shows_the_audit_the_tables_and_the_overview_chart(
     ).execute()
     outputs = [output for cell in notebook.cells for output in cell.get("outputs", [])]
     text = "\n".join(o.get("text", "") + o.get("data", {}).get("text/plain", "") for o in outputs)
-    assert "26 findings" in text
+    assert "27 findings" in text
     assert "Annex IV | Office of Counter-Terrorism | Total | 2024 estimate: printed 29 662.5" in text
     assert "subtotals add up to 10,484.1; the total row prints 10,292.5" in text
     assert any(o.get("data", {}).get("image/png") for o in outputs)

@@ -40,6 +40,10 @@ FINDINGS = [
     ("percentage", "discrepancy", "table", "3.80", 9543, "专业及以上职类", "变动: 百分比", "—", 90.91),
     ("percentage", "discrepancy", "table", "3.80", 9545, "一般事务及有关职类", "变动: 百分比", "—", 36.36),
     ("percentage", "discrepancy", "table", "3.80", 9547, "共计", "变动: 百分比", "—", 72.73),
+    # 附件三 UNOCT: "改划政策、知识管理和协调处 11 个员额" (line 11145) and "拟议改划的 11 个员额" (11149) agree with
+    # the rows under it, 7 P-4 (11173) + 3 P-3 (11210) + 1 GS (OL) (11234) = 11, but its reason says "这 4 个员额"
+    ("annex_posts", "discrepancy", "annex", "三", 11169, "改划政策、知识管理和协调处 11个员额", "说明 / 变动原因",
+     "这 4 个员额", 11.0),
     # 附件四 UNOAU all sources against 表 3.68 共计 (the annex's own row adds up)
     ("same_figure", "discrepancy", "annex", "四", 11518, "联合国驻非洲联盟办事处", "2023 年估计", "10 484.1", 10292.5),
     ("same_figure", "discrepancy", "annex", "四", 11518, "联合国驻非洲联盟办事处", "2024 年差异", "(529.5)", 337.9),
