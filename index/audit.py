@@ -27,7 +27,7 @@ from budgetqa.ingest.facts import Fact, extract_facts
 from budgetqa.ingest.model import BlockKind, Document
 
 from .audit_annex import annex_findings
-from .audit_annex_posts import annex_post_findings
+from .audit_annex_posts import annex_post_findings, post_table_findings
 from .audit_model import Check, Finding, FindingClass
 from .audit_objects import object_amount_findings
 from .audit_places import paragraph_findings, same_figure_findings
@@ -91,7 +91,9 @@ def run_audit(document: Document, facts: list[Fact] | None = None, registry: Bod
     found.extend(same_figure_findings(facts))
     found.extend(paragraph_findings(facts))
     found.extend(object_amount_findings(document, body_of))
-    found.extend(annex_post_findings(annex_post_changes(document, registry)))
+    post_changes = annex_post_changes(document, registry)
+    found.extend(annex_post_findings(post_changes))
+    found.extend(post_table_findings(post_changes, document.tables, body_of))
     return AuditReport(
         document=document.symbol,
         findings=_in_order(found),

@@ -18,7 +18,7 @@ from .audit_model import Check, Finding, Printed, same_figure_finding, sum_findi
 from .audit_tables import Slot, TableGrid
 
 _GRADE = r"[A-Z]{1,3}(?:-\d(?:/\d)?)?(?:\s*\((?:PL|OL)\))?"  # USG, D-2, P-2/1, GS (OL), NPO, LL
-_LISTED = re.compile(rf"(\d+)\s*个\s*({_GRADE})(?![A-Za-z])")
+LISTED_RE = re.compile(rf"(\d+)\s*个\s*({_GRADE})(?![A-Za-z])")
 
 
 def grade_key(label: str) -> str:
@@ -58,7 +58,7 @@ def _listed(table: Table, row: TableRow) -> dict[str, Printed]:
     if detail is None or not detail.text:
         return {}
     out: dict[str, Printed] = {}
-    for match in _LISTED.finditer(detail.text):
+    for match in LISTED_RE.finditer(detail.text):
         out[grade_key(match.group(2))] = Printed(
             BlockKind.TABLE, table.ref, row.line, match.group(0), float(match.group(1)), row.label, table.columns[1]
         )

@@ -126,8 +126,8 @@ _DESCRIPTION_CHARS = 60  # how far into a row's description its change verb is l
 _SUBPROGRAMME = re.compile(r"^次级方案\s*\d")
 
 
-def _kind(text: str) -> PostChangeKind | None:
-    """The first change verb of `text`, typed."""
+def change_kind(text: str) -> PostChangeKind | None:
+    """The first change verb of `text`, typed: "调动(地域)" → REDEPLOY, "改划" → CONVERT, "员额变动" → None."""
     match = re.search(_VERB, text)
     return _KINDS[match.group(0)] if match else None
 
@@ -280,7 +280,7 @@ class _Reader:
 
     def _row_event(self, listed: list[ListedPosts], description: str, after: int) -> None:
         statement = description[:_DESCRIPTION_CHARS]
-        kind = _kind(statement) if self.group is None else self.group.kind
+        kind = change_kind(statement) if self.group is None else self.group.kind
         last = self.lines[min(after, len(self.lines) - 1)][0]
         self.out.append(AnnexPostChange(self.annex, EntryShape.ROW, kind, self.body, statement, listed[0].line,
                                         (), tuple(listed), LineSpan(listed[0].line, last)))
