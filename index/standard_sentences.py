@@ -12,6 +12,13 @@ Every sentence rendered here still goes through the same checks as a model's tra
 'Additional details on the distribution of the proposed resources for 2024 are reflected in tables 3.56 to 3.58 and figure 3.XXX.'
 >>> standard_english("联非办继续加强合作。") is None
 True
+
+A sentence that names a body takes the body's official English from the glossary:
+
+>>> standard_english("根据《2030 年议程》，特别是根据可持续发展目标中鼓励各组织将可持续性信息纳入各自报告周期的具体目标 12.6，"
+...                  "并按照大会第 72/219 号决议第 19 段所述共有任务，联非办将环境管理做法纳入其业务活动。")[-136:]
+'resolution 72/219, the United Nations Office to the African Union is integrating environmental management practices into its operations.'
+
 """
 
 from __future__ import annotations
@@ -76,6 +83,43 @@ _STANDARD: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = 
 )
 
 
+def _body_english(chinese: str) -> str | None:
+    """The official English of a body named in `chinese` (wholly one glossary term), or None."""
+    from .glossary import load_glossary
+
+    found = load_glossary().find_terms(chinese)
+    if len(found) != 1 or found[0][0] != "".join(chinese.split()) or found[0][1].category != "org":
+        return None
+    return found[0][1].en
+
+
+def _environment(match: re.Match[str]) -> str | None:
+    body = _body_english(match.group("body"))
+    if body is None:
+        return None
+    return (
+        f"In accordance with the 2030 Agenda, in particular target {match.group('target')} of the Sustainable "
+        "Development Goals, in which organizations are encouraged to integrate sustainability information into "
+        "their reporting cycles, and in compliance with the cross-cutting mandate set out in paragraph "
+        f"{match.group('paragraph')} of General Assembly resolution {match.group('resolution')}, the {body} is "
+        "integrating environmental management practices into its operations."
+    )
+
+
+# Sentences naming a body, rendered with the body's official English from the glossary (None when
+# the body is not one glossary name).
+_STANDARD_WITH_BODY: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str | None]], ...] = (
+    (
+        re.compile(
+            r"^根据《2030 年议程》，特别是根据可持续发展目标中鼓励各组织将可持续性信息纳入各自报告周期的具体目标\s*"
+            r"(?P<target>\d+\.\d+)，并(?:且)?(?:按照|根据)大会第\s*(?P<resolution>\d+/\d+)\s*号决议第\s*"
+            r"(?P<paragraph>\d+)\s*段所述共有任务，(?P<body>[^，。]+?)将环境管理做法纳入其业务活动。?$"
+        ),
+        _environment,
+    ),
+)
+
+
 def standard_english(text: str) -> str | None:
     """The English of `text` when it is one of the section's standard sentences; else None."""
     compact = " ".join(text.split())
@@ -83,4 +127,8 @@ def standard_english(text: str) -> str | None:
         match = pattern.match(compact)
         if match:
             return english(match)
+    for pattern, with_body in _STANDARD_WITH_BODY:
+        match = pattern.match(compact)
+        if match:
+            return with_body(match)
     return None

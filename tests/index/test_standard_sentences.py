@@ -58,3 +58,23 @@ def test_a_standard_sentence_the_model_got_wrong_is_replaced_by_its_known_englis
     cache.put(_failed(segment))
     (step,) = translate_segments([segment], translator=None, glossary=load_glossary(), cache=cache)  # type: ignore[arg-type]
     assert step.cached and step.version.passed
+
+
+def test_every_standard_sentence_inside_a_real_paragraph_passes_the_translation_checks(document) -> None:
+    """Sentences that name a body (the environmental-management sentence of every body) are rendered
+    with the body's official English, and pass every check like the model's versions."""
+    from budgetqa.index.evidence import split_sentences
+
+    glossary = load_glossary()
+    sentences = [s for p in document.paragraphs for s in split_sentences(p.text) if "将环境管理做法纳入" in s]
+    rendered = [(s, standard_english(s)) for s in sentences]
+    assert len(rendered) >= 4 and all(english is not None for _, english in rendered)
+    for text, english in rendered:
+        result = check_translation(text, to_english_notation(text), english or "", glossary)
+        assert result.passed, (text, english, result.failures)
+
+
+def test_a_body_the_glossary_does_not_name_is_left_to_the_model() -> None:
+    made_up = ("根据《2030 年议程》，特别是根据可持续发展目标中鼓励各组织将可持续性信息纳入各自报告周期的具体目标 12.6，"
+               "并按照大会第 72/219 号决议第 19 段所述共有任务，示例工作组将环境管理做法纳入其业务活动。")
+    assert standard_english(made_up) is None
