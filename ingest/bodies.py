@@ -135,20 +135,22 @@ class BodyRegistry:
 
     def find(self, text: str) -> list[Body]:
         """The bodies `text` names, in order of first mention, longest names first."""
-        taken: list[tuple[int, int]] = []
-        found: list[tuple[int, Body]] = []
-        for pattern, body in self._patterns:
-            for match in pattern.finditer(text):
-                span = match.span()
-                if any(span[0] < end and start < span[1] for start, end in taken):
-                    continue
-                taken.append(span)
-                found.append((span[0], body))
         ordered: list[Body] = []
-        for _, body in sorted(found, key=lambda item: item[0]):
+        for _, _, body in self.mentions(text):
             if body not in ordered:
                 ordered.append(body)
         return ordered
+
+    def mentions(self, text: str) -> list[tuple[int, int, Body]]:
+        """Every mention of a body in `text` as (start, end, body), in order; longer names win overlaps."""
+        found: list[tuple[int, int, Body]] = []
+        for pattern, body in self._patterns:
+            for match in pattern.finditer(text):
+                start, end = match.span()
+                if any(start < other_end and other_start < end for other_start, other_end, _ in found):
+                    continue
+                found.append((start, end, body))
+        return sorted(found, key=lambda item: item[0])
 
 
 _SECTION_TITLES_EN = {"政治事务": "Political affairs"}

@@ -13,49 +13,34 @@ key terms glossed where the sentence has none.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, replace
 
-from budgetqa.index.evidence import Candidate, EvidenceScorer, RankedUnit
-from budgetqa.index.glossary import Glossary, GlossaryEntry, normalize_zh
+from budgetqa.index.evidence import EvidenceScorer, RankedUnit, candidate_texts
+from budgetqa.index.glossary import Glossary, normalize_zh
 from budgetqa.index.model import IndexUnit, SearchHit
 from budgetqa.index.units import label_in_english
-from budgetqa.ingest.budget import Measure as AskedMeasure
+from budgetqa.ingest.budget import Measure
 from budgetqa.ingest.english import EnglishVersions, has_han
 from budgetqa.ingest.english_view import MACHINE_TRANSLATION_NOTE, EnglishUnit, english_unit
 from budgetqa.ingest.model import BlockKind, Cell, Document, Table, TableRow, Unit
-from budgetqa.ingest.numerals import int_to_chinese
 from budgetqa.ingest.refs import format_label
 
 from .english_quote import EnglishQuotes
-from .measure import (
-    STATES_NONE,
-    Measure,
-    cell_measure,
-    funding_sources,
-    mentions,
-    sentence_measure,
-    states_count_of,
-)
+from .evidence_score import Evidence, EvidenceWeights, Feature
+from .measure import STATES_NONE, cell_measure, funding_sources, mentions, sentence_measure, states_count_of
 from .model import Answer, Citation, Language
 from .table_answer import CellAnswer, answer_cell, names_row
 from .understand import ParsedQuestion
-from .understand.counting import asked_measure, counted_noun, english_counted_phrase
-from .understand.interrogatives import asks_figure
+from .understand.counting import asked_measure
+from .understand.interrogatives import asks_figure, asks_why
 from .understand.parts import split_question
 from .verify import stated_figures
+from .vetoes import ASKS_PERSON, YEAR, QuestionTerms, Veto, Vetoes
 
-# Below this evidence score the answerer abstains (chosen on the dev set's answerable vs
-# unanswerable questions; see eval/ for the measurement).
-ABSTAIN_BELOW = 0.38
 # How an English answer labels an English version: made by the local model, its figures checked.
 MACHINE_TRANSLATION = "machine translation, figures checked"
-# A body, office or place the document names in at most this many blocks is specific enough that
-# evidence not mentioning it answers about something else.
-RARE_ENTITY_BLOCKS = 10
-ENTITY_CATEGORIES = frozenset({"org", "geo"})
-# A second piece of evidence is added when it scores at least this share of the best one.
-SECOND_EVIDENCE_RATIO = 0.85
 EVIDENCE_UNITS = 8
 MAX_EVIDENCE = 3  # pieces of evidence quoted in one answer
 # Tables among the top evidence units whose rows are all candidates (other tables offer only the
@@ -65,99 +50,69 @@ ROW_TABLE_POSITIONS = 4
 SMALL_TABLE_ROWS = 12  # a table this small offers all its rows wherever it ranks
 DEEPER_ROWS = 6  # table rows taken from below the top evidence units
 DEEPER_COUNTS = 3  # units from below the top that count what a count question counts
-# Score adjustments for a figure of the kind asked (money, posts, percentage, count) or not, and for
-# a table row whose label the question names.
-MEASURE_MATCH = 0.12
-MEASURE_MISMATCH = -0.15
-ROW_LABEL_NAMED = 0.15
-MEASURE_UNSPECIFIC = -0.12  # a bare count where money, posts or a percentage was asked
-COUNTED_NOUN = 0.12  # "几个代表团": evidence that counts 代表团 gains, evidence that never names it loses
 SHORT_TEXT_CELL = 12  # a text cell this short ("不适用 a") can answer as a cell
-NIL_CELL = -0.1  # "—" answers a figure question only when nothing better is there
-ROW_YEAR = 0.15  # a row labelled with a year ("2024 年拟议") answers for that year only
-SOURCE_NAMED = 0.12  # a figure of the funding source asked (regular budget, extrabudgetary …) or of another
-OTHER_PART = 0.2  # evidence from another body's part, for a question about a body with a part of its own
-TOTAL_ROW_ASKED = 0.1  # "一共/in total" asks for a 共计 row (more so for a table's grand total)
 # Rows of tables with at most this many columns are quoted whole (plan and actual, every year).
 WHOLE_ROW_COLUMNS = 6
 
-_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
-_HAN = re.compile(r"[\u4e00-\u9fff]")
 _TOTAL = re.compile(r"一共|总共|共计|合计|总额|加在一起|合起来|\bin total\b|\baltogether\b|\bcombined\b|\btotal\b", re.IGNORECASE)
-_ORDINAL_EN = {
-    word: int_to_chinese(number)
-    for number, word in enumerate(
-        ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"), start=1
-    )
-}
-_ORDINAL_ZH = re.compile(r"第([一二三四五六七八九十]+)(?:次|届|轮)")
 _ASKS_WHO = re.compile(
     r"\bwho(?:m|se)?\b|\bsign(?:s|ed|ature)?\b|\bheads?\b|\bheaded\b|under-secretary|谁|哪位|签署|署名|负责人|主管|副秘书长",
     re.IGNORECASE,
 )
-_ASKS_COUNTRY = re.compile(r"哪个国家|哪国|which (country|member state)", re.IGNORECASE)
-# A question for a person or an office holder ("谁主持了…", "Who chaired …").
-_ASKS_PERSON = re.compile(r"\bwho(?:m|se)?\b|谁|哪位", re.IGNORECASE)
-_PERCENT_SIGN = re.compile(r"%|％|百分之")
+# How the document gives a reason or a purpose: "由于…", "是因为…", "用于支助…", "以便…".
+_REASON = re.compile(r"由于|因为|原因|所致|归因于|鉴于|用于|以便|为了|旨在|目的是|反映了|源于|是为")
+# The items of an enumeration as the document prints them: "(a) …", "（b）…", "a) …".
+_LIST_ITEM = re.compile(r"^\s*(?:[(（][a-z\d一二三四五六七八九十]{1,3}[)）]|[a-z]\))")
+MAX_LIST_ITEMS = 12  # items quoted after a sentence that introduces them
 # A question for who signed a text, and for when something happened.
 _ASKS_SIGNER = re.compile(r"签署|署名|\bsign(?:s|ed)?\b", re.IGNORECASE)
 _ASKS_WHEN = re.compile(r"哪一?年|何时|什么时候|\bwhen\b|\b(?:which|what) year\b", re.IGNORECASE)
-# A person's name as the document prints it: "弗拉基米尔·沃龙科夫".
-_PERSON_NAME = re.compile(r"[\u4e00-\u9fff]{1,8}·[\u4e00-\u9fff]{1,8}")
-# Glossary categories that can answer "who": an office holder, an entity, a country.
-_WHO_CATEGORIES = frozenset({"org", "geo", "title"})
-# Roles a question can ask about, in the document's Chinese and as English questions word them: the
-# evidence must state the role ("who chaired the Commission" is not answered by its meetings).
-_ROLES: dict[str, re.Pattern[str]] = {
-    "副主席": re.compile(r"副主席|\bvice[- ](?:chair\w*|president)", re.IGNORECASE),
-    "主席": re.compile(r"(?<!副)主席|\bchair(?:s|ed|ing|man|woman|person|manship)?\b|\bpresiden(?:t|cy)\b", re.IGNORECASE),
-    "报告员": re.compile(r"报告员|\brapporteurs?\b", re.IGNORECASE),
-}
 
 
 @dataclass(frozen=True)
-class Evidence:
-    """The chosen support of an answer: a sentence/unit candidate, or a table cell."""
+class PartEvidence:
+    """The candidates for one part of a question, ranked, and the veto on the best one (if any)."""
 
-    candidate: Candidate
-    cell: CellAnswer | None = None
-
-    adjustment: float = 0.0
-    measure: Measure | None = None  # what kind of figure it states (figure evidence only)
-
-    @property
-    def score(self) -> float:
-        bonus = 0.1 * self.cell.column_score if self.cell is not None else 0.0
-        return self.candidate.score + bonus + self.adjustment
+    question: str
+    ranked: list[Evidence]
+    veto: Veto | None
 
 
 class ExtractiveAnswerer:
     """Answers from the evidence of one index, without a language model."""
 
     def __init__(
-        self, document: Document, scorer: EvidenceScorer, glossary: Glossary, english: EnglishQuotes | None = None
+        self,
+        document: Document,
+        scorer: EvidenceScorer,
+        glossary: Glossary,
+        english: EnglishQuotes | None = None,
+        weights: EvidenceWeights | None = None,
     ) -> None:
         self.document = document
         self.scorer = scorer
         self.glossary = glossary
         self.english = english  # the checked English versions quoted in English answers (none: glossed Chinese)
         self.rows_of = scorer.index.rows_of
-        self._block_texts = [normalize_zh(unit.text) for unit in document.units()]
+        self.terms = QuestionTerms(document, glossary)
+        self.weights = weights or EvidenceWeights.load()
+        self.vetoes = Vetoes(document, self.terms, self.weights)
         self._signatures = [
             ("".join(f.signatory.split()), "".join(f"{f.signatory_title}{f.signatory}".split()))
             for f in document.forewords
             if f.signatory
         ]
-        self._frequency: dict[str, int] = {}
-        texts: dict[tuple[str, ...], list[str]] = {}
-        for unit, normalized in zip(document.units(), self._block_texts, strict=True):
-            key = _subprogramme(unit.section)
-            if key is not None:
-                texts.setdefault(key, []).append(normalized)
-        self._subprogramme_texts = {key: " ".join(parts) for key, parts in texts.items()}
         self._normalized: dict[str, str] = {}  # evidence unit id → its text, normalised (filled as met)
         self._tables = {table.ref: table for table in document.tables}
         self._part_titles = {part.number: normalize_zh(part.title) for part in document.parts}
+
+    def with_weights(self, weights: EvidenceWeights) -> ExtractiveAnswerer:
+        """This answerer scoring with other `weights` (for fitting and comparing them)."""
+        other = object.__new__(ExtractiveAnswerer)
+        other.__dict__.update(self.__dict__)
+        other.weights = weights
+        other.vetoes = self.vetoes.with_weights(weights)
+        return other
 
     def answer(
         self,
@@ -176,16 +131,15 @@ class ExtractiveAnswerer:
         question it follows must not be split apart again).  `parsed` is the service's parse of the
         question; the passage answerer reads the question's words itself.
         """
-        parts = split_question(standalone) if split else [standalone]
-        units = self._evidence_units(hits, [noun for part in parts if (noun := self._counted(part))])
+        parts = self.select(standalone, hits, split=split)
         evidence: list[Evidence] = []
         for part in parts:
-            found = self._evidence_for(part, units)
-            if found and not self._too_weak(part, found[0]):
-                evidence.extend(found if len(parts) == 1 else found[:1])
+            if part.ranked and part.veto is None:
+                evidence.extend(part.ranked if len(parts) == 1 else part.ranked[:1])
         evidence = _distinct(evidence)[:MAX_EVIDENCE]
         if not evidence:
-            return self.abstain(question, language, hits)
+            vetoes = [part.veto for part in parts if part.veto is not None]
+            return self.abstain(question, language, hits, vetoes[0] if vetoes else None)
         text = "\n".join(self._render(item, language) for item in evidence)
         citations = [self._citation(item) for item in evidence]
         return Answer(
@@ -197,6 +151,24 @@ class ExtractiveAnswerer:
             abstained=False,
             evidence=[item.candidate.unit.uid for item in evidence],
         )
+
+    def select(self, standalone: str, hits: list[SearchHit], *, split: bool = True) -> list[PartEvidence]:
+        """The selection stage: for each part of the question, its evidence ranked best first (the best
+        and a second nearly as good) and the veto on the best, if any."""
+        parts = split_question(standalone) if split else [standalone]
+        units = self._evidence_units(hits, [noun for part in parts if (noun := self.terms.counted(part))])
+        out = []
+        for part in parts:
+            ranked = self._evidence_for(part, units)
+            veto = self.vetoes.first(part, ranked[0]) if ranked else None
+            out.append(PartEvidence(part, [_with_listed_items(item) for item in _top_two(ranked, self.weights.second_ratio)], veto))
+        return out
+
+    def candidates(self, question: str, hits: list[SearchHit]) -> list[Evidence]:
+        """Every candidate for `question` with its features, before any selection (for fitting the weights)."""
+        units = self._evidence_units(hits, [noun] if (noun := self.terms.counted(question)) else [])
+        pool = self._figure_pool(question, units) if asks_figure(question) else []
+        return pool or self._fact_pool(question, units)
 
     # ------------------------------------------------------------------ evidence
 
@@ -238,34 +210,51 @@ class ExtractiveAnswerer:
             return self._figure_evidence(question, units)
         return self._fact_evidence(question, units)
 
-    def _fact_evidence(self, question: str, units: list[RankedUnit]) -> list[Evidence]:
+    def _fact_pool(self, question: str, units: list[RankedUnit]) -> list[Evidence]:
+        """Every sentence and row of `units` as evidence for a fact question, with its features."""
         candidates = self.scorer.candidates(question, [item.unit for item in units], ranks=[item.rank for item in units])
         if not _ASKS_WHO.search(question):
             # A foreword's signature names its office as no sentence does, and answers nothing but "who".
-            candidates = [c for c in candidates if not self._is_signature(c)]
-        evidence = self._in_asked_part(question, [self._fact_item(question, candidate) for candidate in candidates])
+            candidates = [c for c in candidates if not self._is_signature(c.unit, c.text)]
+        why = asks_why(question)
+        return self._part_features(
+            question,
+            [
+                self._fact_item(
+                    question,
+                    Evidence.of(c, self.weights, None, {Feature.REASON_STATED: 1.0} if why and _REASON.search(c.text) else None),
+                )
+                for c in candidates
+            ],
+        )
+
+    def _fact_evidence(self, question: str, units: list[RankedUnit]) -> list[Evidence]:
+        evidence = self._in_asked_part(self._fact_pool(question, units))
         ranked = sorted(evidence, key=lambda item: -item.score)
-        return _top_two(self._of_asked_type(question, ranked))
+        return self._of_asked_type(question, ranked)
 
     def _of_asked_type(self, question: str, ranked: list[Evidence]) -> list[Evidence]:
         """Evidence of the type the question asks for first (expected-answer-type ordering): a
         signature for "who signed", a sentence naming someone besides the question's subjects for
         "who", a sentence with a year for "when"; the rest after, in their order."""
         if _ASKS_SIGNER.search(question):
-            fits = [item for item in ranked if self._is_signature(item.candidate)]
-        elif _ASKS_PERSON.search(question):
-            fits = [item for item in ranked if self._names_someone_else(question, item.candidate.text)]
+            fits = [item for item in ranked if self._is_signature(item.candidate.unit, item.candidate.text)]
+        elif ASKS_PERSON.search(question):
+            fits = [item for item in ranked if self.terms.names_someone_else(question, item.candidate.text)]
         elif _ASKS_WHEN.search(question):
-            fits = [item for item in ranked if _YEAR.search(item.candidate.text)]
+            fits = [item for item in ranked if YEAR.search(item.candidate.text)]
         else:
             return ranked
-        fits = [item for item in fits if item.score >= ABSTAIN_BELOW]
+        fits = [item for item in fits if self._strong(item)]
         return fits + [item for item in ranked if item not in fits]
 
-    def _of_asked_source(self, expanded_question: str, evidence: list[Evidence]) -> list[Evidence]:
+    def _strong(self, item: Evidence) -> bool:
+        return item.score >= self.weights.abstain_below
+
+    def _source_features(self, expanded_question: str, evidence: list[Evidence]) -> list[Evidence]:
         """"预算外资源是多少": a figure of the funding source asked (regular budget, other assessed,
-        extrabudgetary) gains, a figure said of another source loses.  `expanded_question` is the
-        question with the glossary's Chinese for its English phrases."""
+        extrabudgetary), or a figure said of another source.  `expanded_question` is the question
+        with the glossary's Chinese for its English phrases."""
         asked = funding_sources(expanded_question)
         if not asked:
             return evidence
@@ -273,15 +262,15 @@ class ExtractiveAnswerer:
         for item in evidence:
             stated = funding_sources(item.candidate.text)
             if stated:
-                item = replace(item, adjustment=item.adjustment + (SOURCE_NAMED if asked & stated else -SOURCE_NAMED))
+                item = item.with_features({Feature.SOURCE_MATCH if asked & stated else Feature.SOURCE_MISMATCH: 1.0})
             out.append(item)
         return out
 
-    def _in_asked_part(self, question: str, evidence: list[Evidence]) -> list[Evidence]:
-        """A question about a body that has a part of its own (the Register of Damage, UNOAU, UNOCT …)
-        is answered from that part wherever it has evidence; evidence from another part that never
-        names the body otherwise loses ("2024 年，预算外资源估计为 …" is said of every office)."""
-        forms = [normalize_zh(form) for entry in self._named_entities(question) for form in entry.zh_forms]
+    def _part_features(self, question: str, evidence: list[Evidence]) -> list[Evidence]:
+        """A question about a body that has a part of its own (the Register of Damage, UNOAU, UNOCT …):
+        evidence from another part that never names the body is marked OTHER_PART ("2024 年，预算外资源
+        估计为 …" is said of every office)."""
+        forms = [normalize_zh(form) for entry in self.terms.named_entities(question) for form in entry.zh_forms]
         home = {
             number
             for number, title in self._part_titles.items()
@@ -289,16 +278,21 @@ class ExtractiveAnswerer:
         }
         if not home:
             return evidence
-        inside, outside = [], []
+        out = []
         for item in evidence:
             unit = item.candidate.unit
             if unit.part in home or any(form in self._normalized_text(unit) for form in forms):
-                inside.append(item)
+                out.append(item)
             else:
-                outside.append(replace(item, adjustment=item.adjustment - OTHER_PART))
-        if any(item.score >= ABSTAIN_BELOW for item in inside):
-            return inside  # the body's own part answers, wherever it has evidence
-        return inside + outside
+                out.append(item.with_features({Feature.OTHER_PART: 1.0}))
+        return out
+
+    def _in_asked_part(self, evidence: list[Evidence]) -> list[Evidence]:
+        """The body's own part answers wherever it has strong evidence (see :meth:`_part_features`)."""
+        inside = [item for item in evidence if not item.features.get(Feature.OTHER_PART)]
+        if len(inside) < len(evidence) and any(self._strong(item) for item in inside):
+            return inside
+        return evidence
 
     def _normalized_text(self, unit: IndexUnit) -> str:
         text = self._normalized.get(unit.uid)
@@ -306,196 +300,100 @@ class ExtractiveAnswerer:
             text = self._normalized[unit.uid] = normalize_zh(unit.text)
         return text
 
-    def _fact_item(self, question: str, candidate: Candidate) -> Evidence:
+    def _fact_item(self, question: str, item: Evidence) -> Evidence:
         """"What is the 2024 target for …": a table row whose cell for that year states it in words (a
-        performance measure's "2024(计划)") answers with that cell first, and counts for more than
-        prose about other years."""
-        unit = candidate.unit
-        years = set(_YEAR.findall(question))
+        performance measure's "2024(计划)") answers with that cell, and counts for more than prose
+        about other years."""
+        unit = item.candidate.unit
+        years = set(YEAR.findall(question))
         if unit.row is None or not years:
-            return Evidence(candidate)
+            return item
         table = self._tables[unit.ref]
-        table_years = {year for column in table.columns for year in _YEAR.findall(column)}
+        table_years = {column.year for column in table.column_types if column.year is not None}
         if not table_years:
-            return Evidence(candidate)
-        if not years & table_years:
-            return Evidence(candidate, None, -ROW_YEAR)  # the table's years are others
+            return item
+        if not {int(year) for year in years} & table_years:
+            return item.with_features({Feature.ROW_YEAR_MISMATCH: 1.0})  # the table's years are others
         cell = answer_cell(table, unit.row, question)
-        if cell is None or cell.cell.is_nil or not years & set(_YEAR.findall(cell.column)):
-            return Evidence(candidate)
+        if cell is None or cell.cell.is_nil or _column_year(table, cell.column_index) not in {int(y) for y in years}:
+            return item
         if cell.cell.is_numeric:
             # that year's cell is a figure (an estimate, a count): the row answers "how much", not "what"
-            return Evidence(candidate, None, -ROW_YEAR)
-        return Evidence(candidate, cell, ROW_YEAR)
+            return item.with_features({Feature.ROW_YEAR_MISMATCH: 1.0})
+        own: dict[Feature, float] = {name: value for name, value in item.features.items() if name is not Feature.COLUMN_FIT}
+        return Evidence.of(item.candidate, self.weights, cell, {**own, Feature.ROW_YEAR_MATCH: 1.0})
 
-    def _is_signature(self, candidate: Candidate) -> bool:
-        """The candidate is the signature line of a foreword ("主管反恐怖主义办公室副秘书长 弗拉基米尔·沃龙科夫")."""
-        if candidate.unit.kind is not BlockKind.FOREWORD:
+    def _is_signature(self, unit: IndexUnit, text: str) -> bool:
+        """The text is the signature line of a foreword ("主管某某办公室副秘书长 某某·某某")."""
+        if unit.kind is not BlockKind.FOREWORD:
             return False
-        compact = "".join(candidate.text.split())
+        compact = "".join(text.split())
         return any(name in compact and len(compact) <= len(signature) + 4 for name, signature in self._signatures)
 
-    def _figure_evidence(self, question: str, units: list[RankedUnit]) -> list[Evidence]:
+    def _figure_pool(self, question: str, units: list[RankedUnit]) -> list[Evidence]:
+        """Every figure among `units` (cells, sentences with a figure, statements of none) as evidence
+        for a figure question, with its features."""
         candidates = self.scorer.candidates(question, [item.unit for item in units], ranks=[item.rank for item in units])
-        asked = question_measure(question)
+        asked = asked_measure(question)
         # An English question names rows through the glossary's Chinese for its phrases.
         expanded_question = f"{question} {' '.join(self.glossary.expand_english(question))}"
         compact_question = "".join(expanded_question.split())
         question_terms = [form for form, _ in self.glossary.find_terms(expanded_question)]
-        counted = self._counted(question)
-        intent_years = set(_YEAR.findall(question))
+        intent_years = set(YEAR.findall(question))
+        total_asked = bool(_TOTAL.search(question))
         pool: list[Evidence] = []
         for candidate in candidates:
             unit = candidate.unit
             if unit.row is not None:
-                cell = answer_cell(self._tables[unit.ref], unit.row, question)
-                if _states_figures_in_text_cells(self._tables[unit.ref].rows[unit.row]):
+                table = self._tables[unit.ref]
+                cell = answer_cell(table, unit.row, question)
+                if _states_figures_in_text_cells(table.rows[unit.row]):
                     # "成员：31 个会员国": a figure inside a text cell answers as a quote of the row
                     stated = sentence_measure(candidate.text)
-                    pool.append(Evidence(candidate, None, _measure_adjustment(asked, stated), stated))
+                    pool.append(_measured(Evidence.of(candidate, self.weights), asked, stated))
                 if cell is None or not (cell.cell.is_numeric or len(cell.cell.text) <= SHORT_TEXT_CELL):
                     continue  # a long text cell is quoted through the row, above
-                stated = cell_measure(cell.table, cell.row, cell.cell.text)
-                adjustment = _measure_adjustment(asked, stated)
+                stated = cell_measure(table, unit.row, cell.column_index)
+                features: dict[Feature, float] = {}
                 if cell.cell.is_nil:
-                    adjustment += NIL_CELL
-                if names_row(compact_question, question_terms, cell.row, cell.table):
-                    adjustment += ROW_LABEL_NAMED
-                row_years = set(_YEAR.findall(cell.row.label))
+                    features[Feature.NIL] = 1.0
+                if names_row(compact_question, question_terms, cell.row, table):
+                    features[Feature.ROW_NAMED] = 1.0
+                row_years = set(YEAR.findall(cell.row.label))
                 if row_years and intent_years:
-                    adjustment += ROW_YEAR if row_years & intent_years else -ROW_YEAR
-                if cell.row.is_total and _TOTAL.search(question):
-                    adjustment += TOTAL_ROW_ASKED + (TOTAL_ROW_ASKED if cell.row.part is None else 0.0)
-                pool.append(Evidence(candidate, cell, adjustment, stated))
+                    features[Feature.ROW_YEAR_MATCH if row_years & intent_years else Feature.ROW_YEAR_MISMATCH] = 1.0
+                if cell.row.is_total and total_asked:
+                    features[Feature.TOTAL_ASKED] = 1.0
+                    if cell.row.part is None:
+                        features[Feature.GRAND_TOTAL_ASKED] = 1.0
+                pool.append(_measured(Evidence.of(candidate, self.weights, cell, features), asked, stated))
             elif _has_figure(candidate.text):
-                stated = sentence_measure(candidate.text)
-                pool.append(Evidence(candidate, None, _measure_adjustment(asked, stated), stated))
+                pool.append(_measured(Evidence.of(candidate, self.weights), asked, sentence_measure(candidate.text)))
             elif STATES_NONE.search(candidate.text):
                 # "预计 2024 年没有预算外资源": the answer is none, as a nil cell ("—") says it
-                pool.append(Evidence(candidate, None, NIL_CELL, asked))
+                pool.append(replace(Evidence.of(candidate, self.weights, None, {Feature.NIL: 1.0}), measure=asked))
+        counted = self.terms.counted(question)
+        if counted:
+            pool = [item.with_features(_counting_features(item, counted)) for item in pool]
+        pool = self._source_features(expanded_question, pool)
+        return self._part_features(question, pool)
+
+    def _figure_evidence(self, question: str, units: list[RankedUnit]) -> list[Evidence]:
+        pool = self._figure_pool(question, units)
+        counted = self.terms.counted(question)
         if counted:
             # "几个代表团": evidence that counts 代表团 answers, wherever the evidence has some.
-            pool = [replace(item, adjustment=item.adjustment + _counting_adjustment(item, counted)) for item in pool]
-            counting = [item for item in pool if _counts(item, counted) and item.score >= ABSTAIN_BELOW]
+            counting = [item for item in pool if _counts(item, counted) and self._strong(item)]
             pool = counting or pool
-        pool = self._of_asked_source(expanded_question, pool)
-        pool = self._in_asked_part(question, pool)
+        pool = self._in_asked_part(pool)
         if not pool:
             return self._fact_evidence(question, units)
-        if asked is Measure.PERCENT:
+        if asked_measure(question) is Measure.PERCENTAGE:
             # "What share / proportion / 比例": only a percentage answers it, where one is in the evidence.
-            percentages = [item for item in pool if item.measure is Measure.PERCENT and item.score >= ABSTAIN_BELOW]
+            percentages = [item for item in pool if item.measure is Measure.PERCENTAGE and self._strong(item)]
             pool = percentages or pool
         pool.sort(key=lambda item: -item.score)
-        return _top_two(_stated_before_nil(pool))
-
-    def _counted(self, question: str) -> str | None:
-        """What a count question counts, in the document's Chinese: "几个代表团" → 代表团, "how many
-        civil society speakers" → 发言者 (the longest tail of the phrase the glossary knows).  Not
-        posts: staffing tables count them under their own labels (see :mod:`.measure`)."""
-        if question_measure(question) is Measure.POSTS:
-            return None
-        if _HAN.search(question):
-            return counted_noun(question)
-        phrase = english_counted_phrase(question)
-        words = phrase.split() if phrase else []
-        for start in range(len(words)):
-            chinese = self.glossary.chinese_for(" ".join(words[start:]))
-            if chinese:
-                return chinese
-        return None
-
-    def _too_weak(self, question: str, best: Evidence) -> bool:
-        figure = asks_figure(question)
-        years = tuple(dict.fromkeys(_YEAR.findall(question)))
-        if best.score < ABSTAIN_BELOW:
-            return True
-        if self._missing_rare_terms(question, best) or self._misses_asked_ordinal(question, best):
-            return True
-        if _ASKS_COUNTRY.search(question) and not self._names_a_place(best.candidate.text):
-            return True
-        if _ASKS_PERSON.search(question) and not self._names_someone_else(question, best.candidate.text):
-            return True  # "who attended X" answered by a sentence that names nobody but X
-        if not _states_asked_roles(question, best.candidate.text):
-            return True  # "who chaired X" answered by a sentence on X's meetings
-        counted = self._counted(question)
-        if counted and not mentions(best.candidate.text, counted):
-            return True  # "多少份索赔申请表" answered by evidence that never mentions them
-        if figure and best.measure is Measure.COUNT and question_measure(question) is Measure.MONEY:
-            return True  # "how much is the budget of X" answered by a count of X's meetings
-        if (
-            figure
-            and question_measure(question) is Measure.PERCENT
-            and best.measure is not Measure.PERCENT
-            and not _PERCENT_SIGN.search(best.candidate.text)
-        ):
-            return True  # "what is the vacancy rate" answered by a sentence with no percentage in it
-        if figure and years:
-            if best.cell is not None:
-                # A column without a year (a change column) is about the budget year itself.
-                header_years = _YEAR.findall(best.cell.column)
-                return bool(header_years) and not any(year in header_years for year in years)
-            unit = best.candidate.unit
-            context = " ".join(unit.section)
-            if unit.note is not None:  # a table note speaks of the table's figures, of its columns' years
-                context += " " + " ".join(self._tables[unit.ref].columns)
-            return not any(_figure_for_year(best.candidate.text, year, context) for year in years)
-        return False
-
-    def _missing_rare_terms(self, question: str, best: Evidence) -> list[str]:
-        """Bodies, offices and places the question names (glossary entities the document mentions
-        only in a few blocks) that the evidence's unit never mentions: the evidence is about
-        something else ("联合国阿富汗援助团" answered from a paragraph on another office)."""
-        unit = best.candidate.unit
-        seen = normalize_zh(f"{unit.text} {unit.title} {' '.join(unit.section)}")
-        subprogramme = _subprogramme(unit.section)
-        if subprogramme is not None:
-            # A subprogramme's blocks speak of its body by a short name ("特别委员会") once one of
-            # them has named it in full.
-            seen += self._subprogramme_texts.get(subprogramme, "")
-        missing = []
-        for entry in self._named_entities(question):
-            forms = [normalize_zh(form) for form in entry.zh_forms]
-            if self._block_frequency(forms) <= RARE_ENTITY_BLOCKS and not any(form in seen for form in forms):
-                missing.append(entry.zh)
-        return missing
-
-    def _misses_asked_ordinal(self, question: str, best: Evidence) -> bool:
-        """"第八次审查" / "the eighth review": evidence must speak of that occurrence, not another."""
-        wanted = set(_ORDINAL_ZH.findall(question))
-        wanted |= {zh for word, zh in _ORDINAL_EN.items() if re.search(rf"\b{word}\b", question, re.IGNORECASE)}
-        if not wanted:
-            return False
-        text = best.candidate.text + best.candidate.unit.text
-        return not any(f"第{numeral}" in text for numeral in wanted)
-
-    def _names_someone_else(self, question: str, text: str) -> bool:
-        """The text names a person, or an office holder, entity or country the question does not name."""
-        if _PERSON_NAME.search(text):
-            return True
-        asked = {entry.zh for entry in self._entries_of(question)}
-        return any(
-            entry.category in _WHO_CATEGORIES and entry.zh not in asked for _, entry in self.glossary.find_terms(text)
-        )
-
-    def _entries_of(self, question: str) -> list[GlossaryEntry]:
-        """The glossary entries a question names, in either language."""
-        if _HAN.search(question):
-            return [entry for _, entry in self.glossary.find_terms(question)]
-        return self.glossary.match_english(question)
-
-    def _names_a_place(self, text: str) -> bool:
-        """The text names a country, territory or region (a glossary place)."""
-        return any(entry.category == "geo" for _, entry in self.glossary.find_terms(text))
-
-    def _named_entities(self, question: str) -> list[GlossaryEntry]:
-        return [entry for entry in self._entries_of(question) if entry.category in ENTITY_CATEGORIES]
-
-    def _block_frequency(self, forms: list[str]) -> int:
-        key = "|".join(forms)
-        if key not in self._frequency:
-            self._frequency[key] = sum(any(form in text for form in forms) for text in self._block_texts)
-        return self._frequency[key]
+        return _stated_before_nil(pool, self.weights.second_ratio)
 
     # ------------------------------------------------------------------ rendering
 
@@ -583,15 +481,18 @@ class ExtractiveAnswerer:
 
     # ------------------------------------------------------------------ abstain and lookup
 
-    def abstain(self, question: str, language: Language, hits: list[SearchHit]) -> Answer:
-        """"The document does not say …", with the nearest passages it did find."""
+    def abstain(self, question: str, language: Language, hits: list[SearchHit], veto: Veto | None = None) -> Answer:
+        """"The document does not say …", with why the best evidence found did not answer (`veto`)
+        and the nearest passages."""
         nearest = [hit.unit for hit in hits[:3]]
         labels = "、".join(format_label(u.kind, u.ref, "zh") for u in nearest)
         if language == "zh":
-            text = f"这份文件没有提到这一点（{question.strip()}）。" + (f"最接近的段落：{labels}。" if nearest else "")
+            reason = f"{veto.explain('zh')}。" if veto is not None else ""
+            text = f"这份文件没有提到这一点（{question.strip()}）。{reason}" + (f"最接近的段落：{labels}。" if nearest else "")
         else:
             labels = ", ".join(format_label(u.kind, u.ref, "en") for u in nearest)
-            text = f"The document does not say this ({question.strip()})." + (
+            reason = f" {veto.explain('en').capitalize()}." if veto is not None else ""
+            text = f"The document does not say this ({question.strip()}).{reason}" + (
                 f" The nearest passages are {labels}." if nearest else ""
             )
         return Answer(
@@ -673,20 +574,6 @@ def render_english_view(view: EnglishUnit) -> str:
     return "\n".join(lines)
 
 
-def question_measure(question: str) -> Measure:
-    """The kind of figure `question` asks for (:func:`~budgetqa.qa.understand.counting.asked_measure`),
-    in the evidence's terms."""
-    asked = asked_measure(question)
-    return Measure.PERCENT if asked is AskedMeasure.PERCENTAGE else Measure(asked.value)
-
-
-def _subprogramme(section: tuple[str, ...] | list[str]) -> tuple[str, ...] | None:
-    """The heading path down to a unit's subprogramme ("次级方案 4 非殖民化"), or None outside one."""
-    for depth, heading in enumerate(section):
-        if heading.startswith("次级方案"):
-            return tuple(section[: depth + 1])
-    return None
-
 
 def _distinct(evidence: list[Evidence]) -> list[Evidence]:
     out: list[Evidence] = []
@@ -699,34 +586,22 @@ def _distinct(evidence: list[Evidence]) -> list[Evidence]:
     return out
 
 
-def _stated_before_nil(ranked: list[Evidence]) -> list[Evidence]:
-    """A nil cell ("—") first only when no stated figure comes close: "how many posts in 2024" is
-    answered by the row that has them, not by the extrabudgetary row that has none."""
+def _stated_before_nil(ranked: list[Evidence], ratio: float) -> list[Evidence]:
+    """A nil cell ("—") first only when no stated figure scores within `ratio` of it: "how many posts
+    in 2024" is answered by the row that has them, not by the extrabudgetary row that has none."""
     if not ranked or ranked[0].cell is None or not ranked[0].cell.cell.is_nil:
         return ranked
     for position, item in enumerate(ranked[1:], start=1):
-        if item.score < SECOND_EVIDENCE_RATIO * ranked[0].score:
+        if item.score < ratio * ranked[0].score:
             break
         if item.cell is None or not item.cell.cell.is_nil:
             return [item, *ranked[:position], *ranked[position + 1 :]]
     return ranked
 
 
-def _states_asked_roles(question: str, text: str) -> bool:
-    """Every role the question asks about (chair, vice-chair, rapporteur) is stated in `text`.
-
-    >>> _states_asked_roles("Who chaired the Commission in 2022?", "委员会举行了 27 次会议。")
-    False
-    >>> _states_asked_roles("谁担任委员会主席？", "主席由摩洛哥担任。"), _states_asked_roles("委员会开了几次会？", "")
-    (True, True)
-    """
-    asked = [role for role, pattern in _ROLES.items() if pattern.search(question)]
-    return all(role in text for role in asked)
-
-
-def _top_two(ranked: list[Evidence]) -> list[Evidence]:
-    """The best evidence, and a second piece nearly as good about the same part of the budget (the
-    same table row of another office answers a different question)."""
+def _top_two(ranked: list[Evidence], ratio: float) -> list[Evidence]:
+    """The best evidence, and a second piece scoring within `ratio` of it about the same part of the
+    budget (the same table row of another office answers a different question)."""
     if not ranked:
         return []
     best = ranked[0]
@@ -735,10 +610,26 @@ def _top_two(ranked: list[Evidence]) -> list[Evidence]:
             continue
         if other.candidate.unit.part != best.candidate.unit.part:
             continue
-        if other.score >= SECOND_EVIDENCE_RATIO * best.score:
+        if other.score >= ratio * best.score:
             return [best, other]
         break
     return [best]
+
+
+def _with_listed_items(item: Evidence) -> Evidence:
+    """A sentence that introduces a list ("…进行以下评价：") quoted with the items that follow it in its
+    unit: the lead-in alone answers nothing."""
+    text = item.candidate.text.rstrip()
+    if item.cell is not None or not text.endswith(("：", ":")):
+        return item
+    pieces = candidate_texts(item.candidate.unit)
+    if item.candidate.text not in pieces:
+        return item
+    following = pieces[pieces.index(item.candidate.text) + 1 :]
+    items = list(itertools.takewhile(lambda piece: _LIST_ITEM.match(piece) is not None, following))[:MAX_LIST_ITEMS]
+    if not items:
+        return item
+    return replace(item, candidate=replace(item.candidate, text="\n".join([text, *items])))
 
 
 def _has_figure(text: str) -> bool:
@@ -746,32 +637,25 @@ def _has_figure(text: str) -> bool:
     return bool(stated_figures(text))
 
 
-def _figure_for_year(sentence: str, year: str, context: str = "") -> bool:
-    """The sentence states a figure for `year`: the year is followed, within its clause, by a figure,
-    or the sentence has no year but sits under a heading of that year ("2022 年方案执行情况").
-
-    >>> _figure_for_year("2022 年在 37 个国家投资 2.315 亿美元，比 2019 年减少。", "2022")
-    True
-    >>> _figure_for_year("2022 年在 37 个国家投资 2.315 亿美元，比 2019 年减少。", "2019")
-    False
-    >>> _figure_for_year("由于捐助方停止供资，预计 2024 年没有预算外资源。", "2024")
-    True
-    """
-    for match in re.finditer(rf"(?<!\d){year}(?!\d)", sentence):
-        clause = re.split(r"[。；;]", sentence[match.end() :], maxsplit=1)[0][:60]
-        if stated_figures(clause) or STATES_NONE.search(clause):
-            return True
-    if year not in sentence:
-        return year in context and bool(stated_figures(sentence) or STATES_NONE.search(sentence))
-    return False
+def _measured(item: Evidence, asked: Measure, stated: Measure) -> Evidence:
+    """`item`, stating a figure of kind `stated`, marked as the kind asked or another."""
+    if asked is stated:
+        feature = Feature.MEASURE_MATCH
+    elif asked is Measure.COUNT:
+        return replace(item, measure=stated)  # a count question is answered by any figure of what it counts
+    elif stated is Measure.COUNT:
+        feature = Feature.MEASURE_UNSPECIFIC
+    else:
+        feature = Feature.MEASURE_MISMATCH
+    return replace(item.with_features({feature: 1.0}), measure=stated)
 
 
-def _counting_adjustment(item: Evidence, noun: str) -> float:
+def _counting_features(item: Evidence, noun: str) -> dict[Feature, float]:
     """For "几个代表团": evidence that gives a number of 代表团 (a sentence "派出 7 个代表团", a cell of
-    a row about them) gains, evidence that only mentions them stays, evidence without them loses."""
+    a row about them), or evidence that never names them."""
     if _counts(item, noun):
-        return COUNTED_NOUN
-    return 0.0 if mentions(item.candidate.text, noun) else -COUNTED_NOUN
+        return {Feature.COUNTS_ASKED: 1.0}
+    return {} if mentions(item.candidate.text, noun) else {Feature.LACKS_COUNTED: 1.0}
 
 
 def _counts(item: Evidence, noun: str) -> bool:
@@ -781,14 +665,8 @@ def _counts(item: Evidence, noun: str) -> bool:
     return states_count_of(item.candidate.text, noun)
 
 
-def _measure_adjustment(asked: Measure, stated: Measure) -> float:
-    if asked is stated:
-        return MEASURE_MATCH
-    if asked is Measure.COUNT:
-        return 0.0
-    if stated is Measure.COUNT:
-        return MEASURE_UNSPECIFIC
-    return MEASURE_MISMATCH
+def _column_year(table: Table, index: int) -> int | None:
+    return table.column_type(index).year if index < len(table.column_types) else None
 
 
 def _states_figures_in_text_cells(row: TableRow) -> bool:
@@ -798,14 +676,14 @@ def _states_figures_in_text_cells(row: TableRow) -> bool:
 def _zh_value(cell: CellAnswer) -> str:
     """"47 270.9 千美元", "53 个员额", "89%": the value with the unit its table prints."""
     text = cell.cell.text
-    measure = cell_measure(cell.table, cell.row, text)
+    measure = cell_measure(cell.table, cell.row_index, cell.column_index)
     if cell.cell.value is None:
         return text
     if measure is Measure.MONEY:
         return f"{text} 千美元" if "千美元" in (cell.table.unit or "") else f"{text} 美元"
     if measure is Measure.POSTS:
         return f"{text} 个员额"
-    if measure is Measure.PERCENT:
+    if measure is Measure.PERCENTAGE:
         return f"{text}%"
     return text
 
@@ -816,12 +694,12 @@ def _english_value(cell: CellAnswer) -> str:
     if value is None:
         return "nil (—)" if text.strip() in ("—", "-") else text
     number = f"{value:,.1f}" if "." in text else f"{value:,.0f}"
-    measure = cell_measure(cell.table, cell.row, text)
+    measure = cell_measure(cell.table, cell.row_index, cell.column_index)
     if measure is Measure.MONEY:
         return f"USD {number} thousand" if "千美元" in (cell.table.unit or "") else f"USD {number}"
     if measure is Measure.POSTS:
         return f"{number} posts"
-    if measure is Measure.PERCENT:
+    if measure is Measure.PERCENTAGE:
         return f"{number}%"
     return number
 

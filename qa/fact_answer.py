@@ -279,9 +279,11 @@ class FactAnswerer:
             if printed:
                 chosen = _agreeing(printed)
                 extra = _agreeing(percent) if change_kind is ChangeKind.TOTAL else []
+                # the change goes with the two figures it is the change between ("from 6 to 17")
+                levels = [*self._in_year(scoped, earlier, None, measure)[:1], *self._in_year(scoped, later, None, measure)[:1]]
                 if parsed.aggregate is Aggregate.PERCENTAGE and extra:
-                    return self._figure_answer(parsed, extra, also=chosen)
-                return self._figure_answer(parsed, chosen, also=extra)
+                    return self._figure_answer(parsed, extra, also=[*chosen, *levels])
+                return self._figure_answer(parsed, chosen, also=[*extra, *levels])
         first = self._in_year(scoped, earlier, None, measure)
         second = self._in_year(scoped, later, None, measure)
         if not first or not second:
@@ -534,7 +536,7 @@ class FactAnswerer:
         # shown as printed, not given a "+" that contradicts the change beside it.
         agrees = (other.number or 0.0) * (fact.number or 0.0) >= 0 or other.measure is not Measure.PERCENTAGE
         shown = _format(other.number or 0.0, other, lang, signed=other.basis is Basis.CHANGE and agrees)
-        if fact.basis is Basis.CHANGE:
+        if fact.basis is Basis.CHANGE and other.basis is Basis.CHANGE:
             return shown
         if other.basis is Basis.CHANGE:
             previous = (fact.year or self.proposal_year) - 1

@@ -8,18 +8,11 @@ question.
 from __future__ import annotations
 
 import re
-from enum import StrEnum
 from functools import lru_cache
 
 from budgetqa.index.tokenize import tagged_words
-from budgetqa.ingest.model import Table, TableRow
-
-
-class Measure(StrEnum):
-    MONEY = "money"
-    POSTS = "posts"
-    PERCENT = "percent"
-    COUNT = "count"
+from budgetqa.ingest.budget import FundingSource, Measure, row_measure
+from budgetqa.ingest.model import Table
 
 
 def sentence_measure(text: str) -> Measure:
@@ -27,26 +20,20 @@ def sentence_measure(text: str) -> Measure:
     if "美元" in text:
         return Measure.MONEY
     if "%" in text or "百分之" in text:
-        return Measure.PERCENT
+        return Measure.PERCENTAGE
     if re.search(r"\d\s*个员额|员额\s*\d", text):
         return Measure.POSTS
     return Measure.COUNT
 
 
-def cell_measure(table: Table, row: TableRow, cell_text: str) -> Measure:
-    """The kind of figure a cell holds, from its table's unit (and, in tables that mix money and
-    posts, from whether the value is printed with decimals as the money columns are)."""
-    unit = table.unit or ""
-    if "百分比" in unit:
-        return Measure.PERCENT
-    money, posts = "美元" in unit, "员额" in unit
-    if money and posts:
-        return Measure.MONEY if "." in cell_text else Measure.POSTS
-    if money:
-        return Measure.MONEY
-    if posts:
-        return Measure.POSTS
-    return Measure.COUNT
+def cell_measure(table: Table, row_index: int, column_index: int) -> Measure:
+    """The kind of figure a cell holds: its typed column's measure, or, in a table that mixes money
+    and posts, its row's (:func:`~budgetqa.ingest.budget.row_measure`)."""
+    row = table.rows[row_index]
+    if column_index >= len(table.column_types):
+        return Measure.COUNT
+    measure = row_measure(table.unit, table.column_type(column_index), row.group, row.label)
+    return Measure.COUNT if measure is Measure.TEXT else measure
 
 
 @lru_cache(maxsize=1024)
@@ -80,15 +67,15 @@ def states_count_of(text: str, noun: str) -> bool:
 
 
 # The funding sources of a UN budget section, by the words the document names them with.
-FUNDING_SOURCES = {
-    "regular budget": ("经常预算",),
-    "other assessed": ("其他分摊", "支助账户"),
-    "extrabudgetary": ("预算外", "自愿捐"),
+FUNDING_SOURCES: dict[FundingSource, tuple[str, ...]] = {
+    FundingSource.REGULAR_BUDGET: ("经常预算",),
+    FundingSource.OTHER_ASSESSED: ("其他分摊", "支助账户"),
+    FundingSource.EXTRABUDGETARY: ("预算外", "自愿捐"),
 }
 # A sentence that gives a budget figure as none: "预计 2024 年没有预算外资源", "未提供员额".
 STATES_NONE = re.compile(r"(?:没有|无|不再有|未提供)[^，。；\d]{0,10}?(?:资源|资金|经费|供资|捐款|员额|拨款|批款)")
 
 
-def funding_sources(text: str) -> set[str]:
-    """The funding sources `text` names ("预计 2024 年没有预算外资源" → {"extrabudgetary"})."""
+def funding_sources(text: str) -> set[FundingSource]:
+    """The funding sources `text` names ("预计 2024 年没有预算外资源" → {EXTRABUDGETARY})."""
     return {source for source, words in FUNDING_SOURCES.items() if any(word in text for word in words)}

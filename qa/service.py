@@ -152,7 +152,7 @@ class QAService:
         text = check_question(question)
         language: Language = lang or detect_language(text)
         with self._lock, single_thread():
-            resolved = self.searcher.resolve(text, session_id)
+            resolved = self._other_body(self.searcher.resolve(text, session_id), text)
             parsed = self.parse(text, session_id, is_follow_up=resolved.is_follow_up)
             parts = self.understanding.split(parsed)
             analysis = self.analyst.answer(parsed)  # consistency, each-body and which-body questions
@@ -169,10 +169,10 @@ class QAService:
                 answer = self._finish(analysis, session_id, text, resolved, hits)
             elif any(from_facts):
                 if not all(from_facts):
-                    hits = self._evidence_hits(text, resolved, parsed, language)
+                    hits = self.evidence_hits(text, resolved, parsed, language)
                 answers = [
                     found or self._outside_scope_noted(
-                        self.extractive.answer(part.text, part.text, hits, language, split=False, parsed=part), part
+                        self.extractive.answer(part.text, _with_scope(part), hits, language, split=False, parsed=part), part
                     )
                     for found, part in zip(from_facts, parts, strict=True)
                 ]
@@ -180,13 +180,30 @@ class QAService:
                 answer = self._finish(answer, session_id, text, resolved, hits)
                 self._remember_source(session_id, parsed, answer)
             else:
-                hits = self._evidence_hits(text, resolved, parsed, language)
+                hits = self.evidence_hits(text, resolved, parsed, language)
                 answer = self.extractive.answer(
                     text, resolved.text, hits, language, split=not resolved.is_follow_up, parsed=parsed
                 )
                 answer = self._finish(self._outside_scope_noted(answer, parsed), session_id, text, resolved, hits)
                 self._remember_source(session_id, parsed, answer)
         return OfflineAnswer(text, answer, phrasable=parsed.kind is not QuestionKind.LOOKUP)
+
+    def _other_body(self, resolved: ResolvedQuestion, question: str) -> ResolvedQuestion:
+        """A follow-up that names another body ("And at UNSCO?") asks the previous question of that
+        body: the previous body's names in the standalone question are replaced by the new one's."""
+        registry = self.searcher.registry
+        named = registry.find(question)
+        if not resolved.is_follow_up or len(named) != 1:
+            return resolved
+        previous = resolved.text[: len(resolved.text) - len(question)] if resolved.text.endswith(question) else resolved.text
+        others = [(start, end) for start, end, body in registry.mentions(previous) if body not in named]
+        if not others:
+            return resolved
+        name = named[0].label(detect_language(previous))
+        text = previous
+        for start, end in reversed(others):
+            text = text[:start] + name + text[end:]
+        return replace(resolved, text=text.strip())
 
     def _stays_with_passages(self, parsed: ParsedQuestion, session_id: str | None) -> bool:
         """A follow-up that changes only the year or the basis ("那 2021 年呢？") after a figure read from
@@ -207,7 +224,7 @@ class QAService:
         else:
             self._from_passages.discard(session_id)
 
-    def _evidence_hits(
+    def evidence_hits(
         self, text: str, resolved: ResolvedQuestion, parsed: ParsedQuestion, language: Language
     ) -> list[SearchHit]:
         """The units an answer is drawn from: those the question cites, then the reranked search hits."""
@@ -353,6 +370,15 @@ def _with_answer_type(resolved: ResolvedQuestion, parsed: ParsedQuestion) -> Res
     """
     terms = ANSWER_TYPE_TERMS.get(parsed.measure) if parsed.kind is QuestionKind.FIGURE and parsed.measure else None
     return replace(resolved, text=f"{resolved.text} {terms}") if terms else resolved
+
+
+def _with_scope(part: ParsedQuestion) -> str:
+    """A part of a question made standalone with the scope it took from the parts before it: "为什么减？"
+    after a question on a subprogramme is asked of that subprogramme."""
+    names = [body.label(part.lang) for body in part.bodies if body.label(part.lang) not in part.text]
+    if part.component and part.component not in part.text:
+        names.append(part.component)
+    return " ".join([*names, part.text])
 
 
 def _leans_on(parsed: ParsedQuestion, previous: ParsedQuestion) -> bool:

@@ -43,6 +43,7 @@ class CellAnswer:
     row: TableRow
     row_index: int
     column: str
+    column_index: int
     cell: Cell
     column_score: float
     also: tuple[tuple[str, Cell], ...] = ()  # other columns the question names: (header, cell)
@@ -91,7 +92,7 @@ def answer_cell(table: Table, row_index: int, question: str) -> CellAnswer | Non
     also = tuple(
         (_header(table, other), row.cells[other]) for score, other in scored[1:] if score >= CUE_MATCH
     )
-    return CellAnswer(table, row, row_index, _header(table, index), row.cells[index], confidence, also)
+    return CellAnswer(table, row, row_index, _header(table, index), index, row.cells[index], confidence, also)
 
 
 def _header(table: Table, index: int) -> str:

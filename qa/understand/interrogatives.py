@@ -18,7 +18,10 @@ _FIGURE_ASK = re.compile(
     r"|\bhow (?:much|many)\b|\bby how much\b|\bwhat (?:share|proportion|percentage|amount|level|number|rate|total|sum)\b"
     # "what will X receive / spend", "what does the review cost": a verb of money asks for an amount.
     r"|\bwhat (?:will|would|did|does|do|is|was|are|were)\b.{0,60}?"
-    r"\b(?:receive|spend|spent|cost|be (?:allocated|given|appropriated|budgeted))\b"
+    r"\b(?:receive|spend|spent|cost|budget(?:s|ed)? for|be (?:allocated|given|appropriated|budgeted))\b"
+    # "what does the Secretary-General propose for X's budget": a verb of proposing money, with its object
+    r"|\bwhat (?:will|would|did|does|do|is|was)\b.{0,60}?\b(?:propos|request|seek|allocat|earmark)\w*\b"
+    r".{0,40}?\b(?:budget|resources|funding|appropriation|requirements?)\b"
     # "what will UNOAU's regular budget be": a figure noun is what the question asks to be
     r"|\bwhat (?:will|would|is|was)\b.{0,60}?\b(?:budget|resources|appropriation|cost|total|amount|expenditure"
     r"|estimate|requirements?)s?\b.{0,30}?\bbe\b",
@@ -39,8 +42,11 @@ _OTHER_ASK = re.compile(
     r"|\bhow (?:did|does|do|has|have|will)\b|\bwho\b|\bwhen\b|\bwhere\b|\bwhy\b|\bwhether\b",
     re.IGNORECASE,
 )
-_LOOKUP_ZH = re.compile(r"(讲|说|写)了?(什么|啥)|内容|显示|给我看|调出|列出|是什么内容|全文")
-_LOOKUP_EN = re.compile(r"\b(show|display|pull up|open|print|what does .* say|what is in|contents? of|read)\b", re.IGNORECASE)
+_LOOKUP_ZH = re.compile(r"(讲|说|写|谈)(了|的是?|的是些)?(什么|啥)|内容|显示|给我看|调出|列出|是什么内容|全文|关于什么")
+_LOOKUP_EN = re.compile(
+    r"\b(show|display|pull up|open|print|what does .* (?:say|cover|contain|deal with)|what is .* about|what is in|contents? of|read)\b",
+    re.IGNORECASE,
+)
 
 
 def cited_references(question: str) -> tuple[tuple[BlockReference, ...], bool]:
@@ -70,6 +76,10 @@ def asks_figure(question: str) -> bool:
     (True, True)
     >>> asks_figure("What will the Register's budget be in 2024?"), asks_figure("What will the Register do in 2024?")
     (True, False)
+    >>> asks_figure("What does the Secretary-General request for UNOAU's budget?"), asks_figure("What does UNOAU propose to do?")
+    (True, False)
+    >>> asks_figure("What does UNSCO budget for furniture next year?")
+    True
     """
     if _FIGURE_ASK.search(question):
         return True
@@ -79,3 +89,21 @@ def asks_figure(question: str) -> bool:
 def asks_other(question: str) -> bool:
     """The question has an interrogative that asks for something other than a figure."""
     return bool(_OTHER_ASK.search(question))
+
+
+# A question for a reason or a purpose: "为什么", "原因", "用途是什么", "why", "what is it for".
+_WHY = re.compile(
+    r"为什么|为何|原因|理由|怎么会|用途是什么|做什么用|干什么用|用来做什么|用于什么"
+    r"|\bwhy\b|\breasons?\b|\bwhat explains\b|\bdue to what\b|\bfor what purpose\b|\bwhat for\b"
+    r"|\bwhat (?:is|was|are|were) (?:it|this|that|they|these|those) (?:for|meant for|intended for)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_why(question: str) -> bool:
+    """The question asks for a reason or a purpose.
+
+    >>> asks_why("经费为什么增加？"), asks_why("The increase is noted. What is it for?"), asks_why("多少钱？")
+    (True, True, False)
+    """
+    return _WHY.search(question) is not None

@@ -29,9 +29,10 @@ from enum import StrEnum
 
 from budgetqa.index.glossary import Glossary
 from budgetqa.index.language import detect_language
-from budgetqa.ingest.bodies import Body, BodyRegistry
+from budgetqa.ingest.bodies import SECTION_KEY, Body, BodyRegistry
 from budgetqa.ingest.budget import YEAR_RE, Basis, ChangeKind, FundingSource, Measure
-from budgetqa.ingest.entities import OFFICIAL_ENGLISH_NAMES
+from budgetqa.ingest.english import has_han
+from budgetqa.ingest.entities import OFFICIAL_ENGLISH_NAMES, UN_SYSTEM_ENTITIES
 from budgetqa.ingest.facts import Fact, extract_facts
 from budgetqa.ingest.model import Document
 from budgetqa.ingest.refs import BlockReference
@@ -39,7 +40,7 @@ from budgetqa.ingest.sectioninfo import budget_year
 
 from ..model import Language
 from .counting import asked_measure, asked_share
-from .interrogatives import asks_figure, asks_lookup, asks_other, cited_references
+from .interrogatives import asks_figure, asks_lookup, asks_other, asks_why, cited_references
 from .parts import split_question
 
 
@@ -70,6 +71,7 @@ class Aggregate(StrEnum):
 # prints them, both ("表 3.27 的小计加起来对吗？", "Are there discrepancies in the annex figures?").
 _CHECKING = re.compile(
     r"对得上|对不上|对不对得上|加起来对|加总|相加|合计对|一致|吻合|相符|不符|出入|矛盾|差错|错误|有误|核对|核查|算得对|算错"
+    r"|有(?:没有)?问题吗|有问题|加得对|对吗|对不对"
     r"|\badd(?:s|ed)? up\b|\bconsisten|\binconsisten|\bdiscrepanc|\bmismatch|\breconcil|\btally|\btallies"
     r"|\berrors?\b|\bmistakes?\b|\bcheck (?:the )?(?:figures|totals|sums|arithmetic|numbers)|\barithmetic\b|\bagree\b",
     re.I,
@@ -93,12 +95,23 @@ _WHICH_BODY = re.compile(
     r"|\bwhich (?:body|entity|office|department|part|one)(?:'s)?\b|\bwhat (?:body|entity|office)\b",
     re.I,
 )
-_EXTREME = re.compile(r"最|\bmost\b|\blargest\b|\bbiggest\b|\bhighest\b|\bfastest\b|\bleast\b|\bsmallest\b|\blowest\b|\bfewest\b", re.I)
+_EXTREME = re.compile(
+    r"最|\bmost\b|\blargest\b|\bbiggest\b|\bhighest\b|\bgreatest\b|\bfastest\b|\bsteepest\b|\bsharpest\b"
+    r"|\bleast\b|\bsmallest\b|\blowest\b|\bfewest\b",
+    re.I,
+)
 
 _SOURCE_TERMS: tuple[tuple[re.Pattern[str], FundingSource], ...] = (
     (re.compile(r"其他分摊|支助账户|other[- ]assessed|support account", re.I), FundingSource.OTHER_ASSESSED),
     (re.compile(r"预算外|自愿捐|extra-?budgetary|voluntary contributions?|XB\b", re.I), FundingSource.EXTRABUDGETARY),
-    (re.compile(r"经常预算|regular[- ]budget|\bRB\b|assessed contributions", re.I), FundingSource.REGULAR_BUDGET),
+    (
+        re.compile(
+            r"经常预算|regular[- ]budget|\bRB\b|assessed contributions"
+            r"|\bregular\b(?=[\s-]+(?:posts?|resources|funding|funds|and|or|plus|versus|vs\.?)\b)",  # "regular and extrabudgetary"
+            re.I,
+        ),
+        FundingSource.REGULAR_BUDGET,
+    ),
     (re.compile(r"所有资金来源|各种资金来源|各类资金|资金合计|全部资金|all[- ](?:funding[- ])?sources?|all funds|every source|combined funding", re.I), FundingSource.ALL),
 )
 _AFTER_RECOSTING = re.compile(r"重计费用后|(?<!未)(?<!不)重计费用(?!前)|after recosting|recosted|with recosting", re.I)
@@ -112,9 +125,10 @@ _BASIS_TERMS: tuple[tuple[re.Pattern[str], Basis], ...] = (
     (re.compile(r"估计|预计|estimate", re.I), Basis.ESTIMATE),
 )
 _CHANGE = re.compile(
-    r"变动|变化|增加|增长|减少|下降|增减|多了|少了|涨了|降了|差额|净增|净减|[多少]多少"
+    r"变动|变化|增加|增长|减少|下降|增减|多了|少了|涨了|降了|差额|净增|净减|[多少]多少|增幅|降幅|减幅|涨幅"
     r"|比\s*(?:20\d\d|今年|去年|上一?年|前一年|本年度).{0,12}(?:多|少|高|低)"
     r"|\bchang|\bincreas|\bdecreas|\bgrow|\bgrew|\bdrop|\bfell|\bfall|\bcut\b|\bdifference from|\bcompared (?:with|to) 20\d\d"
+    r"|\blos[et]s?\b|\blosing\b|\bgain(?:s|ed)?\b|\bris(?:e|es|en)\b|\brose\b|\bshrink|\bshrank|\bdeclin"
     r"|\bmore than in 20\d\d|\bless than in 20\d\d|\bmore or less\b|\bthan (?:in )?20\d\d|\bvariance|\bup from|\bdown from",
     re.I,
 )
@@ -124,9 +138,10 @@ _LARGEST = re.compile(r"最多|最大|最高|哪个.{0,6}(?:多|大|高)|\blarge
 _SMALLEST = re.compile(r"最少|最小|最低|\bsmallest\b|\blowest\b|\bleast\b", re.I)
 _DIFFERENCE = re.compile(r"相差|差多少|差距|\bdifference between\b|\bgap between\b|\bhow much more\b|\bhow much less\b", re.I)
 _THAN_YEAR = re.compile(r"\bthan (?:in )?20\d\d|比\s*20\d\d|比(?:今年|去年|上一?年|前一年)|\bthan (?:this|last) year\b", re.I)
-_WHY = re.compile(r"为什么|为何|原因|理由|怎么会|\bwhy\b|\breason|\bwhat explains\b|\bdue to what\b", re.I)
 _LIST = re.compile(r"列出|哪些|有什么|\blist\b|\bwhich (?:are|were)\b|\bwhat are the\b", re.I)
 _COMPARE = re.compile(r"比较|对比|相比|\bcompare|\bversus\b|\bvs\.?\b", re.I)
+# Two things set against each other by a comparative: "which has the larger budget", "哪个更多".
+_COMPARATIVE = re.compile(r"哪(?:个|一个)?[更较]?[多高大少低小]|谁[更较]?[多高大少低小]|\b(?:larger|bigger|higher|greater|smaller|lower)\b", re.I)
 # A question whose parts are set against each other: "比员额经费高还是低", "higher or lower than".
 _CONTRAST = re.compile(
     r"比较|对比|相比|[高多大]还是[低少小]|哪个[更较]?[多高大少低小]|\bcompare|\bversus\b|\bvs\.?\b"
@@ -172,9 +187,9 @@ _REFERRED_ZH = re.compile(
 # Glossary categories that name a topic of their own (an organ, a place, a mandate, a programme, an
 # office holder), as opposed to budget vocabulary (sources, objects of expenditure, grades, counts).
 _TOPIC_CATEGORIES = frozenset({"org", "geo", "mandate", "programme", "title"})
-# Organs that approve or review the budget: naming one ("大会核定的批款", "as approved by the General
-# Assembly") qualifies a figure, it does not change the subject.
-BUDGET_ORGANS = frozenset({"大会", "第五委员会", "行政和预算问题咨询委员会"})
+# Organs that propose, approve or review the budget: naming one ("秘书长拟议的", "as approved by the
+# General Assembly") qualifies a figure, it does not change the subject.
+BUDGET_ORGANS = frozenset({"秘书长", "大会", "第五委员会", "行政和预算问题咨询委员会"})
 # Slots a question's first part takes from the whole question when it does not name them itself.
 _SCOPE_SLOTS = ("bodies", "component", "subprogramme", "years")
 # The document's "current" years: the proposal year, its appropriation year and the last actuals.
@@ -308,6 +323,12 @@ class Understanding:
         components = tuple(sorted({f.component for f in facts if f.component}, key=len, reverse=True))
         covered = {"".join(part.title.split()) for part in document.parts}
         outside = tuple((zh, en) for zh, en in OFFICIAL_ENGLISH_NAMES.items() if zh not in covered)
+        outside += tuple(
+            (form, en)
+            for names, en, abbreviation in UN_SYSTEM_ENTITIES
+            if not covered & {"".join(name.split()) for name in names}
+            for form in (*names, abbreviation)
+        )
         return cls(registry, components, glossary, outside, budget_year(document.symbol) or PROPOSAL_YEAR)
 
     def parse(self, question: str, previous: ParsedQuestion | None = None, *, is_follow_up: bool = False) -> ParsedQuestion:
@@ -318,9 +339,17 @@ class Understanding:
         citations, _ = cited_references(text)
         lookup, figure = asks_lookup(text), asks_figure(text)
         bodies = tuple(self.registry.find(text))
+        if len(bodies) == 1 and bodies[0].key == SECTION_KEY and (_WHICH_BODY.search(text) or _EACH_BODY.search(text)):
+            bodies = ()  # "which entity of section 3 …": the section is where to look, its entities the subject
         if bodies:
             slots.add("bodies")
-        unknown = tuple(en for zh, en in self.outside_bodies if zh in text or re.search(rf"\b{re.escape(en)}\b", text, re.I))
+        unknown = tuple(
+            dict.fromkeys(
+                name if lang == "zh" and has_han(name) and _names(text, name) else en
+                for name, en in self.outside_bodies
+                if _names(text, name) or _names(text, en)
+            )
+        )  # as the question names it in Chinese, else by its official English name
         if not bodies and not unknown:
             unknown = self._unlisted_entities(text)
         component, subprogramme = self._component(text, bodies)
@@ -537,6 +566,15 @@ def _post_change(text: str) -> str | None:
     return next((label for label, _, pattern in POST_CHANGE_TERMS if pattern.search(text)), None)
 
 
+def _names(text: str, name: str) -> bool:
+    """`text` names `name`: Chinese as written, an English name as words (any case), an abbreviation
+    as a word in capitals ("UNICEF", not "unicef" inside a word)."""
+    if has_han(name):
+        return name in text
+    flags = 0 if name.replace("-", "").isupper() else re.I
+    return re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text, flags) is not None
+
+
 def _fundings(text: str) -> tuple[FundingSource, ...]:
     """The funding sources a question names, in the order it names them."""
     found: dict[FundingSource, int] = {}
@@ -587,10 +625,10 @@ def _kind(
         return QuestionKind.LOOKUP
     if _CHECKING.search(text) and _CHECKED_FIGURES.search(text):
         return QuestionKind.CHECK
-    if _WHY.search(text):
+    if asks_why(text):
         return QuestionKind.WHY
     if aggregate in (Aggregate.LARGEST, Aggregate.SMALLEST, Aggregate.DIFFERENCE) or (
-        len(bodies) >= 2 and _COMPARE.search(text)
+        len(bodies) >= 2 and (_COMPARE.search(text) or _COMPARATIVE.search(text))
     ):
         return QuestionKind.COMPARE
     if figure or aggregate in (Aggregate.CHANGE, Aggregate.PERCENTAGE):

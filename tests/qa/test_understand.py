@@ -128,3 +128,40 @@ def test_a_post_change_is_a_slot_of_a_question_about_posts(understanding: Unders
     assert understanding.parse("How many posts will DPPA abolish in 2024?").post_change == "裁撤"
     assert understanding.parse("反恐办拟改叙几个员额？").post_change == "改叙"
     assert understanding.parse("反恐办有几个员额？").post_change is None
+
+
+def test_the_secretary_general_proposing_a_budget_is_not_a_topic_of_its_own(understanding: Understanding) -> None:
+    parsed = understanding.parse("How much does the Secretary-General propose for the Office to the African Union in 2024?")
+    assert parsed.other_topics == () and parsed.asks_figure and parsed.body_keys == ("UNOAU",)
+    assert understanding.parse("秘书长为联非办拟议的 2024 年经常预算是多少？").other_topics == ()
+
+
+def test_regular_named_without_budget_is_still_the_regular_budget(understanding: Understanding) -> None:
+    parsed = understanding.parse("How many regular and extrabudgetary posts does UNSCO have altogether in 2024?")
+    assert parsed.fundings == (FundingSource.REGULAR_BUDGET, FundingSource.EXTRABUDGETARY)
+    assert understanding.parse("Of UNOCT's regular posts, how many are P-4?").funding is FundingSource.REGULAR_BUDGET
+    assert understanding.parse("Is the regular pattern of meetings kept?").fundings == ()
+
+
+@pytest.mark.parametrize(
+    ("question", "named"),
+    [
+        ("儿基会明年的预算要多少？", "儿基会"),
+        ("What is ESCWA's proposed budget for 2024?", "Economic and Social Commission for Western Asia"),
+        ("How many posts does the World Health Organization have in 2024?", "World Health Organization"),
+    ],
+)
+def test_a_united_nations_organisation_outside_the_section_is_an_unknown_body(
+    understanding: Understanding, question: str, named: str
+) -> None:
+    parsed = understanding.parse(question)
+    assert parsed.bodies == () and named in parsed.unknown_bodies
+
+
+def test_who_in_lower_case_is_not_an_organisation(understanding: Understanding) -> None:
+    assert understanding.parse("Who signed the foreword of the Office of Counter-Terrorism?").unknown_bodies == ()
+
+
+def test_a_purpose_question_asks_why(understanding: Understanding) -> None:
+    assert understanding.parse("UNRoD's budget shows a technical adjustment. What is it for?").kind is QuestionKind.WHY
+    assert understanding.parse("联非办这笔增加的经费用途是什么？").kind is QuestionKind.WHY

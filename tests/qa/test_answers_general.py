@@ -1,0 +1,61 @@
+"""Answers to question shapes, each worded our own way, against the real document and index."""
+
+from __future__ import annotations
+
+import pytest
+
+from budgetqa.qa.service import QAService
+from budgetqa.settings import Settings
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def service() -> QAService:
+    return QAService.open(Settings.from_env())
+
+
+def _refs(answer) -> list[str]:
+    return [citation.ref for citation in answer.citations]
+
+
+def test_a_follow_up_naming_another_body_asks_the_same_of_that_body(service: QAService) -> None:
+    service.ask("联非办 2022 年提前两周购票的比例是多少？", session_id="other-body")
+    answer = service.ask("那中东特协办呢？", session_id="other-body")
+    assert "3.50" in _refs(answer) and "3.71" not in _refs(answer)
+    assert "68" in answer.text
+
+
+def test_a_change_is_shown_with_the_two_figures_it_lies_between(service: QAService) -> None:
+    answer = service.ask("反恐办 P-3 员额 2024 年比 2023 年多了几个？")
+    assert "+7" in answer.text and "5 个员额" in answer.text and "12 个员额" in answer.text
+
+
+def test_two_bodies_set_against_each_other_by_a_comparative_are_compared(service: QAService) -> None:
+    answer = service.ask("UNSCO and UNOAU: which one has the bigger regular budget in 2024?")
+    assert "10,362.8" in answer.text and "1,007.0" in answer.text
+
+
+def test_a_united_nations_organisation_outside_the_section_is_declined_by_its_own_name(service: QAService) -> None:
+    answer = service.ask("联合国开发计划署 2024 年预算是多少？")
+    assert answer.abstained and "联合国开发计划署" in answer.text and not answer.citations
+
+
+def test_the_secretary_general_proposing_a_budget_is_answered_from_the_facts(service: QAService) -> None:
+    answer = service.ask("What does the Secretary-General propose for UNRoD's regular budget in 2024?")
+    assert not answer.abstained and answer.mode == "facts"
+    assert "Register of Damage" in answer.text
+
+
+def test_a_sentence_introducing_a_list_is_quoted_with_its_items(service: QAService) -> None:
+    answer = service.ask("政治建和部 2024 年打算开展哪些评价？")
+    assert "(a)" in answer.text and "(b)" in answer.text and "3.17" in _refs(answer)
+
+
+def test_which_entity_of_the_section_ranks_the_entities(service: QAService) -> None:
+    answer = service.ask("Which entity of section 3 has the largest drop in extrabudgetary resources in 2024?")
+    assert answer.text.startswith("Office of Counter-Terrorism")
+
+
+def test_asking_what_a_paragraph_is_about_shows_it(service: QAService) -> None:
+    assert service.ask("第3.17段讲的是什么").mode == "lookup"
