@@ -201,7 +201,7 @@ def _cell_evidence(document, table_ref: str, row_label_part: str, question: str,
     from budgetqa.index.evidence import Candidate
     from budgetqa.index.model import IndexUnit
     from budgetqa.ingest.model import BlockKind, LineSpan
-    from budgetqa.qa.extractive import Evidence
+    from budgetqa.qa.evidence_score import Evidence, EvidenceWeights
     from budgetqa.qa.table_answer import answer_cell
 
     table = document.table(table_ref)
@@ -213,21 +213,24 @@ def _cell_evidence(document, table_ref: str, row_label_part: str, question: str,
     )
     cell = answer_cell(table, index, question)
     assert cell is not None
-    return Evidence(Candidate(unit, row.label, 0, 0.5, semantic), cell)
+    return Evidence.of(Candidate(unit, row.label, 0, 0.5, semantic), EvidenceWeights.load(), cell)
 
 
 def test_a_stated_figure_close_behind_a_nil_cell_answers_first(document) -> None:
+    from budgetqa.qa.evidence_score import EvidenceWeights
     from budgetqa.qa.extractive import _stated_before_nil
+
+    RATIO = EvidenceWeights.load().second_ratio
 
     question = "安全理事会事务 2024 年有多少个员额？"
     nil = _cell_evidence(document, "3.28", "(2) 预算外 3. 安全理事会事务", question, semantic=0.9)
     stated = _cell_evidence(document, "3.28", "(1) 经常预算 3. 安全理事会事务", question, semantic=0.85)
     assert nil.cell is not None and nil.cell.cell.is_nil and stated.cell is not None
     assert not stated.cell.cell.is_nil and nil.score > stated.score
-    assert _stated_before_nil([nil, stated]) == [stated, nil]
-    assert _stated_before_nil([stated, nil]) == [stated, nil]
+    assert _stated_before_nil([nil, stated], RATIO) == [stated, nil]
+    assert _stated_before_nil([stated, nil], RATIO) == [stated, nil]
     far_behind = _cell_evidence(document, "3.28", "(1) 经常预算 3. 安全理事会事务", question, semantic=0.0)
-    assert _stated_before_nil([nil, far_behind]) == [nil, far_behind]  # nothing stated comes close
+    assert _stated_before_nil([nil, far_behind], RATIO) == [nil, far_behind]  # nothing stated comes close
 
 
 @pytest.mark.slow
