@@ -13,6 +13,7 @@ key terms glossed where the sentence has none.
 
 from __future__ import annotations
 
+import copy
 import itertools
 import re
 from dataclasses import dataclass, replace
@@ -108,8 +109,7 @@ class ExtractiveAnswerer:
 
     def with_weights(self, weights: EvidenceWeights) -> ExtractiveAnswerer:
         """This answerer scoring with other `weights` (for fitting and comparing them)."""
-        other = object.__new__(ExtractiveAnswerer)
-        other.__dict__.update(self.__dict__)
+        other = copy.copy(self)
         other.weights = weights
         other.vetoes = self.vetoes.with_weights(weights)
         return other
@@ -305,17 +305,17 @@ class ExtractiveAnswerer:
         performance measure's "2024(计划)") answers with that cell, and counts for more than prose
         about other years."""
         unit = item.candidate.unit
-        years = set(YEAR.findall(question))
+        years = {int(year) for year in YEAR.findall(question)}
         if unit.row is None or not years:
             return item
         table = self._tables[unit.ref]
         table_years = {column.year for column in table.column_types if column.year is not None}
         if not table_years:
             return item
-        if not {int(year) for year in years} & table_years:
+        if not years & table_years:
             return item.with_features({Feature.ROW_YEAR_MISMATCH: 1.0})  # the table's years are others
         cell = answer_cell(table, unit.row, question)
-        if cell is None or cell.cell.is_nil or _column_year(table, cell.column_index) not in {int(y) for y in years}:
+        if cell is None or cell.cell.is_nil or _column_year(table, cell.column_index) not in years:
             return item
         if cell.cell.is_numeric:
             # that year's cell is a figure (an estimate, a count): the row answers "how much", not "what"
