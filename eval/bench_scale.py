@@ -230,10 +230,11 @@ def _run(args: list[str], env: dict[str, str]) -> Measured:
     return Measured.of(run_process(args, env=env))
 
 
-def _env(cache: Path) -> dict[str, str]:
+def _env(cache: Path, settings: Settings) -> dict[str, str]:
+    """The probes' environment: their own cache and the encoders being measured."""
     from .bench import probe_env
 
-    return probe_env(cache)
+    return {**probe_env(cache), "BUDGETQA_ENCODERS": ",".join(settings.encoders)}
 
 
 def measure_scale(options: ScaleOptions, settings: Settings, console: Console) -> ScaleResult:
@@ -256,7 +257,7 @@ def measure_scale(options: ScaleOptions, settings: Settings, console: Console) -
         if options.cold_build:
             console.print("scale: 1× from nothing (every unit embedded) …")
             cold_cache = corpus_cache(root, "cold", settings)
-            cold = _run(_probe("build"), _env(cold_cache))
+            cold = _run(_probe("build"), _env(cold_cache, settings))
             source_cache = cold_cache
         cluster = _start_cluster(console) if options.postgres else None
         try:
@@ -311,7 +312,7 @@ def _measure_size(
     for document, path in zip(documents, copies, strict=True):
         corpus = corpus.add(document, path)
     point = ScalePoint(size, len(corpus.entries), 0, borrowed)
-    env = _env(cache)
+    env = _env(cache, settings)
     build = _run(_probe("build"), env)
     point.build["embedded"] = build
     point.units = int(build.record.get("units", 0))  # type: ignore[call-overload]
