@@ -15,7 +15,10 @@ features beat the retrieval scores alone, are chosen by cross-validation over wh
 the fitting half.  The final weights are scored on both halves beside the weights they replace, and
 everything is written with them, so the file says what it was fitted on and how well it did.
 
-    python -m budgetqa.eval.fit_evidence [--gold FILE ...] [--out qa/resources/evidence_weights.json]
+    python -m budgetqa.eval.fit_evidence [--gold FILE ...] [--out FILE]
+
+Without ``--out`` the script only reports; the shipped weights change only when ``--out`` names
+``qa/resources/evidence_weights.json``, after the fitted weights have been compared end to end.
 """
 
 from __future__ import annotations
@@ -221,7 +224,10 @@ def cross_validate(fitter: Fitter, indices: list[int], features: Sequence[Featur
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--gold", type=Path, action="append", help="gold file (repeatable; default: every shipped set)")
-    parser.add_argument("--out", type=Path, default=default_weights_path(), help="where to write the weights")
+    parser.add_argument(
+        "--out", type=Path, default=None,
+        help=f"where to write the fitted weights (default: report only; the shipped file is {default_weights_path()})",
+    )
     parser.add_argument("--folds", type=int, default=FOLDS)
     parser.add_argument(
         "--features",
@@ -268,6 +274,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     print(f"threshold {weights.abstain_below:.3f}")
     for name in FEATURES:
         print(f"  {name.value:20s} {weights.weights.get(name, 0.0):+.3f}")
+    if args.out is None:
+        print("not written (pass --out FILE to keep the fitted weights)")
+        return
     weights.save(args.out, cross_validation=results, **summary)
     print(f"written: {args.out}")
 
