@@ -227,8 +227,8 @@ def repair_version(version: EnglishVersion, segment: Segment, translator: Transl
 def recheck(version: EnglishVersion, segment: Segment, glossary: Glossary) -> EnglishVersion:
     """A cached version checked again with the current checks (made before a change to the checks or
     to the cleaning of replies): a checked one that fails them now is "not translated" (and
-    translated again by a run that retries failures); a failed one whose last attempt now passes
-    is kept."""
+    translated again by a run that retries failures); a failed one whose last attempt, cleaned and
+    led by the source's item marker or list number as a new attempt is, now passes is kept."""
     attempt = version.english if version.english is not None else version.rejected
     if attempt is None:
         return version
@@ -242,7 +242,7 @@ def recheck(version: EnglishVersion, segment: Segment, glossary: Glossary) -> En
     standard = standard_version(segment, prepared, glossary, version.model_sha256)
     if standard is not None:
         return standard  # a standard sentence the model got wrong: its known English instead
-    english = english_glossary_terms(clean_reply(attempt), glossary)
+    english = with_marker(leading_marker(prepared)[0], english_glossary_terms(clean_reply(attempt), glossary))
     result = check_translation(segment.text, prepared, english, glossary)
     return version.model_copy(
         update={

@@ -67,8 +67,8 @@ def join_pieces(pieces: Sequence[Piece], english: Sequence[str]) -> str:
     return "\n".join(" ".join(part for part in line if part) for line in lines)
 
 
-# "(a)", "(iv)", or the number of a numbered list ("12. ", not the "3.27" of a table reference)
-_LEADING_MARKER = re.compile(r"^\s*([(（][a-z]{1,3}[)）]|\d{1,2}\.(?=\s))\s*")
+# "(a)", "(iv)", "(1)", or the number of a numbered list ("12. ", not the "3.27" of a table reference)
+_LEADING_MARKER = re.compile(r"^\s*([(（](?:[a-z]{1,3}|\d{1,2})[)）]|\d{1,2}\.(?=\s))\s*")
 # The punctuation that ends a Chinese piece, as the English of the piece ends: an enumeration item
 # ends with a semicolon, a lead-in with a colon, not with the full stop a model puts everywhere.
 _ENDS = {"；": ";", ";": ";", "：": ":", ":": ":"}
@@ -83,6 +83,8 @@ def leading_marker(text: str) -> tuple[str, str]:
     ('(b)', '评价性别问题；')
     >>> leading_marker("12. 特别委员会会议")
     ('12.', '特别委员会会议')
+    >>> leading_marker("（2） 其他资源")
+    ('(2)', '其他资源')
     >>> leading_marker("3.27 所示")
     ('', '3.27 所示')
     """

@@ -73,12 +73,30 @@ def test_enumeration_markers_are_kept_as_written_and_items_end_as_the_chinese_on
     assert all("(a)" not in prompt and "(b)" not in prompt for prompt in fake.prompts)
 
 
-def test_the_number_of_a_numbered_label_is_kept_as_written() -> None:
-    label = Segment("label:12. 示例委员会会议", SegmentKind.LABEL, "12. 示例委员会会议")
-    fake = FakeTranslator(["Meetings of the example committee"])
+@pytest.mark.parametrize(
+    ("number", "chinese", "reply"),
+    [("12.", "示例委员会会议", "Meetings of the example committee"), ("(3)", "示例资源", "Example resources")],
+)
+def test_the_number_of_a_numbered_label_is_kept_as_written(number: str, chinese: str, reply: str) -> None:
+    """Made-up labels numbered "12." and "(3)": the model is not given the number, and its English gets it back."""
+    label = Segment(f"label:{number} {chinese}", SegmentKind.LABEL, f"{number} {chinese}")
+    fake = FakeTranslator([reply])
     version = translate_segment(label, fake, load_glossary())
-    assert version.passed and version.english == "12. Meetings of the example committee"
-    assert "12." not in fake.prompts[0]
+    assert version.passed and version.english == f"{number} {reply}"
+    assert number not in fake.prompts[0]
+
+
+def test_a_cached_failure_that_only_lost_its_leading_number_passes_when_checked_again(tmp_path: Path) -> None:
+    """A FAKE cached version of a made-up "(3)" label, rejected because its English lacks the number
+    (made before such numbers were kept as written): checked again, it gets the number back and
+    passes, with no model call."""
+    label = Segment("label:(3) 示例资源", SegmentKind.LABEL, "(3) 示例资源")
+    made = translate_segment(label, FakeTranslator(["Example resources"]), load_glossary())
+    old = made.model_copy(update={"english": None, "rejected": "Example resources", "failures": ["the figure (3) …"]})
+    cache = TranslationCache(tmp_path, FakeTranslator.model_sha256)
+    cache.put(old)
+    (kept,) = translate_segments([label], FakeTranslator([]), load_glossary(), cache, retry_failed=True)
+    assert kept.cached and kept.version.passed and kept.version.english == "(3) Example resources"
 
 
 def test_a_retry_gives_only_proper_names_in_english_in_the_text_not_common_words() -> None:
