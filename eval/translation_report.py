@@ -3,9 +3,10 @@
     python -m budgetqa.eval.translation_report [--versions run.jsonl] [--sample 40] [--seed 14] [--sample-out sample.md]
 
 Prints, per segment kind, how many segments have a version that passed every check; the reasons
-of the failures, grouped; the share of first attempts that passed; and the glossary-term hit rate
+of the failures, grouped; the share of first attempts that passed; the glossary-term hit rate
 (every glossary term of the source, names and vocabulary alike, found in one of its English forms in
-the checked versions).  ``--sample-out`` writes a random sample of checked versions side by side with
+the checked versions); and every segment without a checked version, with its reason (the checks its
+last attempt failed, or that none has been made).  ``--sample-out`` writes a random sample of checked versions side by side with
 their Chinese, for a reader to rate (accurate / minor slip / wrong meaning).
 """
 
@@ -24,7 +25,7 @@ from budgetqa.index.english_figures import to_english_notation
 from budgetqa.index.glossary import load_glossary
 from budgetqa.index.translation_checks import source_terms, term_hits
 from budgetqa.ingest.commands import load_document
-from budgetqa.ingest.english import EnglishVersions, Segment, SegmentKind, read_versions
+from budgetqa.ingest.english import NEVER_MADE, EnglishVersions, Missing, Segment, SegmentKind, read_versions
 from budgetqa.settings import Settings
 
 
@@ -47,6 +48,7 @@ class TranslationReport:
     failure_reasons: Counter[str]
     term_hits: int
     terms: int
+    missing: list[Missing]  # every segment without a checked version, in document order, and why
 
     @property
     def checked_share(self) -> float:
@@ -84,7 +86,7 @@ def measure(versions: EnglishVersions) -> TranslationReport:
             hits, total = hits + found, total + count
         first = sum(1 for _, version in checked if version.attempts == 1)
         coverage.append(KindCoverage(kind, len(segments), len(checked), len(failed), first))
-    return TranslationReport(coverage, reasons, hits, total)
+    return TranslationReport(coverage, reasons, hits, total, versions.missing())
 
 
 def sample(versions: EnglishVersions, size: int, seed: int) -> list[tuple[Segment, str]]:
@@ -109,7 +111,25 @@ def render(report: TranslationReport) -> str:
         )
     lines += ["", "| failure (segments, after the retry) | count |", "|---|---|"]
     lines += [f"| {reason} | {count} |" for reason, count in report.failure_reasons.most_common()]
-    return "\n".join(lines)
+    return "\n".join(lines + render_missing(report.missing))
+
+
+def render_missing(missing: Sequence[Missing]) -> list[str]:
+    """Every segment without a checked version: those whose attempt failed one row each with the
+    checks it failed; those never translated one line per kind, listing them."""
+    failed = [item for item in missing if item.reason != NEVER_MADE]
+    lines = ["", "| segment without a checked English version | reason |", "|---|---|"]
+    lines += [f"| {_cell(item.uid)} | {_cell(item.reason)} |" for item in failed]
+    for kind in SegmentKind:
+        never = [_cell(item.uid.split(":", 1)[1]) for item in missing if item.kind is kind and item.reason == NEVER_MADE]
+        if never:
+            lines.append(f"| {kind.value}, never translated ({len(never)}): {'; '.join(never)} | {NEVER_MADE} |")
+    return lines if len(lines) > 3 else []
+
+
+def _cell(text: str) -> str:
+    """`text` for one cell of a markdown table (its pipes escaped, its lines joined)."""
+    return " ".join(text.split()).replace("|", "\\|")
 
 
 def render_sample(items: Sequence[tuple[Segment, str]]) -> str:

@@ -127,6 +127,9 @@ class Missing:
     reason: str
 
 
+NEVER_MADE = "no English version has been made (run `budgetqa translate`)"  # a Missing segment's reason
+
+
 class EnglishVersionsError(ValueError):
     """An English-versions file that cannot be read; the message names the file, line and fix."""
 
@@ -330,7 +333,7 @@ class EnglishVersions:
         for segment in self.segments:
             version = self._by_sha.get(segment.sha256)
             if version is None:
-                out.append(Missing(segment.uid, segment.kind, "no English version has been made (run `budgetqa translate`)"))
+                out.append(Missing(segment.uid, segment.kind, NEVER_MADE))
             elif not version.passed:
                 out.append(Missing(segment.uid, segment.kind, "; ".join(version.failures) or "failed its checks"))
         return out

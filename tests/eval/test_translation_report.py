@@ -1,0 +1,60 @@
+"""The English-versions report: coverage per kind, and every segment without a checked version listed
+with its reason.  The first test uses made-up segments and FAKE versions (not the document's); the
+second reads the real document and the versions shipped with the package."""
+
+from __future__ import annotations
+
+from budgetqa.eval.translation_report import measure, render
+from budgetqa.ingest.commands import load_document
+from budgetqa.ingest.english import (
+    NEVER_MADE,
+    CheckName,
+    EnglishVersion,
+    EnglishVersions,
+    Segment,
+    SegmentKind,
+)
+
+
+def _version(segment: Segment, english: str | None, failures: list[str]) -> EnglishVersion:
+    """A FAKE version of a made-up segment."""
+    return EnglishVersion(
+        uid=segment.uid,
+        kind=segment.kind,
+        ref=segment.uid.split(":", 1)[1],
+        source_sha256=segment.sha256,
+        english=english,
+        checks={name: name is not CheckName.FIGURES or not failures for name in CheckName},
+        failures=failures,
+        attempts=1,
+        model_sha256="f" * 64,
+        rejected=None if english else "An attempt",
+    )
+
+
+def test_a_failed_segment_gets_a_row_with_its_failures_and_never_translated_ones_a_line_per_kind() -> None:
+    done = Segment("paragraph:9.1", SegmentKind.PARAGRAPH, "示例办事处有 7 个员额。")
+    failed = Segment("paragraph:9.2", SegmentKind.PARAGRAPH, "示例办事处有 8 个员额。")
+    never = Segment("mandate:示例任务", SegmentKind.MANDATE, "示例任务")
+    why = "the figure 8 of the source is missing; copy it exactly as written"
+    versions = EnglishVersions(
+        [done, failed, never],
+        [_version(done, "The example office has 7 posts.", []), _version(failed, None, [why])],
+    )
+    report = measure(versions)
+    text = render(report)
+    assert [item.uid for item in report.missing] == ["paragraph:9.2", "mandate:示例任务"]
+    assert f"| paragraph:9.2 | {why} |" in text
+    assert f"| mandate, never translated (1): 示例任务 | {NEVER_MADE} |" in text
+    assert "paragraph:9.1 |" not in text
+
+
+def test_every_segment_of_the_bundled_document_without_a_checked_version_is_listed_with_its_reason() -> None:
+    versions = EnglishVersions.load(load_document())
+    report = measure(versions)
+    text = render(report)
+    assert len(report.missing) == sum(item.segments - item.checked for item in report.coverage)
+    for item in report.missing:
+        name = item.uid if item.reason != NEVER_MADE else item.uid.split(":", 1)[1]
+        assert " ".join(name.split()).replace("|", "\\|") in text, item.uid
+        assert item.reason and (item.reason == NEVER_MADE or " ".join(item.reason.split()) in text)
