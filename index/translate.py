@@ -24,13 +24,14 @@ run that is killed resumes where it stopped and a text is never translated twice
 
 from __future__ import annotations
 
+import hashlib
 import re
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from budgetqa.atomic import write_text
 from budgetqa.ingest.english import CheckName, EnglishVersion, Segment, SegmentKind
@@ -156,11 +157,18 @@ def _is_name(term: Term) -> bool:
 
 
 def translate_segment(
-    segment: Segment, translator: Translator, glossary: Glossary, *, context: str | None = None
+    segment: Segment,
+    translator: Translator,
+    glossary: Glossary,
+    *,
+    context: str | None = None,
+    cache: TranslationCache | None = None,
 ) -> EnglishVersion:
     """Translate one segment and check it: whole when it is one sentence, else piece by piece
     (:mod:`.translate_pieces`), each piece checked and retried on its own (:func:`translate_text`),
-    then the whole checked again.  `context`: the English caption of a long label's table."""
+    then the whole checked again.  `context`: the English caption of a long label's table.  With a
+    `cache`, a piece whose checked English it holds (from a run that was killed, or a retry of a
+    segment that failed in another piece) is not translated again."""
     prepared = to_english_notation(segment.text)
     standard = standard_version(segment, prepared, glossary, translator.model_sha256)
     if standard is not None:
@@ -170,7 +178,19 @@ def translate_segment(
         done = translate_text(segment.text, segment.kind, translator, glossary, context=context)
         return _version(segment, translator.model_sha256, done.english, done.result, done.attempts)
     name = piece_name(segment.kind)
-    done_pieces = [translate_text(p.text, name, translator, glossary) if p.translated else None for p in pieces]
+
+    def piece(text: str) -> Attempt:
+        known = cache.get_piece(name, text) if cache is not None else None
+        if known is not None:
+            checked = check_translation(text, to_english_notation(text), known.english, glossary)
+            if checked.passed:
+                return Attempt(known.english, checked, known.attempts)
+        done = translate_text(text, name, translator, glossary)
+        if cache is not None and done.result.passed:
+            cache.put_piece(name, text, done)
+        return done
+
+    done_pieces = [piece(p.text) if p.translated else None for p in pieces]
     english = join_pieces(
         pieces,
         [mirror_end(p.text, d.english) if d is not None else p.text for p, d in zip(pieces, done_pieces, strict=True)],
@@ -267,11 +287,24 @@ def earlier_by_text(versions: Iterable[EnglishVersion], model_sha256: str) -> di
     return known
 
 
-class TranslationCache:
-    """Finished translations, one JSON file per segment text under ``<directory>/<model sha256[:16]>/``.
+class CachedPiece(BaseModel):
+    """The checked English of one piece (a sentence) of a segment, as the translation cache keeps it."""
 
-    Each file is written atomically as soon as its segment is done, so a killed run loses at most the
-    segment it was translating.
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str  # what the piece is called in the prompt ("paragraph sentence", …)
+    text: str
+    english: str
+    attempts: int
+
+
+class TranslationCache:
+    """Finished translations, one JSON file per segment text under ``<directory>/<model sha256[:16]>/``,
+    and the checked English of each piece of a segment translated piece by piece under its
+    ``pieces/`` folder.
+
+    Each file is written atomically as soon as its segment (or piece) is done, so a killed run loses
+    at most the piece it was translating.
     """
 
     def __init__(self, directory: Path, model_sha256: str) -> None:
@@ -295,6 +328,23 @@ class TranslationCache:
 
     def put(self, version: EnglishVersion) -> None:
         write_text(self._path(version.source_sha256), version.model_dump_json())
+
+    def _piece_path(self, name: str, text: str) -> Path:
+        key = hashlib.sha256(f"{name}\n{text}".encode()).hexdigest()
+        return self.directory / "pieces" / key[:2] / f"{key}.json"
+
+    def get_piece(self, name: str, text: str) -> CachedPiece | None:
+        """The cached checked English of the piece `text` called `name`; None if absent or unreadable."""
+        try:
+            piece = CachedPiece.model_validate_json(self._piece_path(name, text).read_bytes())
+        except (OSError, ValidationError):
+            return None
+        return piece if piece.name == name and piece.text == text else None
+
+    def put_piece(self, name: str, text: str, done: Attempt) -> None:
+        """Keep the checked English of one piece."""
+        piece = CachedPiece(name=name, text=text, english=done.english, attempts=done.attempts)
+        write_text(self._piece_path(name, text), piece.model_dump_json())
 
 
 @dataclass(frozen=True)
@@ -369,7 +419,7 @@ def translate_segments(
             found = repaired if repaired is not None and repaired.passed else None
             if found is None and repair_only and repaired is not None:
                 found = repaired
-            found = found or translate_segment(segment, translator, glossary, context=context_of(segment))
+            found = found or translate_segment(segment, translator, glossary, context=context_of(segment), cache=cache)
             cache.put(found)
             translated.add(segment.sha256)
             done += len(segment.text)

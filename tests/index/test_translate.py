@@ -312,3 +312,18 @@ def test_a_cached_checked_version_that_fails_a_newer_check_is_not_kept(tmp_path:
     fake = FakeTranslator(["It will:", "Assist Member States.", "Submit 7 reports."])
     (again,) = translate_segments([segment], fake, load_glossary(), cache, retry_failed=True)
     assert again.version.passed and again.version.english == made.english
+
+
+def test_a_retry_translates_again_only_the_pieces_of_a_segment_that_have_no_checked_english(tmp_path: Path) -> None:
+    """A made-up paragraph of two sentences whose second fails every attempt: retried, its first
+    sentence's checked English comes from the cache and only the second goes to the FAKE model."""
+    segment = Segment("paragraph:9.9", SegmentKind.PARAGRAPH, "示例办事处有 7 个员额。示例办事处将在 2030 年开会。")
+    cache = TranslationCache(tmp_path, FakeTranslator.model_sha256)
+    first = FakeTranslator(["The example office has 7 posts.", *["The example office will meet."] * ATTEMPTS_IN_ALL])
+    (made,) = translate_segments([segment], first, load_glossary(), cache)
+    assert not made.version.passed and not first.replies
+    again = FakeTranslator(["The example office will meet in 2030."])
+    (retried,) = translate_segments([segment], again, load_glossary(), cache, retry_failed=True)
+    assert retried.version.passed
+    assert retried.version.english == "The example office has 7 posts. The example office will meet in 2030."
+    assert len(again.prompts) == 1 and "7 个员额" not in again.prompts[0]
