@@ -39,7 +39,15 @@ from budgetqa.ingest.english import CheckName, EnglishVersion, Segment, SegmentK
 from .english_figures import to_english_notation
 from .glossary import Glossary
 from .standard_sentences import standard_english
-from .translate_pieces import join_pieces, leading_marker, mirror_end, source_pieces, with_marker
+from .translate_pieces import (
+    join_clauses,
+    join_pieces,
+    leading_marker,
+    mirror_end,
+    source_clauses,
+    source_pieces,
+    with_marker,
+)
 from .translate_prompt import (
     Sampling,
     Translator,
@@ -99,12 +107,19 @@ def translate_text(
     glossary: Glossary,
     *,
     context: str | None = None,
+    by_clauses: bool = True,
 ) -> Attempt:
     """Translate one text (a whole segment of `kind`, or one piece of one, named by a string) and
     check it: a standard sentence from the translation memory; else the model at temperature 0,
     then once more with the failures named and the names it missed given in English in the text,
     then the same prompt sampled (:data:`SAMPLED_RETRIES`), each attempt's Chinese leftovers
-    repaired; an enumeration marker the text starts with is kept as written; the first attempt that passes every check, else the one with the fewest failures."""
+    repaired; an enumeration marker the text starts with is kept as written; the first attempt that passes every check, else the one with the fewest failures.
+
+    When both attempts at temperature 0 fail and the text is a sentence of several clauses, the
+    clauses are translated one by one (at temperature 0, each checked and retried once) and joined
+    (:func:`~budgetqa.index.translate_pieces.join_clauses`) before any sampled retry: a small model
+    drops a name or a year in the middle of a long sentence, and keeps it in a short clause.
+    `by_clauses` False: no such split (a clause itself, or only the two attempts at temperature 0)."""
     prepared = to_english_notation(text)
     standard = standard_english(text)
     if standard is not None:
@@ -134,19 +149,42 @@ def translate_text(
                     return fixed, again
         return english, result
 
-    plan: list[Sampling | None] = [None] * ATTEMPTS + list(SAMPLED_RETRIES)
+    plan: list[Sampling | None] = [None] * ATTEMPTS + (list(SAMPLED_RETRIES) if by_clauses else [])
     best: Attempt | None = None
     failures: list[str] = []
-    for number, sampling in enumerate(plan, start=1):
+    calls = 0
+    for sampling in plan:
+        if calls == ATTEMPTS and by_clauses:
+            joined = _by_clauses(text, kind, translator, glossary, context)
+            if joined is not None:
+                calls += joined.attempts
+                if joined.result.passed:
+                    return Attempt(joined.english, joined.result, calls)
+                if best is None or len(joined.result.failures) < len(best.result.failures):
+                    best = Attempt(joined.english, joined.result, calls)
         english, result = attempt(failures, sampling)
+        calls += 1
         if best is None or len(result.failures) <= len(best.result.failures):
-            best = Attempt(english, result, number)
+            best = Attempt(english, result, calls)
         if result.passed:
-            return Attempt(english, result, number)
+            return Attempt(english, result, calls)
         failures = result.failures
         missed += [term for term in terms if _is_name(term) and term not in missed and not rendered(term, english)]
     assert best is not None
-    return Attempt(best.english, best.result, len(plan))
+    return Attempt(best.english, best.result, calls)
+
+
+def _by_clauses(
+    text: str, kind: SegmentKind | str, translator: Translator, glossary: Glossary, context: str | None
+) -> Attempt | None:
+    """`text` translated clause by clause and joined, the whole checked; None for a single clause."""
+    clauses = source_clauses(text)
+    if len(clauses) < 2:
+        return None
+    done = [translate_text(clause, kind, translator, glossary, context=context, by_clauses=False) for clause in clauses]
+    english = join_clauses(text, [item.english for item in done])
+    result = check_translation(text, to_english_notation(text), english, glossary)
+    return Attempt(english, result, sum(item.attempts for item in done))
 
 
 def _is_name(term: Term) -> bool:

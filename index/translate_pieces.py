@@ -112,3 +112,51 @@ def mirror_end(chinese: str, english: str) -> str:
     if end is None or not stripped.endswith("."):
         return english
     return stripped[:-1] + end
+
+
+_CLAUSE_END = re.compile(r"(?<=，)")  # a Chinese sentence's clauses end with a full-width comma
+MIN_CLAUSE = 6  # characters: a shorter clause is joined to the one before it
+# Words that lead an English clause in lower case once it follows another clause ("These resources
+# …, and will be used …"); any other first word (a name: "Member States", "Department …") is kept.
+_LOWER_LEADS = frozenset(
+    "a an and as at but by for from in including it its of on or such that the their these they this "
+    "those through to under which while who with within".split()
+)
+
+
+def source_clauses(text: str) -> list[str]:
+    """The clauses of one Chinese sentence, cut after each full-width comma (a clause shorter than
+    :data:`MIN_CLAUSE` characters joined to the one before it); one clause when there is no comma.
+
+    >>> source_clauses("这些资源将补充经常预算资源，并将用于支持预防外交。")
+    ['这些资源将补充经常预算资源，', '并将用于支持预防外交。']
+    >>> source_clauses("此外，还提供了支持。")
+    ['此外，还提供了支持。']
+    """
+    clauses: list[str] = []
+    for part in (part for part in _CLAUSE_END.split(text) if part.strip()):
+        if clauses and (len(clauses[-1]) < MIN_CLAUSE or len(part) < MIN_CLAUSE):
+            clauses[-1] += part
+        else:
+            clauses.append(part)
+    return clauses
+
+
+def join_clauses(chinese: str, english: Sequence[str]) -> str:
+    """The English of a sentence's clauses as one sentence: joined by commas, a clause after the first
+    led in lower case when its first word is a function word, ending as the Chinese sentence ends
+    (a full stop, a semicolon, a colon).
+
+    >>> join_clauses("甲。", ["These resources will help.", "And will be used for support."])
+    'These resources will help, and will be used for support.'
+    """
+    parts: list[str] = []
+    for number, clause in enumerate(english):
+        text = clause.strip().rstrip(".,;:，。")
+        first = text.split(" ", 1)[0]
+        if number and first.lower() in _LOWER_LEADS and first[:1].isupper():
+            text = first.lower() + text[len(first) :]
+        if text:
+            parts.append(text)
+    end = {**_ENDS, "。": ".", ".": "."}.get(chinese.rstrip()[-1:], "")
+    return ", ".join(parts) + end

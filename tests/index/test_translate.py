@@ -19,9 +19,9 @@ from budgetqa.index.translate_prompt import SYSTEM_PROMPT, build_prompt, clean_r
 from budgetqa.index.translation_checks import source_terms
 from budgetqa.ingest.english import EnglishVersions, Segment, SegmentKind, read_versions, user_path
 
-MADE_UP = Segment("paragraph:9.1", SegmentKind.PARAGRAPH, "2030 年示例办事处有 7 个员额，费用为 1.5 亿美元。")
-RIGHT = "In 2030, the example office has 7 posts, at a cost of US$150 million."
-WRONG = "In 2030, the example office has 7 posts, at a cost of $1.5 billion."
+MADE_UP = Segment("paragraph:9.1", SegmentKind.PARAGRAPH, "2030 年示例办事处有 7 个员额和 1.5 亿美元经费。")
+RIGHT = "In 2030, the example office has 7 posts and US$150 million in funds."
+WRONG = "In 2030, the example office has 7 posts and $1.5 billion in funds."
 
 
 ATTEMPTS_IN_ALL = 2 + len(SAMPLED_RETRIES)  # two deterministic attempts, then the sampled retries
@@ -47,7 +47,7 @@ class FakeTranslator:
 
 
 def test_the_prompt_gives_figures_in_english_notation_and_the_official_terms() -> None:
-    prepared = "2030 年示例办事处有 7 个员额，费用为 US$150 million。"
+    prepared = "2030 年示例办事处有 7 个员额和 US$150 million经费。"
     prompt = build_prompt(MADE_UP.kind, prepared, source_terms(prepared, load_glossary()))
     assert "US$150 million" in prompt.user and "亿" not in prompt.user
     assert "员额 = posts" in prompt.system and "员额 = posts" not in prompt.user
@@ -327,3 +327,16 @@ def test_a_retry_translates_again_only_the_pieces_of_a_segment_that_have_no_chec
     assert retried.version.passed
     assert retried.version.english == "The example office has 7 posts. The example office will meet in 2030."
     assert len(again.prompts) == 1 and "7 个员额" not in again.prompts[0]
+
+
+def test_a_sentence_that_fails_twice_at_temperature_0_is_translated_clause_by_clause() -> None:
+    """A made-up sentence of two clauses: both whole attempts drop its year, the clauses translated one
+    by one keep it, and are joined into one sentence before any sampled retry."""
+    segment = Segment("paragraph:9.10", SegmentKind.PARAGRAPH, "示例办事处将增加 7 个员额，并将于 2030 年开展示例工作。")
+    dropped = "The example office will add 7 posts and carry out example work."
+    fake = FakeTranslator([dropped, dropped, "The example office will add 7 posts.", "And will carry out example work in 2030."])
+    version = translate_segment(segment, fake, load_glossary())
+    assert version.passed, version.failures
+    assert version.english == "The example office will add 7 posts, and will carry out example work in 2030."
+    assert version.attempts == 4 and fake.samplings == [None] * 4
+    assert "2030" not in fake.prompts[2] and "7" not in fake.prompts[3]

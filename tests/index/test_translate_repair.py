@@ -15,7 +15,7 @@ from budgetqa.index.translate_prompt import SYSTEM_PROMPT
 from budgetqa.index.translate_repair import REPAIR_SYSTEM, clean_fragment, repair_fragments
 from budgetqa.ingest.english import Segment, SegmentKind
 
-MADE_UP = Segment("paragraph:9.2", SegmentKind.PARAGRAPH, "2030 年示例办事处加强联络工作，有 7 个员额，费用为 1.5 亿美元。")
+MADE_UP = Segment("paragraph:9.2", SegmentKind.PARAGRAPH, "2030 年示例办事处以 7 个员额和 1.5 亿美元经费加强联络工作。")
 LEFT = "In 2030, the example office strengthened its 联络 work, with 7 posts, at a cost of US$150 million."
 FIXED = "In 2030, the example office strengthened its liaison work, with 7 posts, at a cost of US$150 million."
 
