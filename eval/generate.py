@@ -13,7 +13,10 @@ section's totals; the change from 2023 to 2024 (amount and percentage); a body's
 source; posts by grade; an object of expenditure; a component or subprogramme; follow-ups asked in the
 session of the question they follow ("那 2023 年呢？"); and unanswerable variants that must be declined
 (an approved 2024 amount, an amount after recosting, a year the document does not give, a body the
-section does not cover).
+section does not cover).  Rankings ask which of a body's rows — its numbered subprogrammes, objects of
+expenditure, grades or funding sources — is highest or lowest in 2023, in 2024 or in the change
+between them; the expected figure is the first row's, and the other rows' figures are kept so that
+the scorer can tell an answer that names the first row first from one that only lists it.
 
 **Splits.**  Each kind has at least 8 templates per language, listed in :data:`TEMPLATES` as a
 ``fit`` half and a ``check`` half.  The split belongs to the template, never to the fact: a fact may
@@ -23,7 +26,7 @@ be asked in both halves, in different words.  Tune on ``fit``; report ``check``.
 :data:`SEED` and those three names, so the set is the same on every run and on every machine.
 
 >>> # questions = generate_questions(load_document())
->>> # sum(q.split == "check" and q.lang == "zh" for q in questions)  # about 220
+>>> # sum(q.split == "check" and q.lang == "zh" for q in questions)  # about 245
 """
 
 from __future__ import annotations
@@ -37,7 +40,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from budgetqa.ingest.bodies import SECTION_KEY, Body, BodyRegistry
-from budgetqa.ingest.budget import Basis, Breakdown, ChangeKind, FundingSource, Measure, is_grade
+from budgetqa.ingest.budget import Basis, Breakdown, ChangeKind, FundingSource, Measure, TableKind, is_grade
 from budgetqa.ingest.facts import Fact, extract_facts
 from budgetqa.ingest.model import Document
 
@@ -56,6 +59,7 @@ class Kind(StrEnum):
     GRADE = "posts_by_grade"  # (e) posts of one grade
     OBJECT = "object"  # (f) an object of expenditure
     COMPONENT = "component"  # (g) a component or subprogramme
+    RANKING = "ranking"  # (h) which row of a body's table is largest or smallest, and its figure
     FOLLOW_UP = "follow_up"  # another year of the slot asked just before, in the same session
     UNANSWERABLE = "unanswerable"  # must be declined
 
@@ -109,9 +113,34 @@ class SlotKey:
     item: Item
 
 
+class Ranked(StrEnum):
+    """The rows of a body's tables a ranking question ranks."""
+
+    SUBPROGRAMMES = "subprogrammes"  # numbered subprogramme rows of the resources / posts by source tables
+    OBJECTS = "objects"  # objects of expenditure of the resources-by-object table
+    GRADES = "grades"  # grades of the posts-by-grade table
+    SOURCES = "sources"  # the body's total per funding source
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """A ranking question's rows, best first: the highest (or, when `lowest`, the lowest) first."""
+
+    rows: Ranked
+    lowest: bool
+    values: tuple[float, ...]  # each row's figure (money in US dollars), best first; no nil rows
+
+    @property
+    def rivals(self) -> tuple[float, ...]:
+        """The figures of the rows after the first."""
+        return self.values[1:]
+
+
 @dataclass(frozen=True)
 class Target:
-    """One slot with its expected value (money in US dollars) and the refs that print it."""
+    """One slot with its expected value (money in US dollars) and the refs that print it.
+
+    A ranking's target is the slot of its first row, with the ranking it heads."""
 
     key: SlotKey
     value: float
@@ -119,6 +148,7 @@ class Target:
     refs: tuple[str, ...]  # unit ids: "table:3.75", "annex:四", "paragraph:3.264"
     fact_id: str  # the table or annex fact the value was read from
     subprogramme: int | None = None
+    ranking: Ranking | None = None
 
 
 def _item_of(fact: Fact) -> Item | None:
@@ -204,15 +234,117 @@ def kind_of(key: SlotKey, facts: Sequence[Fact]) -> Kind | None:
 
 def build_targets(facts: Iterable[Fact]) -> dict[Kind, list[Target]]:
     """Every target of the document, by the kind of question it feeds (in a stable order)."""
+    facts = list(facts)
     out: dict[Kind, list[Target]] = defaultdict(list)
     for key, grouped in slot_facts(facts).items():
         kind = kind_of(key, grouped)
         target = target_of(key, grouped) if kind is not None else None
         if kind is not None and target is not None:
             out[kind].append(target)
+    out[Kind.RANKING] = ranking_targets(facts)
     for targets in out.values():
-        targets.sort(key=lambda t: t.fact_id)
+        targets.sort(key=lambda t: (t.fact_id, t.ranking.lowest if t.ranking else False))
     return dict(out)
+
+
+# Periods a ranking question asks about: the two years' levels and the printed change between them.
+RANKED_PERIODS = (Period.CURRENT_2023, Period.PROPOSED_2024, Period.CHANGE_2024)
+MIN_RANKED_ROWS = 3
+_RANKED_MEASURES = (Measure.MONEY, Measure.POSTS)
+
+
+def ranked_rows(fact: Fact) -> Ranked | None:
+    """The rows a table fact is one of, for ranking questions (None: a fact no ranking ranks)."""
+    if fact.table_kind is None:
+        return None
+    if (
+        fact.breakdown is Breakdown.COMPONENT
+        and fact.subprogramme is not None
+        and fact.table_kind in (TableKind.RESOURCES_BY_SOURCE, TableKind.POSTS_BY_SOURCE)
+    ):
+        return Ranked.SUBPROGRAMMES
+    if fact.component is not None:
+        return None
+    if fact.breakdown is Breakdown.OBJECT and fact.table_kind is TableKind.RESOURCES_BY_OBJECT and fact.label:
+        return Ranked.OBJECTS
+    if fact.breakdown is Breakdown.GRADE and fact.table_kind is TableKind.POSTS_BY_GRADE and fact.label:
+        return Ranked.GRADES
+    if fact.breakdown is Breakdown.TOTAL and fact.funding is not FundingSource.ALL:
+        return Ranked.SOURCES
+    return None
+
+
+def _row_value(measure: Measure, facts: Sequence[Fact]) -> tuple[bool, float | None]:
+    """Whether a row's tables agree, and its figure (None when printed as nil or zero everywhere)."""
+    values = [_comparable(f) for f in facts]
+    printed = [v for v in values if v]
+    if not printed:
+        return True, None
+    agree = len(printed) == len(values) and all(_same(printed[0], v, measure) for v in printed)
+    return agree, round(printed[0], 2)
+
+
+def ranking_targets(facts: Iterable[Fact]) -> list[Target]:
+    """Every ranking the document supports, highest and lowest, as the target of its first row.
+
+    For each body, rows (:class:`Ranked`), funding source (all sources together when the sources are
+    the rows), measure and period (:data:`RANKED_PERIODS`), the rows are ranked by their figure.  Rows
+    printed as nil are left out; a ranking with fewer than :data:`MIN_RANKED_ROWS` rows, whose rows'
+    tables disagree, or whose first row's figure another row's equals (even in absolute value) asks
+    nothing.  A change ranking asks for the largest rise only when a row rises, and for the largest
+    fall only when a row falls.  The expected refs are the tables and annexes that print the first
+    row's figure (any table, not only the ranked one)."""
+    facts = list(facts)
+    slots = slot_facts(facts)
+    groups: dict[tuple[str, Ranked, FundingSource | None, Measure, Period], dict[SlotKey, list[Fact]]]
+    groups = defaultdict(lambda: defaultdict(list))
+    for fact in facts:
+        rows, period, item = ranked_rows(fact), period_of(fact), _item_of(fact)
+        if (
+            rows is None
+            or period not in RANKED_PERIODS
+            or item is None
+            or fact.measure not in _RANKED_MEASURES
+        ):
+            continue
+        assert period is not None
+        funding = None if rows is Ranked.SOURCES else fact.funding  # the sources are the rows
+        key = SlotKey(fact.body, fact.funding, fact.measure, period, item)
+        groups[fact.body, rows, funding, fact.measure, period][key].append(fact)
+    targets: list[Target] = []
+    for (_, rows, _, measure, period), members in groups.items():
+        values = {key: _row_value(measure, row) for key, row in members.items()}
+        if not all(agree for agree, _ in values.values()):
+            continue  # the tables disagree on a row
+        ranked = [(key, value) for key, (_, value) in values.items() if value is not None]
+        if len(ranked) < MIN_RANKED_ROWS:
+            continue
+        for lowest in (False, True):
+            order = sorted(ranked, key=lambda pair: pair[1], reverse=not lowest)
+            top_key, top = order[0]
+            if period is Period.CHANGE_2024 and (top >= 0 if lowest else top <= 0):
+                continue  # nothing falls (or rises)
+            if any(_same(abs(top), abs(value), measure) for _, value in order[1:]):
+                continue  # a tie: no row is first
+            top_facts = [f for f in slots[top_key] if f.table_kind is not None]
+            refs = {
+                f"{f.source.kind.value}:{f.source.ref}"
+                for f in top_facts
+                if (v := _comparable(f)) is not None and _same(top, v, measure)
+            }
+            first = members[top_key][0]
+            targets.append(
+                Target(
+                    top_key,
+                    top,
+                    _unit(measure),
+                    tuple(sorted(refs)),
+                    first.id,
+                    first.subprogramme,
+                    Ranking(rows, lowest, tuple(value for _, value in order)),
+                )
+            )
+    return targets
 
 
 # ---------------------------------------------------------------------------------------------- phrases
@@ -347,6 +479,101 @@ def phrases(target: Target, lang: str, body: Body, rng: random.Random) -> dict[s
         "basis": rng.choice(_basis_en(key)),
         "item": english_label(label) if label else "",
         "component": component_name(target, "en", rng) if key.item[0] else "",
+    }
+
+
+# What a ranking question calls its rows: (zh nouns, en nouns as (singular, plural)).
+RANKED_ZH: dict[Ranked, tuple[str, ...]] = {
+    Ranked.SUBPROGRAMMES: ("次级方案",),
+    Ranked.OBJECTS: ("支出用途", "开支项目", "支出类别"),
+    Ranked.GRADES: ("职等", "级别"),
+    Ranked.SOURCES: ("资金来源", "经费来源"),
+}
+RANKED_EN: dict[Ranked, tuple[tuple[str, str], ...]] = {
+    Ranked.SUBPROGRAMMES: (("subprogramme", "subprogrammes"),),
+    Ranked.OBJECTS: (
+        ("object of expenditure", "objects of expenditure"),
+        ("expenditure category", "expenditure categories"),
+    ),
+    Ranked.GRADES: (("grade", "grades"), ("grade level", "grade levels")),
+    Ranked.SOURCES: (("funding source", "funding sources"), ("source of funds", "sources of funds")),
+}
+
+# Which end is asked for, by (measure, a change?, lowest?).
+_MOST_ZH: dict[tuple[Measure, bool, bool], tuple[str, ...]] = {
+    (Measure.MONEY, False, False): ("经费最多", "钱最多", "预算最高", "拿的钱最多"),
+    (Measure.MONEY, False, True): ("经费最少", "钱最少", "预算最低"),
+    (Measure.POSTS, False, False): ("员额最多", "编制最多", "员额数最多"),
+    (Measure.POSTS, False, True): ("员额最少", "编制最少"),
+    (Measure.MONEY, True, False): ("增加最多", "增得最多", "涨得最多"),
+    (Measure.MONEY, True, True): ("减少最多", "减得最多", "削减最多", "砍得最多"),
+    (Measure.POSTS, True, False): ("员额增加最多", "新增员额最多"),
+    (Measure.POSTS, True, True): ("员额减少最多", "裁减员额最多"),
+}
+_MOST_EN: dict[tuple[Measure, bool, bool], tuple[str, ...]] = {
+    (Measure.MONEY, False, False): (
+        "gets the most money",
+        "has the largest allocation",
+        "has the highest resource requirements",
+    ),
+    (Measure.MONEY, False, True): (
+        "gets the least money",
+        "has the smallest allocation",
+        "has the lowest resource requirements",
+    ),
+    (Measure.POSTS, False, False): ("has the most posts", "has the largest number of posts"),
+    (Measure.POSTS, False, True): ("has the fewest posts", "has the smallest number of posts"),
+    (Measure.MONEY, True, False): ("increases the most", "sees the largest increase", "grows the most"),
+    (Measure.MONEY, True, True): ("decreases the most", "sees the largest reduction", "is cut the most"),
+    (Measure.POSTS, True, False): ("gains the most posts", "sees the largest increase in posts"),
+    (Measure.POSTS, True, True): ("loses the most posts", "sees the largest reduction in posts"),
+}
+_WHEN_ZH: dict[Period, tuple[str, ...]] = {
+    Period.PROPOSED_2024: ("2024 年", "明年", "2024 年拟议"),
+    Period.CURRENT_2023: ("2023 年",),
+    Period.CHANGE_2024: ("2024 年比 2023 年", "与 2023 年相比，2024 年", "明年比今年"),
+}
+_WHEN_EN: dict[Period, tuple[str, ...]] = {
+    Period.PROPOSED_2024: ("in 2024", "for 2024", "in the 2024 proposal", "next year"),
+    Period.CURRENT_2023: ("in 2023", "for 2023"),
+    Period.CHANGE_2024: ("from 2023 to 2024", "between 2023 and 2024", "in 2024 compared with 2023"),
+}
+_FROM_EN: dict[FundingSource, tuple[str, ...]] = {
+    FundingSource.REGULAR_BUDGET: (" under the regular budget", " from the regular budget"),
+    FundingSource.OTHER_ASSESSED: (" from other assessed resources",),
+    FundingSource.EXTRABUDGETARY: (" from extrabudgetary resources", " in extrabudgetary funding"),
+}
+
+
+def ranking_phrases(target: Target, lang: str, body: Body, rng: random.Random) -> dict[str, str]:
+    """The words a ranking template fills in: {body} (and {body_s}, {rows_pl} in English), {rows}, {when},
+    {src} (empty when the sources are the rows; may be left out for the regular-budget-only objects of
+    expenditure and grades) and {most}, which says the end and the measure ("经费最少", "loses the most posts")."""
+    assert target.ranking is not None
+    key, ranking = target.key, target.ranking
+    most = (key.measure, key.period is Period.CHANGE_2024, ranking.lowest)
+    rows = ranking.rows
+    optional = rows in (Ranked.OBJECTS, Ranked.GRADES)
+    if lang == "zh":
+        src = "" if rows is Ranked.SOURCES else rng.choice(SOURCE_ZH[key.funding])
+        return {
+            "body": rng.choice(body_names(body, "zh")),
+            "rows": rng.choice(RANKED_ZH[rows]),
+            "when": rng.choice(_WHEN_ZH[key.period]),
+            "src": rng.choice(("", src)) if optional else src,
+            "most": rng.choice(_MOST_ZH[most]),
+        }
+    singular, plural = rng.choice(RANKED_EN[rows])
+    src = "" if rows is Ranked.SOURCES else rng.choice(_FROM_EN[key.funding])
+    name = rng.choice(body_names(body, "en"))
+    return {
+        "body": name,
+        "body_s": f"{name}'" if name.endswith("s") else f"{name}'s",
+        "rows": singular,
+        "rows_pl": plural,
+        "when": rng.choice(_WHEN_EN[key.period]),
+        "src": rng.choice(("", src)) if optional else src,
+        "most": rng.choice(_MOST_EN[most]),
     }
 
 
@@ -581,6 +808,35 @@ TEMPLATE_TEXTS: dict[tuple[Kind, str], tuple[list[_Spec], list[_Spec]]] = {
             ("{component} ({body}): {src} requirements for 2024 before recosting?", _Y24, ()),
         ],
     ),
+    # Rankings: {most} carries the end asked for and the measure, {when} the year or the change.
+    (Kind.RANKING, "zh"): (
+        [
+            "{body}{when}哪个{rows}{src}{most}？",
+            "{when}{body}的各{rows}中，哪一个{src}{most}",
+            "请问{body}{src}{when}{most}的{rows}是哪个？",
+            "{body}哪个{rows}{when}{src}{most}，是多少？",
+        ],
+        [
+            "{body}里{when}{src}{most}的是哪个{rows}？",
+            "{when}，{body}哪一个{rows}的{src}{most}？",
+            "帮我看看{body}各{rows}里{when}谁{src}{most}",
+            "{body}的{rows}当中，{when}{src}{most}的是哪一项，多少？",
+        ],
+    ),
+    (Kind.RANKING, "en"): (
+        [
+            "Which {rows} of {body} {most}{src} {when}?",
+            "{when}, which of {body_s} {rows_pl} {most}{src}?",
+            "At {body}, what {rows} {most}{src} {when}, and how much is it?",
+            "Among the {rows_pl} of {body}, which one {most}{src} {when}?",
+        ],
+        [
+            "{body}: which {rows} {most}{src} {when}?",
+            "Looking at {body_s} {rows_pl} {when}, which {most}{src}?",
+            "Which is the {rows} that {most}{src} at {body} {when}?",
+            "Of all the {rows_pl} of {body}, which {most}{src} {when}, and what is its figure?",
+        ],
+    ),
     (Kind.FOLLOW_UP, "zh"): (
         [
             "那 {year} 年呢？",
@@ -713,10 +969,12 @@ class GeneratedQuestion:
     fact: str | None = None  # the fact the expected value was read from
     slot: dict[str, object] = field(default_factory=dict)  # what is asked: body, funding, period, item
     variant: str = ""  # unanswerable questions: why
+    # ranking questions: the other rows' figures, none of which may be stated before the expected one
+    rivals: tuple[float, ...] = ()
 
     def to_json(self) -> dict[str, object]:
         out = asdict(self)
-        out["expected"], out["refs"] = list(self.expected), list(self.refs)
+        out["expected"], out["refs"], out["rivals"] = list(self.expected), list(self.refs), list(self.rivals)
         return out
 
     @classmethod
@@ -724,6 +982,7 @@ class GeneratedQuestion:
         values = dict(record)
         values["expected"] = tuple(float(v) for v in values.get("expected") or ())  # type: ignore[attr-defined]
         values["refs"] = tuple(values.get("refs") or ())  # type: ignore[arg-type]
+        values["rivals"] = tuple(float(v) for v in values.get("rivals") or ())  # type: ignore[attr-defined]
         return cls(**values)  # type: ignore[arg-type]
 
     def as_gold(self) -> GoldQuestion:
@@ -755,6 +1014,7 @@ QUOTAS: dict[Kind, int] = {
     Kind.GRADE: 24,
     Kind.OBJECT: 28,
     Kind.COMPONENT: 28,
+    Kind.RANKING: 24,
     Kind.FOLLOW_UP: 14,
     Kind.UNANSWERABLE: 24,
 }
@@ -762,7 +1022,7 @@ QUOTAS: dict[Kind, int] = {
 
 def _slot_json(target: Target) -> dict[str, object]:
     key = target.key
-    return {
+    slot: dict[str, object] = {
         "body": key.body,
         "funding": key.funding.value,
         "measure": key.measure.value,
@@ -770,6 +1030,10 @@ def _slot_json(target: Target) -> dict[str, object]:
         "component": key.item[0],
         "item": key.item[1],
     }
+    if target.ranking is not None:  # the slot of the first row, and what was ranked
+        slot["ranks"] = target.ranking.rows.value
+        slot["extreme"] = "lowest" if target.ranking.lowest else "highest"
+    return slot
 
 
 def _question(
@@ -789,6 +1053,7 @@ def _question(
         follow_up_of=follow_up_of,
         fact=target.fact_id,
         slot=_slot_json(target),
+        rivals=target.ranking.rivals if target.ranking is not None else (),
     )
 
 
@@ -835,7 +1100,12 @@ def _answerable(
     templates = [t for t in TEMPLATES if t.kind is kind and t.lang == lang and t.split is split]
     out = []
     for number, (target, template) in enumerate(_draw(rng, targets, templates, QUOTAS[kind]), start=1):
-        words = phrases(target, lang, registry.by_key(target.key.body), rng)
+        body = registry.by_key(target.key.body)
+        words = (
+            ranking_phrases(target, lang, body, rng)
+            if kind is Kind.RANKING
+            else phrases(target, lang, body, rng)
+        )
         out.append(_question(f"G-{lang}-{kind}-{split}-{number:03d}", template, target, words))
     return out
 

@@ -10,6 +10,12 @@ An answer to an answerable generated question is **correct** when
   absolute values ("减少 128 400 美元" for a change of -128.4 thousand);
 - **citation**: one of its citations names a unit that prints that figure (:attr:`GeneratedQuestion.refs`).
 
+A ranking question ("which object of expenditure gets the most money") is answered by its first row
+and that row's figure, and an answer may go on to list every row: its **value** holds only when the
+first row's figure is stated before any other row's (:attr:`GeneratedQuestion.rivals`), so that a
+ranking with the wrong row first does not pass on a figure it lists later.  The numbers of row names
+("P-4", "P-2/1", "subprogramme 2", "第 3 款") are neither.
+
 An unanswerable question is correct when the answer abstains.  :func:`score` also records when the
 figure was there but labelled with the wrong unit (a percentage written as 千美元).
 
@@ -40,6 +46,15 @@ _USD_BEFORE = re.compile(r"(?:USD|US\$|\$|美元)\s*[+＋−]?\s*$", re.IGNORECA
 _PERCENT_AFTER = re.compile(r"^\s*(?:%|％|per\s?cent|percent)", re.IGNORECASE)
 _PERCENT_BEFORE = re.compile(r"百分之\s*$")
 _YEAR_AFTER = re.compile(r"^\s*年")
+# The number of a row's name: a grade ("P-4", "D-1", the "1" of "P-2/1"), a subprogramme, a section.
+_NAME_NUMBER_BEFORE = re.compile(r"(?:[A-Z]-\d+/|(?i:subprogramme|section)\s+|次级方案\s*|第\s*)$")
+_GRADE_LETTER_BEFORE = re.compile(r"[A-Z]$")  # "P" of "P-4" (the number read is "-4")
+
+
+def _names_a_row(text: str, figure: PrintedFigure) -> bool:
+    before = text[: figure.mention.start]
+    grade = figure.mention.text.startswith("-") and _GRADE_LETTER_BEFORE.search(before)
+    return bool(grade or _NAME_NUMBER_BEFORE.search(before))
 
 
 @dataclass(frozen=True)
@@ -95,6 +110,21 @@ def _matches(figure: PrintedFigure, expected: float, unit: str) -> bool:
     return figure.unit is None and figure.base == expected
 
 
+def stated_first(
+    text: str, figures: Sequence[PrintedFigure], expected: float, unit: str, rivals: Iterable[float]
+) -> bool:
+    """Whether `expected` is stated, in its unit, before any of `rivals` is (numbers of row names skipped)."""
+    rivals = tuple(rivals)
+    for figure in figures:
+        if _names_a_row(text, figure):
+            continue
+        if _matches(figure, expected, unit):
+            return True
+        if any(_matches(figure, rival, unit) for rival in rivals):
+            return False
+    return False
+
+
 def _same_number(figure: PrintedFigure, expected: float) -> bool:
     """The written number is the expected one, whatever unit it is labelled with."""
     return same_figure(abs(figure.mention.value), abs(expected)) or same_figure(
@@ -134,8 +164,16 @@ def score(question: GeneratedQuestion, answer: AnswerRecord) -> GeneratedScore:
     if not question.answerable:
         return _scored(question, answer, value_ok=None, wrong_unit=None, cited=None, correct=answer.abstained)
     figures = [] if answer.abstained else printed_figures(answer.text)
-    value_ok = all(any(_matches(f, value, question.unit) for f in figures) for value in question.expected)
-    wrong_unit = not value_ok and any(_same_number(f, v) for f in figures for v in question.expected)
+    in_unit = all(any(_matches(f, value, question.unit) for f in figures) for value in question.expected)
+    if question.rivals:
+        value_ok = in_unit and all(
+            stated_first(answer.text, figures, value, question.unit, question.rivals)
+            for value in question.expected
+        )
+    else:
+        value_ok = in_unit
+    # the number is there only in another unit (a ranking that lists its first row late is not that)
+    wrong_unit = not in_unit and any(_same_number(f, v) for f in figures for v in question.expected)
     cited = cites_ok(question, answer.citations)
     correct = value_ok and cited and not answer.abstained
     return _scored(question, answer, value_ok=value_ok, wrong_unit=wrong_unit, cited=cited, correct=correct)
@@ -264,7 +302,8 @@ def render_markdown(scores: Sequence[GeneratedScore], *, title: str = "Generated
         "",
         "Generated from the document's typed facts (`budgetqa eval generate` writes them). Correct: the expected "
         "figure in its unit (money in US dollars, whatever unit the answer prints it in) and a citation of a unit "
-        "that prints it; unanswerable questions are correct when declined. Follow-ups are asked in the session of "
+        "that prints it (for a ranking, the first row's figure stated before any other row's); unanswerable "
+        "questions are correct when declined. Follow-ups are asked in the session of "
         "the question they follow. Templates are split into a fit half and a check half (see eval/generate.py).",
         "",
     ]
