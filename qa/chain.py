@@ -111,7 +111,7 @@ def make_rag_chain(
         request = _question_input(value)
         found = service.offline(request["question"], session_id=request["session_id"], lang=request["lang"])
         prompt = answerer.prompt(found.question, found.answer, service.searcher) if found.phrasable else None
-        return {"question": found.question, "offline": found.answer, "prompt": prompt}
+        return {"question": found.question, "offline": found.answer, "prompt": prompt, "measures": found.measures}
 
     def reply(state: dict[str, Any]) -> str:
         prompt: Prompt = state["prompt"]
@@ -122,7 +122,12 @@ def make_rag_chain(
 
     def judge(state: dict[str, Any]) -> dict[str, object]:
         verdict = answerer.judge(
-            state["question"], state["raw"], state["offline"], state["prompt"].evidence, service.searcher
+            state["question"],
+            state["raw"],
+            state["offline"],
+            state["prompt"].evidence,
+            service.searcher,
+            measures=state["measures"],
         )
         return verdict.answer.to_json()
 

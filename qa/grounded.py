@@ -35,10 +35,12 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 from pydantic import BaseModel, ValidationError
 
+from budgetqa.ingest.budget import Measure
 from budgetqa.ingest.model import BlockKind
-from budgetqa.ingest.numeric import NumberMention, same_figure
+from budgetqa.ingest.numeric import same_figure
 from budgetqa.ingest.refs import BlockReference
 
+from .asked_figures import required_figures, states_figure
 from .chat_models import GenerationError, model_name
 from .claims import check_claims
 from .model import Answer, AnswerEvent, Citation, Language, unique_citations
@@ -82,6 +84,7 @@ _DECLINES = re.compile(
     re.IGNORECASE,
 )
 _BRACKETED = re.compile(r"\s*[\[【][^\[\]【】\n]{1,40}[\]】]")
+_FROM_FACTS = frozenset({"facts", "analyst"})  # answer modes read from budget facts: one line a part
 
 
 class GeneratedReply(BaseModel):
@@ -301,12 +304,13 @@ class GroundedAnswerer:
     # ------------------------------------------------------------------ answering
 
     def stream(
-        self, question: str, offline: Answer, source: SearchService
+        self, question: str, offline: Answer, source: SearchService, *, measures: Sequence[Measure] = ()
     ) -> Generator[AnswerEvent, None, Answer]:
         """Yield the model's answer text as ``token`` events (a draft); return the answer to show:
         the generated one if it verifies, else `offline` with a note that it was withheld.
 
-        An offline answer that declines or cites nothing is returned as it is, without asking the model.
+        `measures` are the kinds of figure the question's parts ask for (see :meth:`judge`).  An
+        offline answer that declines or cites nothing is returned as it is, without asking the model.
         """
         prompt = self.prompt(question, offline, source)
         if prompt is None:
@@ -333,12 +337,24 @@ class GroundedAnswerer:
             raise
         except Exception as error:  # any client library's error, re-raised with what to check
             raise self.failure(error) from error
-        return self.judge(question, "".join(raw), offline, prompt.evidence, source).answer
+        return self.judge(question, "".join(raw), offline, prompt.evidence, source, measures=measures).answer
 
     def judge(
-        self, question: str, raw: str, offline: Answer, evidence: Sequence[Evidence], source: SearchService
+        self,
+        question: str,
+        raw: str,
+        offline: Answer,
+        evidence: Sequence[Evidence],
+        source: SearchService,
+        *,
+        measures: Sequence[Measure] = (),
     ) -> Verdict:
-        """Verify the model's raw reply; the generated answer if it passes, else `offline` with a note."""
+        """Verify the model's raw reply; the generated answer if it passes, else `offline` with a note.
+
+        The reply must state the figures of `offline` that answer the question
+        (:func:`budgetqa.qa.asked_figures.required_figures`: those of the `measures` the question's
+        parts ask for, in the lines that hold the answer), not every number a quoted passage prints.
+        """
         language = offline.language
         try:
             reply = GeneratedReply.model_validate_json(raw)
@@ -359,7 +375,10 @@ class GroundedAnswerer:
             return _withheld(offline, Withheld.DECLINES, reason)
         if not _in_language(text, language):
             return _withheld(offline, Withheld.LANGUAGE, "语言不对" if language == "zh" else "it is not in English")
-        left_out = [figure.text.strip() for figure in main_figures(offline.text) if not states_figure(text, figure)]
+        required = required_figures(
+            offline.text, measures, offline.computations, from_facts=offline.mode in _FROM_FACTS or bool(offline.facts)
+        )
+        left_out = [figure.text.strip() for figure in required if not states_figure(text, figure)]
         if left_out:
             shown = ("、" if language == "zh" else ", ").join(left_out)
             reason = f"没有写出答案的数字 {shown}" if language == "zh" else f"it leaves out the answer's figures {shown}"
@@ -392,40 +411,6 @@ class GroundedAnswerer:
 
 
 # ---------------------------------------------------------------------------------------------- helpers
-
-
-_BRACKET_PAIRS = {"(": ")", "（": "）", "[": "]", "【": "】"}
-
-
-def main_figures(text: str) -> list[NumberMention]:
-    """The figures an answer states outside parentheses and brackets: the answer itself, not its
-    context ("(2023: 56)") or citations; the first figure when every one is inside them.
-
-    >>> [f.value for f in main_figures("UNOCT 2024: 57 posts (2023: 56) [Table 3.76]; UNOAU: 6 posts")]
-    [57.0, 6.0]
-    """
-    figures = stated_figures(text)
-    depth, inside = 0, []
-    closing = set(_BRACKET_PAIRS.values())
-    for char in text:
-        depth += char in _BRACKET_PAIRS
-        depth -= char in closing and depth > 0
-        inside.append(depth > 0)
-    outside = [figure for figure in figures if not inside[figure.start]]
-    return outside or figures[:1]
-
-
-def states_figure(text: str, figure: NumberMention) -> bool:
-    """True when `text` states `figure`, as written or in another scale ("775 326.2 千美元" is
-    "775 326 200 美元").
-
-    >>> states_figure("拟议 775 326 200 美元", main_figures("775 326.2 千美元")[0])
-    True
-    """
-    return any(
-        same_figure(mention.value, figure.value) or same_figure(mention.scaled, figure.scaled)
-        for mention in stated_figures(text)
-    )
 
 
 _YUAN = re.compile(r"\s*元")  # a bare 元, which the figure checker does not read as money
@@ -466,12 +451,22 @@ def unsupported_figures(text: str, support: Sequence[str], offline: Answer) -> l
     ]
 
 
+# What the note shown to the user says for a check whose detailed reason quotes the unverified reply
+# (an invented figure or name): the detail stays in verification.notes, the user never reads it as text.
+_UNQUOTED = {
+    Withheld.FIGURE: {"zh": "写了所引内容中没有的数字", "en": "it states a figure the cited text does not print"},
+    Withheld.CLAIM: {"zh": "提到了所引内容中没有的名称、年份或文号", "en": "it names something the cited text does not contain"},
+}
+
+
 def _withheld(offline: Answer, kind: Withheld, reason: str) -> Verdict:
-    """`offline` with a note, in its language, that the generated answer was withheld and why."""
+    """`offline` with a note, in its language, that the generated answer was withheld and why; a reason
+    that would repeat what the reply invented is named by its check only."""
+    shown = _UNQUOTED[kind][offline.language] if kind in _UNQUOTED else reason
     if offline.language == "zh":
-        note = f"（生成的回答未通过核查，未予显示：{reason}。以下是直接取自文件的答案。）"
+        note = f"（生成的回答未通过核查，未予显示：{shown}。以下是直接取自文件的答案。）"
     else:
-        note = f"(The generated answer was withheld: {reason}. This is the answer taken directly from the document.)"
+        note = f"(The generated answer was withheld: {shown}. This is the answer taken directly from the document.)"
     verification = replace(offline.verification, notes=[*offline.verification.notes, withheld_note(kind, reason)])
     return Verdict(replace(offline, text=f"{note}\n{offline.text}", verification=verification), withheld=kind)
 

@@ -21,6 +21,7 @@ from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 
+from budgetqa.ingest.budget import Measure
 from budgetqa.qa.grounded import (
     GroundedAnswerer,
     Withheld,
@@ -40,8 +41,10 @@ def fake_model(reply: str) -> GenericFakeChatModel:
     return GenericFakeChatModel(messages=iter([AIMessage(content=reply)]))
 
 
-def run(answerer: GroundedAnswerer, question: str, answer: Answer) -> tuple[list[AnswerEvent], Answer]:
-    generator = answerer.stream(question, answer, FakeSource())  # type: ignore[arg-type]
+def run(
+    answerer: GroundedAnswerer, question: str, answer: Answer, measures: tuple[Measure, ...] = ()
+) -> tuple[list[AnswerEvent], Answer]:
+    generator = answerer.stream(question, answer, FakeSource(), measures=measures)  # type: ignore[arg-type]
     events: list[AnswerEvent] = []
     try:
         while True:
@@ -120,6 +123,38 @@ def test_answer_leaving_out_one_of_several_figures_of_the_checked_answer_is_with
     whole = reply_json("月球事务处 2024 年拟设 12 个员额，经费 3 456.7 千美元。", ["¶9.1"])
     _, answer = run(GroundedAnswerer(fake_model(whole)), "月球事务处 2024 年的员额和经费？", two)
     assert withheld_reason(answer) is None, answer.text
+
+
+# A FAKE passage answer: the best sentence (¶9.1, quoted), then a supporting one (¶9.2).
+PASSAGE = "月球事务处 2024 年拟设 12 个员额，经费 3 456.7 千美元，依据第 99/123 号决议。 [¶9.1]\n月球事务处将继续与各会员国协商。 [¶9.2]"
+
+
+@pytest.mark.parametrize(
+    ("measures", "text", "shown"),
+    [
+        ((Measure.MONEY,), "月球事务处 2024 年的经费是 3 456.7 千美元。", True),  # the posts were not asked
+        ((Measure.POSTS,), "月球事务处 2024 年拟设 12 个员额。", True),
+        ((Measure.MONEY,), "月球事务处 2024 年拟设 12 个员额。", False),  # the amount asked is left out
+        ((), "月球事务处 2024 年的经费是 3 456.7 千美元。", False),  # no figure asked: the sentence's figures all count
+    ],
+)
+def test_a_passage_answer_must_keep_the_figure_of_the_measure_asked_not_every_figure(measures, text, shown):
+    passage = replace(offline(), text=PASSAGE, mode="extractive")
+    _, answer = run(GroundedAnswerer(fake_model(reply_json(text, ["¶9.1"]))), "月球事务处的？", passage, measures)
+    assert withheld_reason(answer) is (None if shown else Withheld.INCOMPLETE), answer.text
+    if not shown:  # the checked answer is what the user reads
+        assert answer.text.endswith(PASSAGE)
+
+
+def test_the_note_of_a_withheld_answer_does_not_repeat_the_invented_figure_or_name():
+    invented = reply_json("月球事务处 2024 年拟设 12 个员额，另有 77 个顾问。", ["¶9.1"])
+    _, answer = run(GroundedAnswerer(fake_model(invented)), "月球事务处 2024 年有几个员额？", offline())
+    assert withheld_reason(answer) is Withheld.FIGURE
+    assert "77" not in answer.text and "77" in answer.verification.notes[-1]  # recorded, never shown
+    named = reply_json("The Lunar Oversight Committee proposes 12 posts in 2024.", ["para. 9.1"])
+    _, answer = run(GroundedAnswerer(fake_model(named)), "How many posts?", offline("en"))
+    assert withheld_reason(answer) is Withheld.CLAIM
+    assert "Lunar Oversight Committee" not in answer.text and "Lunar Oversight Committee" in answer.verification.notes[-1]
 
 
 def test_answer_citing_an_id_it_was_not_given_is_withheld():

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from budgetqa.eval.web_check import CHROMIUM, README_QUESTIONS, run_check
-from budgetqa.qa.grounded import main_figures, states_figure
+from budgetqa.qa.asked_figures import main_figures, states_figure
 
 pytestmark = [pytest.mark.llm, pytest.mark.slow]
 

@@ -1,0 +1,104 @@
+"""The figures a phrased answer must keep (:mod:`budgetqa.qa.asked_figures`).
+
+The first tests read made-up answer texts (a FAKE "Office for Lunar Affairs", not the real
+document's); the last ones read the real service's checked answers on the bundled document.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from budgetqa.ingest.budget import Measure
+from budgetqa.qa.asked_figures import answer_lines, required_figures
+from budgetqa.qa.model import Computation
+
+# FAKE answers, made up for these tests.
+PASSAGE = (
+    "2030 年月球事务处在 12 个基地投资 3.5 亿美元，较 2029 年增加 7.5%，并从 COVID-19 疫情中恢复。 [¶9.1]\n"
+    "这些资源覆盖超过 40 个基地和 90 个项目。 [¶9.2]"
+)
+ROW = "4. 月球事务处的考察团（A. 协助政府间进程），2030 年计划：25（同行：2029 年计划 20；2029 年实际 18） [表 9.3]"
+TOTAL = "月球事务处经常预算：1 200.0 千美元；预算外：300.0 千美元；合计：1 500.0 千美元 [表 9.4]"
+
+
+def texts(figures) -> list[str]:
+    return [figure.text.strip() for figure in figures]
+
+
+@pytest.mark.parametrize(
+    ("measures", "expected"),
+    [
+        ((Measure.MONEY,), ["3.5 亿"]),
+        ((Measure.COUNT,), ["12"]),
+        ((Measure.PERCENTAGE,), ["7.5%"]),
+        ((Measure.MONEY, Measure.COUNT), ["12", "3.5 亿"]),
+    ],
+)
+def test_a_passage_answer_requires_the_figures_of_the_asked_measure_in_its_first_sentence(measures, expected):
+    assert texts(required_figures(PASSAGE, measures)) == expected
+
+
+def test_a_question_asking_no_figure_requires_the_first_sentences_figures_but_no_label():
+    # "COVID-19" is a name, not a figure; the second sentence only supports the first
+    assert texts(required_figures(PASSAGE)) == ["12", "3.5 亿", "7.5%"]
+
+
+def test_a_numbered_rows_item_number_and_its_context_in_parentheses_are_not_required():
+    assert texts(required_figures(ROW, (Measure.COUNT,))) == ["25"]
+
+
+def test_a_measure_no_figure_has_falls_back_to_every_main_figure():
+    assert texts(required_figures(ROW, (Measure.MONEY,))) == ["25"]
+
+
+def test_figures_all_in_parentheses_require_nothing():
+    assert required_figures("月球事务处有多种经费来源（经常预算 10%、自愿捐款 90%）。 [¶9.1]") == []
+
+
+def test_a_figure_answer_requires_every_part_and_a_computed_result_not_its_operands():
+    two_parts = "月球事务处 2030 年员额：12 个 [表 9.4]\n月球事务处 2030 年经费：1 200.0 千美元 [表 9.4]"
+    assert texts(required_figures(two_parts, (Measure.POSTS, Measure.MONEY), from_facts=True)) == ["12", "1 200.0 千"]
+    total = Computation("1 200.0 + 300.0 = 1 500.0", [1200.0, 300.0], "+", 1500.0)
+    assert texts(required_figures(TOTAL, (Measure.MONEY,), [total], from_facts=True)) == ["1 500.0 千"]
+    wrong = Computation("1 200.0 + 300.0 = 1 600.0", [1200.0, 300.0], "+", 1600.0)  # does not hold: no exemption
+    assert len(required_figures(TOTAL, (Measure.MONEY,), [wrong], from_facts=True)) == 3
+
+
+def test_notes_in_parentheses_are_not_answer_lines():
+    text = "（月球事务处的部分没有直接回答；以下出自另一部分。）\n" + PASSAGE
+    assert answer_lines(text, from_facts=False) == [PASSAGE.splitlines()[0]]
+    assert answer_lines("（甲）月球事务处有 12 个员额（乙）", from_facts=False) == ["（甲）月球事务处有 12 个员额（乙）"]
+
+
+# ---------------------------------------------------------------------------------------------- real document
+
+
+@pytest.fixture(scope="module")
+def service():
+    from budgetqa.qa.service import QAService
+
+    return QAService.open()
+
+
+def required_for(service, question: str) -> list[str]:
+    found = service.offline(question)
+    answer = found.answer
+    from_facts = answer.mode in ("facts", "analyst") or bool(answer.facts)
+    return texts(required_figures(answer.text, found.measures, answer.computations, from_facts=from_facts))
+
+
+def test_real_posts_question_requires_the_posts_of_its_fact(service):
+    # 表 3.76 prints 57 regular-budget posts for the Office of Counter-Terrorism in 2024
+    assert required_for(service, "2024 年反恐办的经常预算员额有几个？") == ["57"]
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # ¶3.87: "2022 年在 37 个国家投资 2.315 亿美元，较 2021 年增加 18.7%"
+        ("In 2022, what sum did the Peacebuilding Fund put into countries?", ["2.315 亿"]),
+        ("2022 年建设和平基金在多少个国家投资？", ["37"]),
+    ],
+)
+def test_real_passage_answer_requires_only_the_asked_figure_of_its_sentence(service, question, expected):
+    assert required_for(service, question) == expected
