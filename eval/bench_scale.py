@@ -446,6 +446,33 @@ def series(result: ScaleResult) -> dict[str, list[float | None]]:
     return out
 
 
+BACKEND_COLOURS = {"embedded": "tab:blue", "postgres primary": "tab:orange", "postgres standby": "tab:green"}
+OTHER_COLOURS = ("tab:purple", "tab:brown", "tab:gray", "tab:olive", "tab:cyan", "tab:pink")
+MEASURE_STYLES = (  # a series' line by what it measures, so that a panel's lines stay apart past ten
+    ("search p50, whole corpus", "-"),
+    ("search p50, one document", "--"),
+    ("retrievers p50, whole corpus", ":"),
+    ("retrievers p50, one document", "-."),
+    ("disk", "--"),  # beside answers/s in one panel
+)
+
+
+def line_style(name: str) -> dict[str, str]:
+    """How a series is drawn: coloured by its backend, dashed by its measure (either left to the caller).
+
+    >>> line_style("search p50, one document, postgres standby (ms)")
+    {'color': 'tab:green', 'linestyle': '--'}
+    """
+    style: dict[str, str] = {}
+    backend = next((b for b in SERVE_BACKENDS if name.endswith((f", {b} (ms)", f", {b} (MB)", f", {b}"))), None)
+    if backend is not None:
+        style["color"] = BACKEND_COLOURS[backend]
+    dash = next((d for prefix, d in MEASURE_STYLES if name.startswith(prefix)), None)
+    if dash is not None:
+        style["linestyle"] = dash
+    return style
+
+
 def plot_scale(result: ScaleResult) -> bytes:
     """The measures against corpus size (units), log–log, one panel per kind of measure."""
     import matplotlib
@@ -463,13 +490,16 @@ def plot_scale(result: ScaleResult) -> bytes:
     ]
     figure, axes = plt.subplots(2, 2, figsize=(13, 9))
     for axis, (title, wanted) in zip(axes.flat, panels, strict=True):
+        others = iter(OTHER_COLOURS)  # series of no one backend: colours no backend has
         for name, values in data.items():
             if not wanted(name):
                 continue
             xs = [u for u, v in zip(units, values, strict=True) if v is not None]
             ys = [v for v in values if v is not None]
             if ys:
-                axis.plot(xs, ys, marker="o", label=name)
+                style = line_style(name)
+                style.setdefault("color", next(others, "black"))
+                axis.plot(xs, ys, marker="o", label=name, **style)
         axis.set_xscale("log")
         axis.set_yscale("log")
         axis.set_xlabel("units in the corpus")

@@ -16,10 +16,12 @@ from budgetqa.eval.bench_scale import (
     ScaleResult,
     describe_growth,
     growth,
+    line_style,
     measure_scale,
     plot_scale,
     render_scale,
     seed_embeddings,
+    series,
 )
 from budgetqa.index.embedding_cache import EmbeddingCache
 from budgetqa.index.glossary import load_glossary
@@ -72,6 +74,17 @@ def test_the_report_states_what_was_measured_and_what_was_borrowed() -> None:
     assert "| retrievers p50, whole corpus, embedded (ms) | 1.0 | 10.0 | 100.0 | ≈ linear (1.00) | ≈ linear (1.00) |" in text
     assert "PostgreSQL was not measured" in text
     assert plot_scale(made_up_result()).startswith(b"\x89PNG")
+
+
+def test_the_plot_draws_each_backend_and_measure_of_a_panel_apart() -> None:
+    names = list(series(made_up_result()))
+    searches = [n for n in names if n.startswith(("search p50", "retrievers p50"))]
+    styles = [(line_style(n).get("color"), line_style(n).get("linestyle")) for n in searches]
+    assert len(searches) == 12 and len(set(styles)) == len(styles)
+    assert line_style("answers/s, 4 clients, postgres standby")["color"] == line_style(
+        "search p50, one document, postgres standby (ms)"
+    )["color"]
+    assert line_style("disk, embedded (MB)") != line_style("answers/s, 4 clients, embedded")
 
 
 def test_seeded_copies_carry_their_source_units_vectors(tmp_path: Path, document, synthetic_texts) -> None:
