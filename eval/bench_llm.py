@@ -10,6 +10,10 @@ timed all the same.  The index and the model are warmed up first, so no question
 
     BUDGETQA_LLM=llamacpp python -m budgetqa.eval.bench_llm --out docs/benchmarks-llm.md
 
+``--cache-baseline`` first times the questions with the local model's prompt cache off (llama.cpp
+then reuses only the previous prompt's beginning; the questions alternate languages, so each reads
+its system message again), then with it on, in the same run, and reports the ratio of the medians.
+
 >>> print(render_markdown([LocalModelTiming("q", 240, 8.2, 11.5, 20, "generated", 1.9)], "qwen", "2 cores")[-1])
 | q | 240 | 8.2 | 11.5 | 20 | generated | 1.9 |
 """
@@ -123,10 +127,49 @@ def render_markdown(timings: Sequence[LocalModelTiming], model: str, machine: st
     return lines
 
 
+def cache_comparison(baseline: Sequence[LocalModelTiming], cached: Sequence[LocalModelTiming]) -> list[str]:
+    """A line comparing the median first-token and total times without and with the prompt cache.
+
+    >>> a = [LocalModelTiming("q", 240, 8.0, 12.0, 20, "generated", 1.0)]
+    >>> cache_comparison(a, [LocalModelTiming("q", 240, 4.0, 9.0, 20, "generated", 1.0)])[0]
+    'Prompt cache: median first token 8.0 s without, 4.0 s with (ratio 0.50); median total 12.0 s without, 9.0 s with (ratio 0.75).'
+    """
+
+    def medians(timings: Sequence[LocalModelTiming]) -> tuple[float, float] | None:
+        asked = [t for t in timings if t.outcome != "declined" and t.first_token_s is not None]
+        if not asked:
+            return None
+        return statistics.median(t.first_token_s or 0.0 for t in asked), statistics.median(t.total_s for t in asked)
+
+    without, with_cache = medians(baseline), medians(cached)
+    if without is None or with_cache is None:
+        return ["Prompt cache: no question was sent to the model."]
+    return [
+        f"Prompt cache: median first token {without[0]:.1f} s without, {with_cache[0]:.1f} s with "
+        f"(ratio {with_cache[0] / without[0]:.2f}); median total {without[1]:.1f} s without, {with_cache[1]:.1f} s "
+        f"with (ratio {with_cache[1] / without[1]:.2f})."
+    ]
+
+
+def set_prompt_cache(service: QAService, on: bool) -> None:
+    """Turn the local model's prompt cache on (a fresh one) or off; other models have none to turn."""
+    client: Any = getattr(service.generator.model, "client", None) if service.generator else None
+    if client is None or not hasattr(client, "set_cache"):
+        raise SystemExit("--cache-baseline needs the local model (BUDGETQA_LLM=llamacpp)")
+    from llama_cpp import LlamaRAMCache
+
+    from budgetqa.qa.local_model import PROMPT_CACHE_BYTES
+
+    client.set_cache(LlamaRAMCache(capacity_bytes=PROMPT_CACHE_BYTES) if on else None)
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Time the bench questions with the configured model and write the Markdown table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, help="write the Markdown table here (default: print it)")
+    parser.add_argument(
+        "--cache-baseline", action="store_true", help="time the questions with the prompt cache off first, then on"
+    )
     args = parser.parse_args(argv)
     settings = Settings.from_env()
     if settings.llm == "none":
@@ -136,12 +179,24 @@ def main(argv: Sequence[str] | None = None) -> None:
         raise SystemExit("no generative model configured: set BUDGETQA_LLM (llamacpp, openai, ollama)")
     warm_up(service)
     before = os.getloadavg()[0]
+    lines: list[str] = []
+    baseline: list[LocalModelTiming] = []
+    if args.cache_baseline:
+        set_prompt_cache(service, on=False)
+        baseline = [time_question(service, question, prompt_tokens(service, question)) for question in QUESTIONS]
+        lines += ["Without the prompt cache (baseline):", ""]
+        lines += render_markdown(baseline, service.generator.model_name, "the same machine") + [""]
+        set_prompt_cache(service, on=True)
+        lines += ["With the prompt cache:", ""]
     timings = [time_question(service, question, prompt_tokens(service, question)) for question in QUESTIONS]
     machine = (
         f"{os.cpu_count()} CPU cores, one-minute load average {before:.1f} before the first question "
         f"and {os.getloadavg()[0]:.1f} after the last"
     )
-    text = "\n".join(render_markdown(timings, service.generator.model_name, machine)) + "\n"
+    lines += render_markdown(timings, service.generator.model_name, machine)
+    if baseline:
+        lines += ["", *cache_comparison(baseline, timings)]
+    text = "\n".join(lines) + "\n"
     if args.out:
         write_text(args.out, text)
     print(text, flush=True)

@@ -35,6 +35,9 @@ QWEN_SIZE = 1_117_320_768
 # Computed once from the 22 published slices (version 0.2.0) joined in order.
 QWEN_SHA256 = "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046"
 _CHUNK = 8 * 1024 * 1024
+# Memory for the states of recent prompts (about 9 MB each for a 300-token prompt of this model:
+# 28 layers × 2 × 256 key/value values × 2 bytes a token, and the last logits).
+PROMPT_CACHE_BYTES = 256 * 1024 * 1024
 
 DistributionLookup = Callable[[str], importlib.metadata.Distribution]
 
@@ -170,8 +173,16 @@ def chat_model_from_gguf(
     max_tokens: int = 200,
     temperature: float = 0.0,
     n_threads: int | None = None,
+    prompt_cache_bytes: int = PROMPT_CACHE_BYTES,
 ) -> BaseChatModel:
-    """A LangChain ``ChatLlamaCpp`` over the GGUF file at `path` (needs ``pip install 'budgetqa[llm]'``)."""
+    """A LangChain ``ChatLlamaCpp`` over the GGUF file at `path` (needs ``pip install 'budgetqa[llm]'``).
+
+    With `prompt_cache_bytes` > 0 the model keeps the states of its last prompts in memory
+    (llama.cpp's ``LlamaRAMCache``, least recently used first out): a prompt that begins like one
+    read before (the same system message in the same language, the same evidence for a follow-up)
+    is read from where they part.  Without it, llama.cpp reuses only the previous prompt's prefix,
+    so a Chinese question after an English one reads its system message again.
+    """
     if importlib.util.find_spec("llama_cpp") is None:
         raise LocalModelError(
             "the local model needs llama-cpp-python: pip install 'budgetqa[llm]' (it compiles for about "
@@ -181,7 +192,7 @@ def chat_model_from_gguf(
         raise LocalModelError(f"no GGUF model file at {path}; set BUDGETQA_LLM_MODEL to a .gguf file")
     from langchain_community.chat_models import ChatLlamaCpp
 
-    return ChatLlamaCpp(
+    model = ChatLlamaCpp(
         model_path=str(path),
         n_ctx=n_ctx,
         max_tokens=max_tokens,
@@ -190,3 +201,8 @@ def chat_model_from_gguf(
         streaming=True,
         verbose=False,
     )
+    if prompt_cache_bytes > 0:
+        from llama_cpp import LlamaRAMCache
+
+        model.client.set_cache(LlamaRAMCache(capacity_bytes=prompt_cache_bytes))
+    return model

@@ -78,3 +78,19 @@ def test_local_model_does_not_answer_what_the_document_does_not_say(service, que
     answer = service.ask(question)
     assert answer.abstained, answer.text
     assert not answer.mode.startswith("llm:")
+
+
+def test_the_local_model_keeps_the_states_of_its_prompts_for_the_next_ones(service) -> None:
+    """The product's local model has llama.cpp's prompt cache: after a question, the state of its prompt
+    is kept (within the cache's capacity), so a later prompt that begins alike is read from there."""
+    from llama_cpp import LlamaRAMCache
+
+    from budgetqa.qa.local_model import PROMPT_CACHE_BYTES
+
+    client = service.generator.model.client
+    assert isinstance(client.cache, LlamaRAMCache) and client.cache.capacity_bytes == PROMPT_CACHE_BYTES
+    answer = service.ask(ANSWERED[0][0])
+    assert not answer.abstained
+    assert client.cache.cache_state and 0 < client.cache.cache_size <= PROMPT_CACHE_BYTES
+    kept = next(iter(client.cache.cache_state))  # the tokens of the prompt (and reply) whose state is kept
+    assert client.detokenize(list(kept[:3]), special=True).decode().startswith("<|im_start|>system")
