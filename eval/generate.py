@@ -129,6 +129,7 @@ class Ranking:
     rows: Ranked
     lowest: bool
     values: tuple[float, ...]  # each row's figure (money in US dollars), best first; no nil rows
+    names: tuple[str, ...] = ()  # the first row's names, in Chinese and English (see :func:`row_names`)
 
     @property
     def rivals(self) -> tuple[float, ...]:
@@ -274,6 +275,25 @@ def ranked_rows(fact: Fact) -> Ranked | None:
     return None
 
 
+def row_names(rows: Ranked, fact: Fact) -> tuple[str, ...]:
+    """What an answer may call a ranked row, in either language: its label and the glossary's English
+    for it, a subprogramme's number ("次级方案 1", "subprogramme 1"), a funding source's names."""
+    names: tuple[str, ...]
+    if rows is Ranked.SOURCES:  # the first of each is the document's own name of the source
+        names = (*SOURCE_ZH[fact.funding], *SOURCE_EN[fact.funding])
+    elif rows is Ranked.GRADES:
+        names = (fact.label,)
+    else:
+        names = (fact.label, english_label(fact.label))
+    if fact.subprogramme is not None:
+        names += (
+            f"次级方案 {fact.subprogramme}",
+            f"次级方案{fact.subprogramme}",
+            f"subprogramme {fact.subprogramme}",
+        )
+    return tuple(dict.fromkeys(names))
+
+
 def _row_value(measure: Measure, facts: Sequence[Fact]) -> tuple[bool, float | None]:
     """Whether a row's tables agree, and its figure (None when printed as nil or zero everywhere)."""
     values = [_comparable(f) for f in facts]
@@ -341,7 +361,7 @@ def ranking_targets(facts: Iterable[Fact]) -> list[Target]:
                     tuple(sorted(refs)),
                     first.id,
                     first.subprogramme,
-                    Ranking(rows, lowest, tuple(value for _, value in order)),
+                    Ranking(rows, lowest, tuple(value for _, value in order), row_names(rows, first)),
                 )
             )
     return targets
@@ -969,12 +989,15 @@ class GeneratedQuestion:
     fact: str | None = None  # the fact the expected value was read from
     slot: dict[str, object] = field(default_factory=dict)  # what is asked: body, funding, period, item
     variant: str = ""  # unanswerable questions: why
-    # ranking questions: the other rows' figures, none of which may be stated before the expected one
+    # ranking questions: the other rows' figures, none of which may be stated before the expected one,
+    # and the first row's names, one of which must be
     rivals: tuple[float, ...] = ()
+    first_row: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, object]:
         out = asdict(self)
         out["expected"], out["refs"], out["rivals"] = list(self.expected), list(self.refs), list(self.rivals)
+        out["first_row"] = list(self.first_row)
         return out
 
     @classmethod
@@ -983,6 +1006,7 @@ class GeneratedQuestion:
         values["expected"] = tuple(float(v) for v in values.get("expected") or ())  # type: ignore[attr-defined]
         values["refs"] = tuple(values.get("refs") or ())  # type: ignore[arg-type]
         values["rivals"] = tuple(float(v) for v in values.get("rivals") or ())  # type: ignore[attr-defined]
+        values["first_row"] = tuple(values.get("first_row") or ())  # type: ignore[arg-type]
         return cls(**values)  # type: ignore[arg-type]
 
     def as_gold(self) -> GoldQuestion:
@@ -1054,6 +1078,7 @@ def _question(
         fact=target.fact_id,
         slot=_slot_json(target),
         rivals=target.ranking.rivals if target.ranking is not None else (),
+        first_row=target.ranking.names if target.ranking is not None else (),
     )
 
 

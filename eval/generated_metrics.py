@@ -12,9 +12,10 @@ An answer to an answerable generated question is **correct** when
 
 A ranking question ("which object of expenditure gets the most money") is answered by its first row
 and that row's figure, and an answer may go on to list every row: its **value** holds only when the
-first row's figure is stated before any other row's (:attr:`GeneratedQuestion.rivals`), so that a
-ranking with the wrong row first does not pass on a figure it lists later.  The numbers of row names
-("P-4", "P-2/1", "subprogramme 2", "第 3 款") are neither.
+first row's figure is stated before any other row's (:attr:`GeneratedQuestion.rivals`), and one of
+the first row's names comes before it (:attr:`GeneratedQuestion.first_row`), so that neither a
+ranking with the wrong row first nor another slot's equal figure passes.  The numbers of row names
+("P-4", "P-2/1", "subprogramme 2", "第 3 款") are not figures.
 
 An unanswerable question is correct when the answer abstains.  :func:`score` also records when the
 figure was there but labelled with the wrong unit (a percentage written as 千美元).
@@ -111,15 +112,22 @@ def _matches(figure: PrintedFigure, expected: float, unit: str) -> bool:
 
 
 def stated_first(
-    text: str, figures: Sequence[PrintedFigure], expected: float, unit: str, rivals: Iterable[float]
+    text: str,
+    figures: Sequence[PrintedFigure],
+    expected: float,
+    unit: str,
+    rivals: Iterable[float],
+    names: Iterable[str] = (),
 ) -> bool:
-    """Whether `expected` is stated, in its unit, before any of `rivals` is (numbers of row names skipped)."""
-    rivals = tuple(rivals)
+    """Whether `expected` is stated, in its unit, before any of `rivals` is (numbers of row names
+    skipped), after one of `names` (any case) when names are given."""
+    rivals, names = tuple(rivals), tuple(n.casefold() for n in names)
     for figure in figures:
         if _names_a_row(text, figure):
             continue
         if _matches(figure, expected, unit):
-            return True
+            before = text[: figure.mention.start].casefold()
+            return not names or any(name in before for name in names)
         if any(_matches(figure, rival, unit) for rival in rivals):
             return False
     return False
@@ -167,7 +175,7 @@ def score(question: GeneratedQuestion, answer: AnswerRecord) -> GeneratedScore:
     in_unit = all(any(_matches(f, value, question.unit) for f in figures) for value in question.expected)
     if question.rivals:
         value_ok = in_unit and all(
-            stated_first(answer.text, figures, value, question.unit, question.rivals)
+            stated_first(answer.text, figures, value, question.unit, question.rivals, question.first_row)
             for value in question.expected
         )
     else:

@@ -23,6 +23,7 @@ from budgetqa.eval.generate import (
     ranking_phrases,
     ranking_targets,
     read_questions,
+    row_names,
     write_questions,
 )
 from budgetqa.eval.generated_metrics import score
@@ -217,7 +218,27 @@ def test_a_ranking_question_round_trips_with_its_rivals(rankings: list[Generated
 # ---------------------------------------------------------------------------------------------- scoring
 
 
-def _question(expected: float, rivals: tuple[float, ...], unit: str) -> GeneratedQuestion:
+def test_a_first_row_is_named_in_both_languages(targets: list[Target], facts: list[Fact]) -> None:
+    by_id = {f.id: f for f in facts}
+    [fall] = _find(targets, "UNSCO", Ranked.OBJECTS, Measure.MONEY, Period.CHANGE_2024, lowest=True)
+    assert fall.ranking is not None and {"订约承办事务", "contractual services"} <= set(fall.ranking.names)
+    [sub] = [
+        t
+        for t in _find(
+            targets, "DPPA", Ranked.SUBPROGRAMMES, Measure.POSTS, Period.PROPOSED_2024, lowest=True
+        )
+        if t.key.funding is FundingSource.REGULAR_BUDGET
+    ]
+    assert {"次级方案 7", "subprogramme 7"} <= set(row_names(Ranked.SUBPROGRAMMES, by_id[sub.fact_id]))
+    [source] = _find(targets, SECTION_KEY, Ranked.SOURCES, Measure.MONEY, Period.PROPOSED_2024, lowest=True)
+    assert source.ranking is not None and {"其他分摊资源", "other assessed resources"} <= set(
+        source.ranking.names
+    )
+
+
+def _question(
+    expected: float, rivals: tuple[float, ...], unit: str, first_row: tuple[str, ...] = ()
+) -> GeneratedQuestion:
     return GeneratedQuestion(
         "r",
         "en",
@@ -230,6 +251,7 @@ def _question(expected: float, rivals: tuple[float, ...], unit: str) -> Generate
         ("table:3.46",),
         True,
         rivals=rivals,
+        first_row=first_row,
     )
 
 
@@ -254,3 +276,14 @@ def test_numbers_of_row_names_are_not_taken_for_figures() -> None:
     assert not score(grades, _answer("Largest: GS (OL): 13; P-4: 17")).correct
     subprogrammes = _question(147.0, (48.0, 2.0), "posts")
     assert score(subprogrammes, _answer("最多的是预防冲突（次级方案 2）：147")).correct
+
+
+def test_an_equal_figure_of_another_slot_without_the_first_row_named_is_not_the_answer() -> None:
+    question = _question(2.0, (1.0, -1.0), "posts", ("LL",))
+    assert score(question, _answer("Largest rise among the grades: LL: +2 posts (30 → 32)")).correct
+    assert score(question, _answer("各职等中，增加最多的是LL：+2 个员额")).correct
+    body_total = "The Special Coordinator's regular budget, change 2023 to 2024: +2 posts [Table 3.48]"
+    assert not score(question, _answer(body_total)).correct
+    objects = _question(-62_900.0, (-34_700.0,), "USD", ("订约承办事务", "contractual services"))
+    assert score(objects, _answer("Largest fall: Contractual services: USD -62.9 thousand")).correct
+    assert score(objects, _answer("减少最多的是订约承办事务：-62.9 千美元")).correct
