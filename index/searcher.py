@@ -386,6 +386,10 @@ class HybridIndex:
         row = self._block_row.get((kind, ref))
         return None if row is None else self.units[row]
 
+    def pieces(self, kind: BlockKind, ref: str) -> list[IndexUnit]:
+        """Every unit of a block, in order (a long paragraph is indexed in pieces)."""
+        return [unit for unit in self.units if unit.kind is kind and unit.ref == ref and unit.row is None]
+
     def rows_of(self, table_ref: str) -> list[IndexUnit]:
         """The row units of table `table_ref`, in table order."""
         return self._rows.get(table_ref, [])

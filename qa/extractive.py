@@ -402,7 +402,12 @@ class ExtractiveAnswerer:
         label = format_label(unit.kind, unit.ref, language)
         if item.cell is not None:
             return self._render_cell(item.cell, label, language)
-        quote = item.candidate.text.strip()
+        return self._render_quote(unit, item.candidate.text.strip(), language)
+
+    def _render_quote(self, unit: IndexUnit, quote: str, language: Language) -> str:
+        """A quoted passage of `unit` with its label: in English, its checked English version where one
+        renders it, else the Chinese quote with its key terms glossed."""
+        label = format_label(unit.kind, unit.ref, language)
         if language == "zh":
             return f"{quote} [{label}]"
         english = self.english.of(unit, quote) if self.english is not None else None
@@ -478,6 +483,19 @@ class ExtractiveAnswerer:
                 column=item.cell.column,
             )
         return Citation(kind=unit.kind.value, ref=unit.ref, lines=unit.lines.as_list(), quote=item.candidate.text)
+
+    def quote_answer(self, question: str, quotes: list[tuple[IndexUnit, str]], language: Language) -> Answer:
+        """An answer quoting passages chosen by a structural stage (the paragraphs that explain a body's
+        change), each a (unit, quote) pair, rendered and cited as the passage answerer renders its own."""
+        return Answer(
+            question=question,
+            language=language,
+            text="\n".join(self._render_quote(unit, quote, language) for unit, quote in quotes),
+            citations=_unique([Citation(kind=u.kind.value, ref=u.ref, lines=u.lines.as_list(), quote=q) for u, q in quotes]),
+            confidence=0.8,
+            abstained=False,
+            evidence=[unit.uid for unit, _ in quotes],
+        )
 
     # ------------------------------------------------------------------ abstain and lookup
 

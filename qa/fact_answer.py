@@ -43,8 +43,10 @@ from budgetqa.ingest.model import BlockKind
 from budgetqa.ingest.refs import format_label
 
 from .model import Answer, Citation, Computation, Language
-from .understand import PROPOSAL_YEAR, Aggregate, ParsedQuestion, QuestionKind
+from .row_ranking import RankedRow, rank_rows, row_facts
+from .understand import PROPOSAL_YEAR, Aggregate, Extreme, ParsedQuestion, QuestionKind, RankedRows
 from .understand.parse import POST_CHANGE_TERMS
+from .understand.unprinted import Unprinted
 
 MAX_SOURCES = 4  # citations of one figure (the table, the annex, the paragraph that print it)
 
@@ -55,7 +57,7 @@ _DEFAULT_BASES: dict[tuple[int, Measure], tuple[Basis, ...]] = {
     (0, Measure.MONEY): (Basis.ESTIMATE_BEFORE_RECOSTING, Basis.PROPOSED, Basis.ESTIMATE),
     (-1, Measure.MONEY): (Basis.APPROPRIATION, Basis.ESTIMATE),
     (-2, Measure.MONEY): (Basis.ACTUAL,),
-    (0, Measure.POSTS): (Basis.PROPOSED, Basis.ESTIMATE),
+    (0, Measure.POSTS): (Basis.PROPOSED, Basis.ESTIMATE_BEFORE_RECOSTING, Basis.ESTIMATE),
     (-1, Measure.POSTS): (Basis.APPROVED, Basis.ESTIMATE),
 }
 # Bases a question may name that mean the same printed column.
@@ -73,6 +75,16 @@ _SAME_BASIS: dict[Basis, tuple[Basis, ...]] = {
 # Preference among sources printing the same figure: the body's own tables, the overview annex,
 # then the paragraphs.
 _SOURCE_RANK = {BlockKind.TABLE: 0, BlockKind.ANNEX: 1, BlockKind.PARAGRAPH: 2}
+
+
+# What each kind of ranked row is called (English, Chinese, English plural).
+_ROW_NAMES: dict[RankedRows, tuple[str, str, str]] = {
+    RankedRows.SUBPROGRAMME: ("subprogramme", "次级方案", "subprogrammes"),
+    RankedRows.COMPONENT: ("component", "组成部分", "components"),
+    RankedRows.OBJECT: ("object of expenditure", "支出用途", "objects of expenditure"),
+    RankedRows.GRADE: ("grade", "职等", "grades"),
+    RankedRows.FUNDING: ("funding source", "资金来源", "funding sources"),
+}
 
 
 @dataclass(frozen=True)
@@ -117,9 +129,23 @@ class FactAnswerer:
             return None
         if parsed.unknown_bodies and not parsed.bodies:
             return self._decline(parsed, _outside(parsed.unknown_bodies, self.registry), [])
+        if parsed.measure is Measure.PERCENTAGE and parsed.aggregate not in (Aggregate.CHANGE, Aggregate.PERCENTAGE):
+            return None  # a rate or a share (a performance measure): the budget rows print per cent only of changes
+        if parsed.unprinted is not None and parsed.unprinted.qualifies(parsed.measure):
+            return self._unprinted(parsed)
         if parsed.other_topics and parsed.breakdown is None:
             return None  # a figure about something the budget rows do not list: the narrative answers
         bodies = list(parsed.bodies)
+        if parsed.ranks_rows is not None and len(bodies) <= 1 and parsed.component is None and (
+            parsed.subprogramme is None or parsed.ranks_rows is not RankedRows.SUBPROGRAMME
+        ):
+            return self._ranked_rows(parsed, parsed.ranks_rows, bodies[0] if bodies else None)
+        if parsed.lists_rows is not None and len(bodies) <= 1 and (
+            parsed.component is None or parsed.lists_rows in (RankedRows.OBJECT, RankedRows.GRADE)
+        ):
+            listed = self._listed_rows(parsed, parsed.lists_rows, bodies[0] if bodies else self.registry.section)
+            if listed is not None:
+                return listed
         if parsed.aggregate in (Aggregate.LARGEST, Aggregate.SMALLEST) and not parsed.component and len(bodies) != 1:
             return self._extreme(parsed, bodies)
         if not bodies and parsed.component is None and parsed.subprogramme is None:
@@ -143,6 +169,24 @@ class FactAnswerer:
         if not chosen:
             return None
         return self._figure_answer(parsed, chosen, also=self._printed_change(parsed, body, chosen[0]))
+
+    def _unprinted(self, parsed: ParsedQuestion) -> Answer:
+        """A decline for a breakdown budgets never print, with the figure the document gives instead."""
+        assert parsed.unprinted is not None
+        body = parsed.bodies[0] if parsed.bodies else None
+        what_en = "posts" if parsed.measure is Measure.POSTS else "resources"
+        what_zh = "员额" if parsed.measure is Measure.POSTS else "经费"
+        if parsed.unprinted is Unprinted.PERSON:
+            zh, en = "文件不列个人薪金，员额经费只按员额总体编列", "The document gives no individual salaries; post costs are budgeted as a whole"
+        else:
+            zh = f"文件没有按{parsed.unprinted.label('zh')}细分{what_zh}"
+            en = f"The document does not break {what_en} down by {parsed.unprinted.label('en')}"
+        decline = Decline(
+            zh,
+            en,
+            _best(self._select(parsed, body)) if body is not None or parsed.component is not None else None,
+        )
+        return self._decline(parsed, decline, [])
 
     def _printed_change(self, parsed: ParsedQuestion, body: Body | None, fact: Fact) -> list[Fact]:
         """What a delegate reads beside a proposal-year figure: the previous year's figure of the same
@@ -180,6 +224,8 @@ class FactAnswerer:
             facts = [f for f in facts if f.subprogramme == parsed.subprogramme]
         if parsed.breakdown is not None:
             facts = [f for f in facts if _names_row(parsed.breakdown, f)]
+            if parsed.component is None and parsed.subprogramme is None:
+                facts = [f for f in facts if f.component is None] or facts  # the body's own row, not a component's
         else:
             has_component = parsed.component is not None or parsed.subprogramme is not None
             wanted = Breakdown.COMPONENT if has_component else Breakdown.TOTAL
@@ -387,7 +433,7 @@ class FactAnswerer:
         details = fact.group or ""
         if lang == "en":
             label = self._english(fact.label)
-            details = self._english(re.sub(r"\s*和\s*", " and ", details)) if details else ""
+            details = self._english(_english_post_detail(details)) if details else ""
             if has_han(details):
                 details = ""  # words the glossary cannot render stay out of an English answer
             shown = ", ".join(item for item in (count, details) if item) or "see the cited table"
@@ -486,6 +532,169 @@ class FactAnswerer:
             return None
         return self._ranked(parsed, rows, difference=False)
 
+    def _ranked_rows(self, parsed: ParsedQuestion, kind: RankedRows, body: Body | None) -> Answer | None:
+        """The rows of one body's tables ranked: its subprogrammes, components, objects of
+        expenditure, grades or funding sources, by the asked year's figure or by the change."""
+        lang = parsed.lang
+        measure = Measure.POSTS if kind is RankedRows.GRADE else parsed.measure
+        if measure not in (Measure.MONEY, Measure.POSTS):
+            measure = Measure.MONEY
+        if body is None and kind is not RankedRows.SUBPROGRAMME:
+            body = self.registry.section
+        keys = {b.key for b in self.registry.bodies if not b.is_section} if body is None else {body.key}
+        facts = row_facts(self.facts, kind, keys, measure)
+        if kind is not RankedRows.FUNDING:
+            facts, _ = self._by_funding(parsed, facts)
+        by_percent = parsed.aggregate is Aggregate.PERCENTAGE
+        by_change = by_percent or parsed.aggregate is Aggregate.CHANGE
+        year = self._asked_year(parsed)
+        rows = rank_rows(
+            facts,
+            kind,
+            year=year,
+            measure=measure,
+            by_change=by_change,
+            by_percent=by_percent,
+            lowest_first=parsed.extreme is Extreme.LOWEST,
+            level_of=lambda group, y: self._in_year(group, y, parsed.basis if y == year else None, measure),
+        )
+        owners = {row.key[0] for row in rows}
+        owner = body if body is not None and not (body.is_section and len(owners) == 1) else None
+        owner = owner or (self.registry.by_key(next(iter(owners))) if len(owners) == 1 else self.registry.section)
+        where = owner.label(lang)
+        if lang == "en" and not owner.is_section:
+            where = f"the {where}"
+        what = _ROW_NAMES[kind][0 if lang == "en" else 1]
+        if not rows and by_change:
+            unchanged = rank_rows(
+                facts, kind, year=year, measure=measure, by_change=False, by_percent=False, lowest_first=False,
+                level_of=lambda group, y: self._in_year(group, y, None, measure),
+            )
+            if len(unchanged) >= 2:  # every row's change is printed as none
+                where = self.registry.by_key(unchanged[0].key[0]).label(lang)
+                citations = self._citations([f for row in unchanged for f in row.facts], lang)
+                text = (
+                    f"None of the {_ROW_NAMES[kind][2]} of {where} changes from {year - 1} to {year}: the changes are printed as none (—). {_cite_text(citations, lang)}"
+                    if lang == "en"
+                    else f"{where}的各{_ROW_NAMES[kind][1]} {year - 1}—{year} 年都没有变动（变动栏列为 —）。{_cite_text(citations, lang)}"
+                )
+                return self._answer(parsed, text, citations, [], [f for row in unchanged for f in row.facts])
+        if not rows or (len(rows) < 2 and not by_change):
+            return self._decline(
+                parsed,
+                Decline(
+                    f"文件没有按{what}列出{where}的这一数字，无从比较",
+                    f"The document does not break {where}'s figures down by {what}, so there is nothing to rank",
+                ),
+                [],
+            )
+        computations: list[Computation] = []
+        entries = [self._ranked_row(row, kind, lang, by_change=by_change, computations=computations) for row in rows]
+        lowest = parsed.extreme is Extreme.LOWEST
+        falls = by_change and lowest
+        if by_change and (rows[0].value >= 0 if falls else rows[0].value <= 0):
+            lead = (
+                f"No {what} of {where} {'falls' if falls else 'rises'} from {year - 1} to {year}."
+                if lang == "en"
+                else f"{where}没有哪个{what} {year - 1}—{year} 年{'减少' if falls else '增加'}。"
+            )
+        elif lang == "en":
+            end = ("Largest fall" if falls else "Largest rise") if by_change else ("Smallest" if lowest else "Largest")
+            lead = f"{end} among the {_ROW_NAMES[kind][2]} of {where}: {entries[0]}."
+        else:
+            end = ("减少最多" if falls else "增加最多") if by_change else ("最少" if lowest else "最多")
+            lead = f"{where}的各{what}中，{end}的是{entries[0]}。"
+        top = rows[0].ranked
+        if kind is RankedRows.FUNDING:  # the rows are the sources: the heading names the years only
+            heading = (f"{year - 1} to {year}" if lang == "en" else f"{year - 1}—{year} 年") if by_change else str(year)
+        else:  # the heading names the body, source and year, not the top row
+            heading = self._heading(parsed, top, change=by_change)
+            heading = heading.replace(f", {self._english(top.label)}", "").replace(f" {top.label}", "")
+        ranking = f"Ranking ({heading}): " if lang == "en" else f"排序（{heading}）："
+        separator = "; " if lang == "en" else "；"
+        cited = [f for row in rows for f in row.facts]
+        citations = self._citations(cited, lang)
+        notes = "" if by_change else self._notes(parsed, rows[0].level or top)
+        text = f"{lead} {ranking}{separator.join(entries)} {_cite_text(citations, lang)}{notes}"
+        return self._answer(parsed, text, citations, computations, cited)
+
+    def _listed_rows(self, parsed: ParsedQuestion, kind: RankedRows, body: Body) -> Answer | None:
+        """The figure of every row of a kind, in the order the table prints them, then the total they
+        make ("按资金来源分别是多少", "posts by grade"); None when the body's tables have no such rows."""
+        lang = parsed.lang
+        measure = Measure.POSTS if kind is RankedRows.GRADE else parsed.measure
+        if measure not in (Measure.MONEY, Measure.POSTS):
+            measure = Measure.MONEY
+        facts = row_facts(self.facts, kind, {body.key}, measure, parsed.component)
+        if kind is not RankedRows.FUNDING:
+            facts, _ = self._by_funding(parsed, facts)
+        by_change = parsed.aggregate in (Aggregate.CHANGE, Aggregate.PERCENTAGE)
+        year = self._asked_year(parsed)
+        rows = rank_rows(
+            facts, kind, year=year, measure=measure, by_change=by_change, by_percent=False, lowest_first=False,
+            level_of=lambda group, y: self._in_year(group, y, parsed.basis if y == year else None, measure),
+            printed_order=True,
+        )
+        if len(rows) < 2 or all(row.ranked.is_nil or not row.ranked.number for row in rows[1:]) and kind is not RankedRows.FUNDING:
+            return None
+        computations: list[Computation] = []
+        entries = [self._ranked_row(row, kind, lang, by_change=by_change, computations=computations) for row in rows]
+        top = rows[0].ranked
+        if kind is RankedRows.FUNDING:
+            heading = f"{body.label(lang)}, {year}" if lang == "en" else f"{body.label(lang)} {year} 年"
+            whole = [f for f in self.facts if f.body == body.key and f.funding is FundingSource.ALL and f.breakdown is Breakdown.TOTAL
+                     and f.component is None and f.measure is measure]
+        else:
+            heading = self._heading(parsed, top, change=by_change)
+            heading = heading.replace(f", {self._english(top.label)}", "").replace(f" {top.label}", "")
+            whole = [f for f in self.scoped(replace(parsed, breakdown=None, lists_rows=None), body, measure=measure)
+                     if f.funding is top.funding and f.component == top.component]
+        total = _best(
+            [f for f in whole if f.basis is Basis.CHANGE and f.year == year and f.change in (ChangeKind.TOTAL, None)]
+            if by_change else self._in_year(whole, year, parsed.basis, measure)
+        )
+        what = _ROW_NAMES[kind][2] if lang == "en" else _ROW_NAMES[kind][1]
+        separator = "; " if lang == "en" else "；"
+        lines = separator.join(entries)
+        if total is not None:
+            shown = _format(total.number or 0.0, total, lang, signed=by_change)
+            lines += f"{separator}{'total' if lang == 'en' else '共计'}: {shown}" if lang == "en" else f"{separator}共计：{shown}"
+        cited = [f for row in rows for f in row.facts] + ([total] if total is not None else [])
+        citations = self._citations(cited, lang)
+        lead = f"{heading}, by {_ROW_NAMES[kind][0]}: " if lang == "en" else f"{heading}（按{what}）："
+        text = f"{lead}{lines} {_cite_text(citations, lang)}"
+        return self._answer(parsed, text, citations, computations, cited)
+
+    def _ranked_row(
+        self, row: RankedRow, kind: RankedRows, lang: str, *, by_change: bool, computations: list[Computation]
+    ) -> str:
+        """A row's name and figures: "选举援助（次级方案 2）：4 123.6 千美元", or its change with the
+        percentage and the two years ("-62.9 千美元（-28.8%；218.3 千美元 → 155.4 千美元）"); a
+        percentage the table does not print is computed and added to `computations`."""
+        fact = row.ranked
+        if kind is RankedRows.FUNDING:
+            name = SOURCE_NAMES_EN[fact.funding] if lang == "en" else SOURCE_NAMES_ZH[fact.funding]
+        else:
+            name = self._english(fact.label) if lang == "en" else fact.label
+        if row.subprogramme is not None:
+            name += f" (subprogramme {row.subprogramme})" if lang == "en" else f"（次级方案 {row.subprogramme}）"
+        value = _format(fact.number or 0.0, fact, lang, signed=by_change)
+        if by_change:
+            beside = []
+            if fact.measure is not Measure.PERCENTAGE:
+                if row.percent is not None and not row.percent.is_nil:
+                    beside.append(_format(row.percent.number or 0.0, row.percent, lang, signed=True))
+                elif row.base is not None and row.base.number:
+                    change, base = fact.number or 0.0, _in_unit(row.base, fact.unit)
+                    share = round(change / base * 100, 1)
+                    computations.append(Computation(f"{change} / {base} × 100", [change, base], "%", share))
+                    beside.append(f"{share:+.1f}%")
+            if row.base is not None and row.level is not None:
+                beside.append(f"{_format(row.base.number or 0.0, row.base, lang)} → {_format(row.level.number or 0.0, row.level, lang)}")
+            if beside:
+                value += f" ({'; '.join(beside)})" if lang == "en" else f"（{'；'.join(beside)}）"
+        return f"{name}: {value}" if lang == "en" else f"{name}：{value}"
+
     def _ranked(self, parsed: ParsedQuestion, rows: list[tuple[Body, Fact]], *, difference: bool) -> Answer:
         lang = parsed.lang
         reverse = parsed.aggregate is not Aggregate.SMALLEST
@@ -549,7 +758,7 @@ class FactAnswerer:
         """What the answer assumed: the default basis, the default funding source."""
         notes_zh: list[str] = []
         notes_en: list[str] = []
-        if parsed.basis is None and fact.basis is Basis.ESTIMATE_BEFORE_RECOSTING:
+        if parsed.basis is None and fact.basis is Basis.ESTIMATE_BEFORE_RECOSTING and fact.measure is Measure.MONEY:
             notes_zh.append("这是重计费用前的拟议估计数")
             notes_en.append("this is the proposed estimate before recosting")
         if parsed.funding is None and fact.funding is FundingSource.REGULAR_BUDGET:
@@ -798,13 +1007,29 @@ def _format(value: float, fact: Fact, lang: str, *, signed: bool = False) -> str
         if unit == "%":
             return f"{number}%"
         if unit == "员额":
-            return f"{number} posts"
+            return f"{number} post" if number == "1" else f"{number} posts"
         return number
     if unit == "%":
         return f"{number}%"
     if unit == "员额":
         return f"{number} 个员额"
     return f"{number} {unit}"
+
+
+_GRADE_COUNT = re.compile(r"(\d+)\s*个\s*((?:USG|ASG|D-[12]|P-[1-5](?:/1)?|GS\s*\((?:PL|OL)\)|FS|NPO|LL))")
+_PLACE_TO_PLACE = re.compile(r"从\s*(.+?)\s*(?:调至|改叙为|改划为)\s*(.+)$")
+
+
+def _english_post_detail(text: str) -> str:
+    """A staffing table's detail cell in English where it is made of grades and counts only ("2 个 P-5、
+    11 个 P-4 和 2 个 LL" → "2 P-5, 11 P-4 and 2 LL"; "从 P-4 改叙为 P-5" → "from P-4 to P-5"; "设立 2 个
+    LL 员额" → "2 LL posts"); words it cannot render stay Chinese (the caller leaves those out)."""
+    detail = _GRADE_COUNT.sub(lambda m: f"{m.group(1)} {m.group(2)}", text)
+    detail = re.sub(r"^设立\s*(.+?)\s*员额$", r"\1 posts", detail)
+    moved = _PLACE_TO_PLACE.search(detail)
+    if moved and not has_han(moved.group(1) + moved.group(2)):
+        detail = detail[: moved.start()] + f"from {moved.group(1)} to {moved.group(2)}"
+    return re.sub(r"\s*和\s*", " and ", detail).replace("、", ", ")
 
 
 def _quote(fact: Fact) -> str:

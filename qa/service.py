@@ -36,6 +36,8 @@ from budgetqa.inputs import (
 from budgetqa.settings import Settings
 
 from .analyst_answer import AnalystAnswerer
+from .body_roles import asks_role, mandate_passage
+from .change_reasons import explaining_paragraphs, reason_item, states_reason
 from .compose import join_answers
 from .english_quote import EnglishQuotes
 from .extractive import ExtractiveAnswerer
@@ -49,6 +51,7 @@ if TYPE_CHECKING:
 
 ANSWER_TYPE_TERMS = {Measure.POSTS: "员额数目"}  # words that label a figure of that kind in the tables
 EVIDENCE_HITS = 20  # reranked hits an answer is drawn from
+MAX_EXPLAINING = 2  # paragraphs stating a body's change quoted for (and added to the evidence of) a why-question
 MAX_SESSIONS = 10_000  # sessions whose last parsed question is kept for follow-ups
 
 QuestionError = InputError  # a question that cannot be answered as given (empty, too long, binary)
@@ -64,7 +67,6 @@ class OfflineAnswer:
     question: str  # the question as checked (stripped)
     answer: Answer
     phrasable: bool
-    measures: tuple[Measure, ...] = ()  # the kinds of figure the question's parts ask for; () when none
 
 
 def check_question(question: str) -> str:
@@ -138,7 +140,7 @@ class QAService:
         answer = offline.answer
         if self.generator is not None and offline.phrasable:
             # generative mode: the model phrases this answer's evidence; shown only if it verifies
-            answer = yield from self.generator.stream(offline.question, answer, self.searcher, measures=offline.measures)
+            answer = yield from self.generator.stream(offline.question, answer, self.searcher)
         else:
             yield AnswerEvent("token", answer.text)
         yield AnswerEvent("answer", answer=answer)
@@ -172,7 +174,9 @@ class QAService:
                 if not all(from_facts):
                     hits = self.evidence_hits(text, resolved, parsed, language)
                 answers = [
-                    found or self._outside_scope_noted(
+                    found
+                    or self._change_reason(part.text, part, language)
+                    or self._outside_scope_noted(
                         self.extractive.answer(part.text, _with_scope(part), hits, language, split=False, parsed=part), part
                     )
                     for found, part in zip(from_facts, parts, strict=True)
@@ -182,13 +186,38 @@ class QAService:
                 self._remember_source(session_id, parsed, answer)
             else:
                 hits = self.evidence_hits(text, resolved, parsed, language)
-                answer = self.extractive.answer(
+                answer = self._change_reason(text, parsed, language) or self._role(text, parsed, language) or self.extractive.answer(
                     text, resolved.text, hits, language, split=not resolved.is_follow_up, parsed=parsed
                 )
                 answer = self._finish(self._outside_scope_noted(answer, parsed), session_id, text, resolved, hits)
                 self._remember_source(session_id, parsed, answer)
-        measures = tuple(dict.fromkeys(part.measure for part in parts if part.measure is not None))
-        return OfflineAnswer(text, answer, phrasable=parsed.kind is not QuestionKind.LOOKUP, measures=measures)
+        return OfflineAnswer(text, answer, phrasable=parsed.kind is not QuestionKind.LOOKUP)
+
+    def _change_reason(self, question: str, parsed: ParsedQuestion, language: Language) -> Answer | None:
+        """The answer to "why does X's budget (or this row of it) change" from the paragraphs that state
+        the change: the list item naming the asked row, else the paragraphs giving a specific reason,
+        else the body's summary paragraph; None when the question asks something else."""
+        if len(parsed.parts) > 1:
+            return None  # each part is answered on its own
+        units = [
+            unit
+            for ref in explaining_paragraphs(self.facts.facts, parsed)
+            for unit in self.searcher.index.pieces(BlockKind.PARAGRAPH, ref)
+        ]
+        for unit in units:
+            item = reason_item(unit.text, parsed)
+            if item is not None:
+                return self.extractive.quote_answer(question, [(unit, item)], language)
+        specific = [(unit, " ".join(unit.text.split())) for unit in units if states_reason(unit.text)]
+        chosen = specific[:MAX_EXPLAINING] or [(unit, " ".join(unit.text.split())) for unit in units[:1]]
+        return self.extractive.quote_answer(question, chosen, language) if chosen else None
+
+    def _role(self, question: str, parsed: ParsedQuestion, language: Language) -> Answer | None:
+        """What a body does, from the first paragraph of its mandate; None for any other question."""
+        if not asks_role(parsed, self.searcher.registry) or parsed.bodies[0].part is None:
+            return None
+        found = mandate_passage(self.searcher.index.units, parsed.bodies[0].part)
+        return self.extractive.quote_answer(question, [found], language) if found is not None else None
 
     def _other_body(self, resolved: ResolvedQuestion, question: str) -> ResolvedQuestion:
         """A follow-up that names another body ("And at UNSCO?") asks the previous question of that
@@ -233,7 +262,12 @@ class QAService:
         searched = _with_answer_type(resolved, parsed)
         scope = SearchScope(tuple(body.part for body in parsed.bodies if body.part))
         ranked = self.searcher.ranked(searched, top_k=EVIDENCE_HITS, lang=language, per_ref=3, scope=scope)
-        hits = self.searcher.lookup_hits(text) + ranked
+        explaining = [
+            SearchHit(block, 1.0, {"explains_change": rank})
+            for rank, ref in enumerate(explaining_paragraphs(self.facts.facts, parsed))
+            if (block := self.searcher.index.block(BlockKind.PARAGRAPH, ref)) is not None
+        ]
+        hits = self.searcher.lookup_hits(text) + explaining[:MAX_EXPLAINING] + ranked
         return _dedupe(hits)
 
     def _outside_scope_noted(self, answer: Answer, parsed: ParsedQuestion) -> Answer:

@@ -14,8 +14,10 @@ from .parse import (
     BUDGET_ORGANS,
     PROPOSAL_YEAR,
     Aggregate,
+    Extreme,
     ParsedQuestion,
     QuestionKind,
+    RankedRows,
     Understanding,
 )
 
@@ -24,7 +26,9 @@ __all__ = [
     "BUDGET_ORGANS",
     "PROPOSAL_YEAR",
     "Aggregate",
+    "Extreme",
     "ParsedQuestion",
     "QuestionKind",
+    "RankedRows",
     "Understanding",
 ]

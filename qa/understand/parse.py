@@ -42,6 +42,7 @@ from ..model import Language
 from .counting import asked_measure, asked_share
 from .interrogatives import asks_figure, asks_lookup, asks_other, asks_why, cited_references
 from .parts import split_question
+from .unprinted import Unprinted, unprinted_breakdown
 
 
 class QuestionKind(StrEnum):
@@ -63,6 +64,24 @@ class Aggregate(StrEnum):
     LARGEST = "largest"  # which is the largest
     SMALLEST = "smallest"
     EACH = "each"  # the figure of every body: "各实体…是多少", "for each entity"
+
+
+class RankedRows(StrEnum):
+    """The rows of a body's tables a question ranks: "哪个次级方案的经费最多",
+    "which object of expenditure falls most", "哪个职等的员额最多", "which funding source is largest"."""
+
+    SUBPROGRAMME = "subprogramme"
+    COMPONENT = "component"
+    OBJECT = "object"  # objects of expenditure
+    GRADE = "grade"
+    FUNDING = "funding"
+
+
+class Extreme(StrEnum):
+    """Which end of a ranking a superlative asks for; for a change, the largest fall is the lowest."""
+
+    HIGHEST = "highest"
+    LOWEST = "lowest"
 
 
 # ------------------------------------------------------------------ vocabulary
@@ -100,6 +119,29 @@ _EXTREME = re.compile(
     r"|\bleast\b|\bsmallest\b|\blowest\b|\bfewest\b",
     re.I,
 )
+_DECREASE = re.compile(r"减少|下降|降低|削减|缩减|少了|降了|\bfall|\bfell\b|\bdrop|\bdecreas|\bcut\b|\bshrink|\bshrank|\bdeclin|\blos[et]", re.I)
+# What kind of row a ranking question ranks, by the budget's names for its rows.
+_RANKED_ROW_TERMS: tuple[tuple[re.Pattern[str], RankedRows], ...] = (
+    (re.compile(r"次级方案|\bsub-?programmes?\b", re.I), RankedRows.SUBPROGRAMME),
+    (re.compile(r"组成部分|构成部分|\bcomponents?\b", re.I), RankedRows.COMPONENT),
+    (
+        re.compile(
+            r"支出用途|支出项目|开支项目|费用项目|用途|(?<=哪)(?:个|一个|一项|项|类|一类)?(?:支出|开支|费用|花费)"
+            r"|\bobjects? of expenditure\b|\bexpenditure (?:items?|lines?|categor\w*|objects?)\b"
+            r"|\b(?:budget|cost|expense|spending) (?:items?|lines?|categor\w*)\b|\bwhich (?:items?|lines?|expenses?|costs?)\b",
+            re.I,
+        ),
+        RankedRows.OBJECT,
+    ),
+    (re.compile(r"职等|职级|\bgrades?\b", re.I), RankedRows.GRADE),
+    (re.compile(r"资金来源|供资来源|经费来源|\bfunding sources?\b|\bsources? of (?:funding|funds)\b", re.I), RankedRows.FUNDING),
+)
+_WHICH = re.compile(r"哪|\bwhich\b|\bwhat\b", re.I)
+# Words that ask for a figure row by row: "按资金来源分别是多少", "各次级方案", "by grade", "under each source".
+_DISTRIBUTIVE = re.compile(
+    r"按照?|各|每个|每一|分别|\bby\b|\beach\b|\bper\b|\bbreak(?:s|ing)? ?down\b|\bbroken down\b|\bbreakdown\b|\bsplit\b|\bdistribut",
+    re.I,
+)
 
 _SOURCE_TERMS: tuple[tuple[re.Pattern[str], FundingSource], ...] = (
     (re.compile(r"其他分摊|支助账户|other[- ]assessed|support account", re.I), FundingSource.OTHER_ASSESSED),
@@ -119,7 +161,7 @@ _BEFORE_RECOSTING = re.compile(r"重计费用前|before recosting", re.I)
 _BASIS_TERMS: tuple[tuple[re.Pattern[str], Basis], ...] = (
     (re.compile(r"核定|批准|获批|approv", re.I), Basis.APPROVED),
     (re.compile(r"批款|拨款|appropriat", re.I), Basis.APPROPRIATION),
-    (re.compile(r"实际|支出|花了|花掉|用了|\bactual|spent|spend|expenditure", re.I), Basis.ACTUAL),
+    (re.compile(r"实际|支出(?!用途|项目|类别)|花了|花掉|用了|\bactual|spent|spend|(?<!of )expenditure(?! (?:items?|lines?|categor))", re.I), Basis.ACTUAL),
     (re.compile(r"计划|目标|planned|target", re.I), Basis.PLANNED),
     (re.compile(r"拟议|提议|申请|要求|proposed|proposal|request", re.I), Basis.PROPOSED),
     (re.compile(r"估计|预计|estimate", re.I), Basis.ESTIMATE),
@@ -129,13 +171,14 @@ _CHANGE = re.compile(
     r"|比\s*(?:20\d\d|今年|去年|上一?年|前一年|本年度).{0,12}(?:多|少|高|低)"
     r"|\bchang|\bincreas|\bdecreas|\bgrow|\bgrew|\bdrop|\bfell|\bfall|\bcut\b|\bdifference from|\bcompared (?:with|to) 20\d\d"
     r"|\blos[et]s?\b|\blosing\b|\bgain(?:s|ed)?\b|\bris(?:e|es|en)\b|\brose\b|\bshrink|\bshrank|\bdeclin"
+    r"|\b(?:go|goes|going|went|gone) (?:up|down)\b"
     r"|\bmore than in 20\d\d|\bless than in 20\d\d|\bmore or less\b|\bthan (?:in )?20\d\d|\bvariance|\bup from|\bdown from",
     re.I,
 )
 _PERCENT = re.compile(r"百分比|百分之|几成|比例|占比|%|\bper ?cent|\bpercentage|\bshare\b|\bproportion", re.I)
 _TOTAL = re.compile(r"一共|总共|共计|合计|总额|总计|加在一起|总的|全部|\bin total\b|\baltogether\b|\bcombined\b|\btotal\b|\boverall\b", re.I)
 _LARGEST = re.compile(r"最多|最大|最高|哪个.{0,6}(?:多|大|高)|\blargest\b|\bbiggest\b|\bhighest\b|\bmost\b", re.I)
-_SMALLEST = re.compile(r"最少|最小|最低|\bsmallest\b|\blowest\b|\bleast\b", re.I)
+_SMALLEST = re.compile(r"最少|最小|最低|\bsmallest\b|\blowest\b|\bleast\b|\bfewest\b", re.I)
 _DIFFERENCE = re.compile(r"相差|差多少|差距|\bdifference between\b|\bgap between\b|\bhow much more\b|\bhow much less\b", re.I)
 _THAN_YEAR = re.compile(r"\bthan (?:in )?20\d\d|比\s*20\d\d|比(?:今年|去年|上一?年|前一年)|\bthan (?:this|last) year\b", re.I)
 _LIST = re.compile(r"列出|哪些|有什么|\blist\b|\bwhich (?:are|were)\b|\bwhat are the\b", re.I)
@@ -211,9 +254,14 @@ BREAKDOWN_TERMS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("家具和设备", ("furniture and equipment",)),
     ("房地改良", ("improvement of premises",)),
     ("赠款和捐助款", ("grants and contributions",)),
-    ("专业及以上职类", ("professional and higher", "professional category")),
+    ("专业及以上职类", ("professional and higher", "professional category", "professional posts", "professional staff")),
     ("一般事务及有关职类", ("general service and related", "general service")),
 )
+# Shorter Chinese names of the categories of posts ("一般事务人员", "专业人员").
+_CATEGORY_NAMES_ZH: dict[str, tuple[str, ...]] = {
+    "专业及以上职类": ("专业人员及以上", "专业及以上", "专业人员", "专业职类"),
+    "一般事务及有关职类": ("一般事务人员", "一般事务职类", "一般事务类", "一般事务"),
+}
 # Post changes a staffing table lists: the table's own label ("设立", "裁撤", …), its English name, and
 # the words a question asks for it with, in Chinese and in the English of budget documents.
 POST_CHANGE_TERMS: tuple[tuple[str, str, re.Pattern[str]], ...] = (
@@ -224,7 +272,7 @@ POST_CHANGE_TERMS: tuple[tuple[str, str, re.Pattern[str]], ...] = (
     ("调动", "redeployment", re.compile(r"调动|调至|调往|\bredeploy(?:ed|ment)?\b|\brelocat(?:e|ed|ion)\b", re.I)),
 )
 _GRADE = re.compile(r"(?<![A-Za-z0-9])(USG|ASG|D-[12]|P-[1-5](?:/1)?|GS\s*\((?:PL|OL)\)|LL|NPO|FS)(?![A-Za-z0-9])", re.I)
-_SUBPROGRAMME = re.compile(r"次级方案\s*([1-9一二三四五六七])|subprogramme\s*([1-9])", re.I)
+_SUBPROGRAMME = re.compile(r"次级方案\s*([1-9一二三四五六七])(?![0-9])|subprogramme\s*([1-9])(?![0-9])", re.I)  # not a year
 _ZH_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7}
 COMPONENT_TERMS_EN: dict[str, tuple[str, ...]] = {
     "决策机关": ("policymaking organs", "policy-making organs"),
@@ -261,6 +309,11 @@ class ParsedQuestion:
     relative_year: bool = False  # the year came from "next year" / "去年"
     other_topics: tuple[str, ...] = ()  # named things beyond the budget's rows: a mandate, a place, another organ
     ranks_bodies: bool = False  # asks which body leads ("哪个实体…最多", "Which office … most")
+    unprinted: Unprinted | None = None  # a breakdown budgets never print ("held by women", "一年工资")
+    named_measure: Measure | None = None  # the measure the question's words name, whatever its kind ("那员额呢？")
+    ranks_rows: RankedRows | None = None  # asks which row of a body's tables leads ("哪个次级方案…最多")
+    lists_rows: RankedRows | None = None  # asks the figure of every row of a kind ("按资金来源分别是多少")
+    extreme: Extreme | None = None  # the end of a ranking asked for
     slots: frozenset[str] = field(default_factory=frozenset)  # slot names the question itself fills
 
     @property
@@ -289,9 +342,13 @@ class ParsedQuestion:
             updates["other_topics"] = previous.other_topics  # "2021 年的呢？" after a question on air tickets
         if "years" in self.slots and "basis" not in self.slots:
             updates["basis"] = None  # a new year takes that year's own basis
+        if self.ranks_rows is None and previous.ranks_rows is not None and (self.extreme or "aggregate" not in self.slots):
+            updates.update(ranks_rows=previous.ranks_rows, extreme=self.extreme or previous.extreme)
         if "aggregate" not in self.slots and previous.aggregate is not Aggregate.VALUE and "years" not in self.slots:
             updates["aggregate"] = previous.aggregate
-        if previous.asks_figure and (
+        if previous.asks_figure and self.kind is QuestionKind.FACT and self.named_measure is not None and not self.other_topics:
+            updates.update(kind=previous.kind, measure=self.named_measure)  # "那员额呢？": the same of another measure
+        elif previous.asks_figure and (
             (self.kind in (QuestionKind.FACT, QuestionKind.LOOKUP) and "measure" not in self.slots)
             or (self.kind is QuestionKind.FACT and self.slots & {"years", "basis"})  # "那 2022 年实际支出呢？"
         ):
@@ -392,6 +449,23 @@ class Understanding:
         if len(parts) >= 2 and kind is QuestionKind.FIGURE and _CONTRAST.search(text):
             kind = QuestionKind.COMPARE  # "… 是多少？比员额经费高还是低？": the parts' figures are compared
         topics = self._other_topics(text, bodies, component)
+        ranks_bodies = bool(_WHICH_BODY.search(text) and _EXTREME.search(text))
+        ranks_rows = None if ranks_bodies else _ranked_rows(text)
+        lists_rows = None if ranks_bodies or ranks_rows is not None or subprogramme is not None else _listed_rows(text)
+        unprinted = unprinted_breakdown(text)
+        if unprinted is Unprinted.PERSON and kind is QuestionKind.FACT:  # "what is X paid": an amount
+            kind, measure = QuestionKind.FIGURE, measure or Measure.MONEY
+        if lists_rows is not None and kind in (QuestionKind.FACT, QuestionKind.LIST):
+            kind = QuestionKind.FIGURE  # "按支出用途怎么分": the figures of the rows
+        rows_asked = ranks_rows or lists_rows
+        if rows_asked is RankedRows.FUNDING and "measure" in slots:
+            # "资金来源" / "funding source" name the rows, not the measure ("按资金来源分别有几个员额")
+            unnamed = next(p for p, rows in _RANKED_ROW_TERMS if rows is RankedRows.FUNDING).sub(" ", text)
+            if not (_POSTS.search(unnamed) or _MONEY.search(unnamed) or _PERCENT.search(unnamed)):
+                slots.discard("measure")
+                measure = None
+        if rows_asked is not None and measure in (None, Measure.COUNT):  # "the biggest expense line": the rows' amounts
+            measure = Measure.POSTS if rows_asked is RankedRows.GRADE else Measure.MONEY
         parsed = ParsedQuestion(
             text=text,
             lang=lang,
@@ -414,7 +488,12 @@ class Understanding:
             unknown_bodies=unknown,
             relative_year=relative,
             other_topics=topics,
-            ranks_bodies=bool(_WHICH_BODY.search(text) and _EXTREME.search(text)),
+            ranks_bodies=ranks_bodies,
+            named_measure=measure if "measure" in slots else None,
+            unprinted=unprinted,
+            ranks_rows=ranks_rows,
+            lists_rows=lists_rows,
+            extreme=_extreme(text, aggregate),
             slots=frozenset(slots),
         )
         if previous is not None and is_follow_up:
@@ -530,6 +609,9 @@ class Understanding:
         for label, english in BREAKDOWN_TERMS:
             if label in compact or any(re.search(rf"\b{re.escape(form)}\b", lowered) for form in english):
                 return label
+        for label, names in _CATEGORY_NAMES_ZH.items():
+            if any(name in compact for name in names):
+                return label
         if re.search(r"差旅|\btravel\b", text, re.I):
             return "差旅"
         if re.search(r"(?<!非)员额(?:资源|费用|经费|开支)|\bpost (?:resources|costs)\b|\bcost of (?:the )?posts\b", text, re.I):
@@ -616,6 +698,40 @@ def _aggregate(text: str, years: tuple[int, ...]) -> tuple[Aggregate, ChangeKind
     if _TOTAL.search(text):
         return Aggregate.TOTAL, None
     return Aggregate.VALUE, None
+
+
+def _ranked_rows(text: str) -> RankedRows | None:
+    """The kind of row a superlative question ranks: the row name nearest after its "哪/which"
+    ("哪个次级方案的经费最多"), else the one it names ("经费最多的支出用途是哪个")."""
+    if not _EXTREME.search(text):
+        return None
+    asks = [m.start() for m in _WHICH.finditer(text)]
+    if not asks:
+        return None
+    named = [(m.start(), rows) for pattern, rows in _RANKED_ROW_TERMS for m in pattern.finditer(text)]
+    if not named:
+        return None
+    after = [(start - ask, rows) for start, rows in named for ask in asks if 0 <= start - ask <= 40]
+    return min(after, key=lambda item: item[0])[1] if after else min(named, key=lambda item: item[0])[1]
+
+
+def _listed_rows(text: str) -> RankedRows | None:
+    """The kind of row a question asks the figures of, row by row: a row name with a distributive
+    word ("按资金来源分别是多少", "各职等的员额", "broken down by object of expenditure")."""
+    if _EXTREME.search(text) or not _DISTRIBUTIVE.search(text):
+        return None
+    named = [(m.start(), rows) for pattern, rows in _RANKED_ROW_TERMS for m in pattern.finditer(text)]
+    return min(named, key=lambda item: item[0])[1] if named else None
+
+
+def _extreme(text: str, aggregate: Aggregate) -> Extreme | None:
+    """HIGHEST or LOWEST for a superlative; the largest fall of a change is its LOWEST value."""
+    if not _EXTREME.search(text):
+        return None
+    lowest = bool(_SMALLEST.search(text))
+    if aggregate in (Aggregate.CHANGE, Aggregate.PERCENTAGE) and _DECREASE.search(text):
+        lowest = not lowest
+    return Extreme.LOWEST if lowest else Extreme.HIGHEST
 
 
 def _kind(

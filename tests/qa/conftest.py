@@ -306,3 +306,30 @@ def start_app() -> Iterator[Callable[[object], str]]:
     for server, thread in running:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+@dataclass(frozen=True)
+class BudgetFacts:
+    """The REAL bundled document's facts with the question parse and the fact answerer built on them."""
+
+    document: object
+    facts: list
+    understanding: object
+    answerer: object
+
+
+@pytest.fixture(scope="session")
+def budget_facts() -> BudgetFacts:
+    """The bundled document parsed once per test session, for tests of the parse and the fact answers."""
+    from budgetqa.index.glossary import load_glossary
+    from budgetqa.ingest.bodies import BodyRegistry
+    from budgetqa.ingest.commands import load_document
+    from budgetqa.ingest.facts import extract_facts
+    from budgetqa.qa.fact_answer import FactAnswerer
+    from budgetqa.qa.understand import Understanding
+
+    document = load_document()
+    registry = BodyRegistry.of(document)
+    facts = extract_facts(document, registry)
+    glossary = load_glossary()
+    return BudgetFacts(document, facts, Understanding.of(document, facts, glossary), FactAnswerer(facts, registry, glossary))

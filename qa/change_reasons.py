@@ -1,0 +1,81 @@
+"""Where a budget explains its changes: the paragraphs that state a body's change in resources and
+why ("资源变动反映增加 4 304 300 美元，原因是……", "减少 42 063 300 美元，系捐助方停止供资").
+
+A question asking why a body's resources change is answered by those paragraphs, which are known
+from the typed facts (a sentence fact of the body with the basis CHANGE), not by words the question
+shares with them: "Why does UNOCT's regular budget go up so much?" shares few words with "资源变动反
+映增加……，包括员额资源项下……".  The units found here join the question's evidence ahead of the
+search hits; the passage answerer still chooses the sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from budgetqa.ingest.budget import Basis, FundingSource, Measure
+from budgetqa.ingest.facts import Fact
+from budgetqa.ingest.model import BlockKind
+
+from .understand import Aggregate, ParsedQuestion, QuestionKind
+
+
+def asks_change_reason(parsed: ParsedQuestion) -> bool:
+    """Whether `parsed` asks why a body's resources (or one of their rows) change."""
+    return (
+        parsed.kind is QuestionKind.WHY
+        and bool(parsed.bodies)
+        and (
+            parsed.aggregate in (Aggregate.CHANGE, Aggregate.PERCENTAGE)
+            or parsed.breakdown is not None
+            or parsed.named_measure is Measure.MONEY
+            or bool(parsed.fundings)
+        )
+    )
+
+
+def explaining_paragraphs(facts: Iterable[Fact], parsed: ParsedQuestion) -> list[str]:
+    """The refs of the paragraphs that state a change of the asked body's resources, those naming the
+    asked row (object of expenditure, component) or funding source first; [] when the question does
+    not ask why resources change."""
+    if not asks_change_reason(parsed):
+        return []
+    keys = {body.key for body in parsed.bodies}
+    stated = [
+        f for f in facts
+        if f.body in keys and f.basis is Basis.CHANGE and f.source.kind is BlockKind.PARAGRAPH and f.measure is Measure.MONEY
+    ]
+    if parsed.funding is not None and parsed.funding is not FundingSource.ALL:
+        stated = [f for f in stated if f.funding is parsed.funding] or stated
+
+    def named(fact: Fact) -> bool:
+        wanted = [w for w in (parsed.breakdown, parsed.component) if w]
+        return any(w in fact.source.text or w == fact.label for w in wanted)
+
+    ordered = sorted(stated, key=lambda f: (not named(f), f.source.line))
+    return list(dict.fromkeys(f.source.ref for f in ordered))
+
+
+# A list item of an explanation: "(a) …", "㈠ …" (the document's own item markers).
+_ITEM = re.compile(r"(?=\([a-z]\)\s|[\u3220-\u3229])")
+# Words that state a specific reason or purpose in the budget's explanations ("原因是拟设 2 个员额",
+# "用于按照……进行审查", "系捐助方停止供资"), not the standard sentence every body's summary
+# paragraph carries ("资源变动的原因包括……其他变动。拟议资源数额用于充分、高效率……执行任务").
+_SPECIFIC_REASON = re.compile(r"原因是|由于|因为|这是因为|系(?!统)|为了|以便|反映拟|拟将|拟议设立|改划|调拨|调动|用于(?!充分)")
+
+
+def states_reason(text: str) -> bool:
+    """Whether `text` states a specific reason for a change (not only the standard summary sentence)."""
+    return bool(_SPECIFIC_REASON.search(text))
+
+
+def reason_item(text: str, parsed: ParsedQuestion) -> str | None:
+    """The list item of an explaining paragraph that names the asked row or component and gives a
+    reason ("(a) 决策机关项下增加 414 300 美元，原因是……代表差旅项下 254 100 美元……"); None when
+    the question names no row, or no item names it."""
+    wanted = [w for w in (parsed.breakdown, parsed.component) if w]
+    if not wanted:
+        return None
+    compact = " ".join(text.split())
+    items = [item.strip() for item in _ITEM.split(compact) if item.strip()]
+    return next((item for item in items[1:] if any(w in item for w in wanted) and states_reason(item)), None)
