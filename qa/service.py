@@ -67,6 +67,7 @@ class OfflineAnswer:
     question: str  # the question as checked (stripped)
     answer: Answer
     phrasable: bool
+    measures: tuple[Measure, ...] = ()  # the kinds of figure the question's parts ask for; () when none
 
 
 def check_question(question: str) -> str:
@@ -140,7 +141,7 @@ class QAService:
         answer = offline.answer
         if self.generator is not None and offline.phrasable:
             # generative mode: the model phrases this answer's evidence; shown only if it verifies
-            answer = yield from self.generator.stream(offline.question, answer, self.searcher)
+            answer = yield from self.generator.stream(offline.question, answer, self.searcher, measures=offline.measures)
         else:
             yield AnswerEvent("token", answer.text)
         yield AnswerEvent("answer", answer=answer)
@@ -191,7 +192,8 @@ class QAService:
                 )
                 answer = self._finish(self._outside_scope_noted(answer, parsed), session_id, text, resolved, hits)
                 self._remember_source(session_id, parsed, answer)
-        return OfflineAnswer(text, answer, phrasable=parsed.kind is not QuestionKind.LOOKUP)
+        measures = tuple(dict.fromkeys(part.measure for part in parts if part.measure is not None))
+        return OfflineAnswer(text, answer, phrasable=parsed.kind is not QuestionKind.LOOKUP, measures=measures)
 
     def _change_reason(self, question: str, parsed: ParsedQuestion, language: Language) -> Answer | None:
         """The answer to "why does X's budget (or this row of it) change" from the paragraphs that state
