@@ -11,13 +11,15 @@ search hits; the passage answerer still chooses the sentence.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import TypeVar
 
 from budgetqa.ingest.budget import Basis, FundingSource, Measure
 from budgetqa.ingest.facts import Fact
 from budgetqa.ingest.model import BlockKind
 
 from .understand import Aggregate, ParsedQuestion, QuestionKind
+from .understand.parse import names_money
 
 
 def asks_change_reason(parsed: ParsedQuestion) -> bool:
@@ -30,23 +32,25 @@ def asks_change_reason(parsed: ParsedQuestion) -> bool:
             or parsed.breakdown is not None
             or parsed.named_measure is Measure.MONEY
             or bool(parsed.fundings)
+            or (parsed.component is not None and names_money(parsed.text))
         )
     )
 
 
 def explaining_paragraphs(facts: Iterable[Fact], parsed: ParsedQuestion) -> list[str]:
-    """The refs of the paragraphs that state a change of the asked body's resources, those naming the
-    asked row (object of expenditure, component) or funding source first; [] when the question does
-    not ask why resources change."""
+    """The refs of the paragraphs that state a change of the asked body's resources (of the asked funding
+    source, whose paragraph may state only its level), those naming the asked row (object of
+    expenditure, component) first; [] when the question does not ask why resources change."""
     if not asks_change_reason(parsed):
         return []
     keys = {body.key for body in parsed.bodies}
-    stated = [
-        f for f in facts
-        if f.body in keys and f.basis is Basis.CHANGE and f.source.kind is BlockKind.PARAGRAPH and f.measure is Measure.MONEY
-    ]
+    amounts = [f for f in facts if f.body in keys and f.source.kind is BlockKind.PARAGRAPH and f.measure is Measure.MONEY]
+    stated = [f for f in amounts if f.basis is Basis.CHANGE]
     if parsed.funding is not None and parsed.funding is not FundingSource.ALL:
-        stated = [f for f in stated if f.funding is parsed.funding] or stated
+        # the source's own paragraph, even where it states a level rather than a change ("由于捐助方停止
+        # 供资，预计 2024 年没有预算外资源")
+        funded = [f for f in amounts if f.funding is parsed.funding]
+        stated = [f for f in funded if f.basis is Basis.CHANGE] or funded or stated
 
     def named(fact: Fact) -> bool:
         wanted = [w for w in (parsed.breakdown, parsed.component) if w]
@@ -79,3 +83,23 @@ def reason_item(text: str, parsed: ParsedQuestion) -> str | None:
     compact = " ".join(text.split())
     items = [item.strip() for item in _ITEM.split(compact) if item.strip()]
     return next((item for item in items[1:] if any(w in item for w in wanted) and states_reason(item)), None)
+
+
+Piece = TypeVar("Piece")
+
+
+def reason_passages(pieces: Sequence[tuple[Piece, str]], parsed: ParsedQuestion, limit: int) -> list[tuple[Piece, str]]:
+    """The passages that answer why, from the explaining paragraphs' pieces (each with its text), in
+    order of preference: the list item naming the asked row or component; else the paragraph naming
+    it that gives a reason; else up to `limit` paragraphs giving a specific reason; else the first
+    (the body's summary paragraph).  Each passage is returned with the piece it quotes."""
+    for piece, text in pieces:
+        item = reason_item(text, parsed)
+        if item is not None:
+            return [(piece, item)]
+    wanted = [w for w in (parsed.breakdown, parsed.component) if w]
+    whole = [(piece, " ".join(text.split())) for piece, text in pieces]
+    naming = [(piece, text) for piece, text in whole if wanted and any(w in text for w in wanted) and states_reason(text)]
+    if naming:
+        return naming[:1]
+    return [(piece, text) for piece, text in whole if states_reason(text)][:limit] or whole[:1]

@@ -161,6 +161,16 @@ class ExtractiveAnswerer:
         for part in parts:
             ranked = self._evidence_for(part, units)
             veto = self.vetoes.first(part, ranked[0]) if ranked else None
+            if veto is not None and veto.of_figure_kind:
+                # the best piece states another kind of figure (another year, no percentage): the next
+                # piece that scores above the threshold and passes every veto is used instead
+                usable = next(
+                    (i for i, item in enumerate(ranked[1:], 1)
+                     if item.score >= self.weights.abstain_below and self.vetoes.first(part, item) is None),
+                    None,
+                )
+                if usable is not None:
+                    ranked, veto = ranked[usable:], None
             out.append(PartEvidence(part, [_with_listed_items(item) for item in _top_two(ranked, self.weights.second_ratio)], veto))
         return out
 

@@ -37,7 +37,7 @@ from budgetqa.settings import Settings
 
 from .analyst_answer import AnalystAnswerer
 from .body_roles import asks_role, mandate_passage
-from .change_reasons import explaining_paragraphs, reason_item, states_reason
+from .change_reasons import explaining_paragraphs, reason_passages
 from .compose import join_answers
 from .english_quote import EnglishQuotes
 from .extractive import ExtractiveAnswerer
@@ -201,17 +201,12 @@ class QAService:
         else the body's summary paragraph; None when the question asks something else."""
         if len(parsed.parts) > 1:
             return None  # each part is answered on its own
-        units = [
-            unit
+        pieces = [
+            (unit, unit.text)
             for ref in explaining_paragraphs(self.facts.facts, parsed)
             for unit in self.searcher.index.pieces(BlockKind.PARAGRAPH, ref)
         ]
-        for unit in units:
-            item = reason_item(unit.text, parsed)
-            if item is not None:
-                return self.extractive.quote_answer(question, [(unit, item)], language)
-        specific = [(unit, " ".join(unit.text.split())) for unit in units if states_reason(unit.text)]
-        chosen = specific[:MAX_EXPLAINING] or [(unit, " ".join(unit.text.split())) for unit in units[:1]]
+        chosen = reason_passages(pieces, parsed, MAX_EXPLAINING)
         return self.extractive.quote_answer(question, chosen, language) if chosen else None
 
     def _role(self, question: str, parsed: ParsedQuestion, language: Language) -> Answer | None:

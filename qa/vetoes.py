@@ -68,6 +68,13 @@ class Veto(StrEnum):
     NO_PERCENTAGE = "no_percentage"  # "what rate" answered by a sentence without a percentage
     OTHER_YEAR = "other_year"  # a figure of another year than the one asked
 
+    @property
+    def of_figure_kind(self) -> bool:
+        """Whether the veto is about the kind of figure stated (its year, a percentage, an amount): a
+        lower-scoring piece that states the asked kind may answer instead.  The other vetoes say the
+        evidence is about something else, which a piece that merely omits the topic would pass."""
+        return self in (Veto.OTHER_YEAR, Veto.NO_PERCENTAGE, Veto.COUNT_FOR_AMOUNT)
+
     def explain(self, lang: str) -> str:
         """The reason in words, for the reader of an abstention."""
         zh, en = _EXPLANATIONS[self]

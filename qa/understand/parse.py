@@ -193,7 +193,7 @@ _CONTRAST = re.compile(
 )
 _POSTS = re.compile(r"员额|职位|\bposts?\b|\bpositions?\b|staffing|\bstaff\b", re.I)
 _MONEY = re.compile(
-    r"钱|经费|资金|美元|资源|预算|拨款|批款|支出|费用|数额|金额|花|\bhow much\b|\bfund|\bbudget|\bdollars?\b|\busd\b"
+    r"钱|经费|资金|美元|资源|预算|拨款|批款|支出|费用|数额|金额|花|\bhow much\b|\bfund|\bbudget|\bdollars?\b|\busd\b|\$\s?\d"
     r"|\bresources?\b|\bcost|\bappropriat|\bexpenditure|\bspen[dt]|\brequirements?\b|\bamount\b|\bestimates?\b|估计|预计",
     re.I,
 )
@@ -698,6 +698,11 @@ def _aggregate(text: str, years: tuple[int, ...]) -> tuple[Aggregate, ChangeKind
     if _TOTAL.search(text):
         return Aggregate.TOTAL, None
     return Aggregate.VALUE, None
+
+
+def names_money(text: str) -> bool:
+    """Whether `text` speaks of money (resources, a budget, an amount in dollars), whatever it asks."""
+    return bool(_MONEY.search(text))
 
 
 def _ranked_rows(text: str) -> RankedRows | None:

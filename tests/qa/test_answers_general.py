@@ -59,3 +59,15 @@ def test_which_entity_of_the_section_ranks_the_entities(service: QAService) -> N
 
 def test_asking_what_a_paragraph_is_about_shows_it(service: QAService) -> None:
     assert service.ask("第3.17段讲的是什么").mode == "lookup"
+
+
+def test_a_piece_stating_another_year_gives_way_to_one_stating_the_asked_year(service: QAService) -> None:
+    # the performance table's row lists 2020 and 2021 first; the paragraph under the 2022 heading answers
+    answer = service.ask("2022 年建设和平基金有百分之几的钱用在特派团过渡上？")
+    assert not answer.abstained and "33%" in answer.text and "3.89" in _refs(answer)
+
+
+def test_only_vetoes_about_the_kind_of_figure_let_a_lower_piece_answer() -> None:
+    from budgetqa.qa.vetoes import Veto
+
+    assert {veto for veto in Veto if veto.of_figure_kind} == {Veto.OTHER_YEAR, Veto.NO_PERCENTAGE, Veto.COUNT_FOR_AMOUNT}

@@ -9,7 +9,13 @@ import pytest
 from budgetqa.index.glossary import load_glossary
 from budgetqa.ingest.commands import load_document
 from budgetqa.ingest.facts import extract_facts
-from budgetqa.qa.change_reasons import asks_change_reason, explaining_paragraphs, reason_item, states_reason
+from budgetqa.qa.change_reasons import (
+    asks_change_reason,
+    explaining_paragraphs,
+    reason_item,
+    reason_passages,
+    states_reason,
+)
 from budgetqa.qa.service import QAService
 from budgetqa.qa.understand import Understanding
 from budgetqa.settings import Settings
@@ -74,3 +80,25 @@ def test_an_english_why_question_leads_with_the_checked_english(service: QAServi
     answer = service.ask("Why are UNSCO's resources rising in 2024?")
     assert [c.ref for c in answer.citations] == ["3.172"]
     assert "machine translation" in answer.text and "Jerusalem" in answer.text
+
+
+@pytest.mark.slow
+def test_a_funding_source_without_resources_is_explained_by_its_own_paragraph(service: QAService) -> None:
+    answer = service.ask("联非办为什么 2024 年不再有预算外资源？")
+    assert [c.ref for c in answer.citations] == ["3.230"] and "停止供资" in answer.text
+
+
+@pytest.mark.slow
+def test_a_component_asked_about_is_explained_by_the_paragraph_naming_it(service: QAService) -> None:
+    answer = service.ask("Why does DPPA's executive direction and management need $200,000 more?")
+    assert [c.ref for c in answer.citations] == ["3.116"]
+
+
+def test_the_passages_prefer_the_item_then_the_naming_paragraph_then_specific_reasons(parsing) -> None:
+    _, understanding = parsing
+    parsed = understanding.parse("为什么政治建和部的咨询人经费增加了？")
+    pieces = [("summary", "资源变动的原因包括其他变动。"), ("named", "咨询人项下增加 5 美元，用于一项审查。"), ("other", "差旅项下增加 3 美元，原因是会议增多。")]
+    assert [piece for piece, _ in reason_passages(pieces, parsed, 2)] == ["named"]
+    unnamed = understanding.parse("为什么政治建和部的经费增加了？")
+    assert [piece for piece, _ in reason_passages(pieces, unnamed, 2)] == ["named", "other"]
+    assert [piece for piece, _ in reason_passages(pieces[:1], unnamed, 2)] == ["summary"]
