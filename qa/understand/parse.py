@@ -126,14 +126,14 @@ _RANKED_ROW_TERMS: tuple[tuple[re.Pattern[str], RankedRows], ...] = (
     (re.compile(r"组成部分|构成部分|\bcomponents?\b", re.I), RankedRows.COMPONENT),
     (
         re.compile(
-            r"支出用途|支出项目|开支项目|费用项目|用途|(?<=哪)(?:个|一个|一项|项|类|一类)?(?:支出|开支|费用|花费)"
+            r"支出用途|支出项目|开支项目|费用项目|支出类别|开支类别|费用类别|用途|(?<=哪)(?:个|一个|一项|项|类|一类)?(?:支出|开支|费用|花费)(?:项目|类别|用途)?"
             r"|\bobjects? of expenditure\b|\bexpenditure (?:items?|lines?|categor\w*|objects?)\b"
             r"|\b(?:budget|cost|expense|spending) (?:items?|lines?|categor\w*)\b|\bwhich (?:items?|lines?|expenses?|costs?)\b",
             re.I,
         ),
         RankedRows.OBJECT,
     ),
-    (re.compile(r"职等|职级|\bgrades?\b", re.I), RankedRows.GRADE),
+    (re.compile(r"职等|职级|级别|\bgrades?\b", re.I), RankedRows.GRADE),
     (re.compile(r"资金来源|供资来源|经费来源|\bfunding sources?\b|\bsources? of (?:funding|funds)\b", re.I), RankedRows.FUNDING),
 )
 _WHICH = re.compile(r"哪|\bwhich\b|\bwhat\b", re.I)
@@ -167,7 +167,7 @@ _BASIS_TERMS: tuple[tuple[re.Pattern[str], Basis], ...] = (
     (re.compile(r"估计|预计|estimate", re.I), Basis.ESTIMATE),
 )
 _CHANGE = re.compile(
-    r"变动|变化|增加|增长|减少|下降|增减|多了|少了|涨了|降了|差额|净增|净减|[多少]多少|增幅|降幅|减幅|涨幅"
+    r"变动|变化|增加|增长|减少|下降|增减|多了|少了|涨了|降了|[增减涨降]得|差额|净增|净减|[多少]多少|增幅|降幅|减幅|涨幅"
     r"|比\s*(?:20\d\d|今年|去年|上一?年|前一年|本年度).{0,12}(?:多|少|高|低)"
     r"|\bchang|\bincreas|\bdecreas|\bgrow|\bgrew|\bdrop|\bfell|\bfall|\bcut\b|\bdifference from|\bcompared (?:with|to) 20\d\d"
     r"|\blos[et]s?\b|\blosing\b|\bgain(?:s|ed)?\b|\bris(?:e|es|en)\b|\brose\b|\bshrink|\bshrank|\bdeclin"
@@ -448,10 +448,14 @@ class Understanding:
         kind = _kind(text, lookup, figure, aggregate, bodies, measure if breakdown is None else Measure.MONEY)
         if len(parts) >= 2 and kind is QuestionKind.FIGURE and _CONTRAST.search(text):
             kind = QuestionKind.COMPARE  # "… 是多少？比员额经费高还是低？": the parts' figures are compared
-        topics = self._other_topics(text, bodies, component)
-        ranks_bodies = bool(_WHICH_BODY.search(text) and _EXTREME.search(text))
-        ranks_rows = None if ranks_bodies else _ranked_rows(text)
+        ranks_rows = _ranked_rows(text)  # a row name beats a bare "which one" ("which one of its grades")
+        ranks_bodies = ranks_rows is None and bool(_WHICH_BODY.search(text) and _EXTREME.search(text))
         lists_rows = None if ranks_bodies or ranks_rows is not None or subprogramme is not None else _listed_rows(text)
+        rows_named = text
+        if ranks_rows or lists_rows:  # "开支项目" names the rows, not a project the budget rows do not list
+            for pattern, _ in _RANKED_ROW_TERMS:
+                rows_named = pattern.sub(" ", rows_named)
+        topics = self._other_topics(rows_named, bodies, component)
         unprinted = unprinted_breakdown(text)
         if unprinted is Unprinted.PERSON and kind is QuestionKind.FACT:  # "what is X paid": an amount
             kind, measure = QuestionKind.FIGURE, measure or Measure.MONEY

@@ -147,3 +147,19 @@ def test_a_listing_keeps_the_printed_order_and_ends_with_the_total(ask) -> None:
 def test_a_listing_shows_a_source_printed_as_none(ask) -> None:
     answer = ask("中东特协办 2024 年按资金来源分别有几个员额？")
     assert "经常预算：68 个员额" in answer.text and "预算外资源：无" in answer.text and "共计：68 个员额" in answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "rows", "extreme", "by_change"),
+    [
+        ("联非办哪个级别的员额最多？", RankedRows.GRADE, Extreme.HIGHEST, False),
+        ("反恐办的支出类别里哪一类钱最少？", RankedRows.OBJECT, Extreme.LOWEST, False),
+        ("中东特协办明年哪个开支项目涨得最多？", RankedRows.OBJECT, Extreme.HIGHEST, True),
+        ("Among the funding sources of UNRoD, which one is largest in 2024?", RankedRows.FUNDING, Extreme.HIGHEST, False),
+    ],
+)
+def test_row_names_and_changes_in_other_words(parse, question, rows, extreme, by_change: bool) -> None:
+    parsed = parse(question)
+    assert (parsed.ranks_rows, parsed.extreme, parsed.ranks_bodies) == (rows, extreme, False)
+    assert (parsed.aggregate.value == "change") is by_change
+    assert not parsed.other_topics  # "开支项目" names the rows, not a project
