@@ -819,14 +819,25 @@ class FactAnswerer:
         return zh
 
     def _citations(self, facts: Iterable[Fact], lang: Language) -> list[Citation]:
+        """One citation per table, annex or paragraph, quoting every cell or sentence of it the answer
+        uses (an annex prints each figure on its own line: each is quoted, so each is verified)."""
         out: list[Citation] = []
-        seen: set[tuple[str, str]] = set()
+        seen: dict[tuple[str, str], int] = {}
         for fact in facts:
             source = fact.source
             key = (source.kind.value, source.ref)
             if key in seen:
+                cited = out[seen[key]]
+                quote = _quote(fact)
+                if quote not in cited.quote:
+                    first, last = cited.lines
+                    out[seen[key]] = replace(
+                        cited, quote=f"{cited.quote}；{quote}", lines=[min(first, source.line), max(last, source.line)]
+                    )
                 continue
-            seen.add(key)
+            if len(out) >= MAX_SOURCES:
+                continue
+            seen[key] = len(out)
             out.append(
                 Citation(
                     kind=source.kind.value,
@@ -837,8 +848,6 @@ class FactAnswerer:
                     column=source.column,
                 )
             )
-            if len(out) >= MAX_SOURCES:
-                break
         return out
 
     def _decline(self, parsed: ParsedQuestion, decline: Decline, _: list[Fact]) -> Answer:

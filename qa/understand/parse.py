@@ -119,7 +119,7 @@ _EXTREME = re.compile(
     r"|\bleast\b|\bsmallest\b|\blowest\b|\bfewest\b",
     re.I,
 )
-_DECREASE = re.compile(r"减少|下降|降低|削减|缩减|少了|降了|\bfall|\bfell\b|\bdrop|\bdecreas|\bcut\b|\bshrink|\bshrank|\bdeclin|\blos[et]", re.I)
+_DECREASE = re.compile(r"减少|下降|降低|削减|缩减|少了|降了|[减降砍]得|砍|\bfall|\bfell\b|\bdrop|\bdecreas|\bcut\b|\bshrink|\bshrank|\bdeclin|\blos[et]", re.I)
 # What kind of row a ranking question ranks, by the budget's names for its rows.
 _RANKED_ROW_TERMS: tuple[tuple[re.Pattern[str], RankedRows], ...] = (
     (re.compile(r"次级方案|\bsub-?programmes?\b", re.I), RankedRows.SUBPROGRAMME),

@@ -163,3 +163,9 @@ def test_row_names_and_changes_in_other_words(parse, question, rows, extreme, by
     assert (parsed.ranks_rows, parsed.extreme, parsed.ranks_bodies) == (rows, extreme, False)
     assert (parsed.aggregate.value == "change") is by_change
     assert not parsed.other_topics  # "开支项目" names the rows, not a project
+
+
+def test_every_figure_of_a_ranking_read_from_one_annex_is_quoted_and_kept(ask) -> None:
+    answer = ask("第 3 款 2024 年哪个资金来源的员额最多？")
+    assert "289" in answer.text and "[?]" not in answer.text
+    assert len(answer.citations) == 1 and "289" in answer.citations[0].quote
