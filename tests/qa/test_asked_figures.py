@@ -95,10 +95,13 @@ def test_real_posts_question_requires_the_posts_of_its_fact(service):
 @pytest.mark.parametrize(
     ("question", "expected"),
     [
-        # ¶3.87: "2022 年在 37 个国家投资 2.315 亿美元，较 2021 年增加 18.7%"
-        ("In 2022, what sum did the Peacebuilding Fund put into countries?", ["2.315 亿"]),
-        ("2022 年建设和平基金在多少个国家投资？", ["37"]),
+        # ¶3.87: "2022 年在 37 个国家投资 2.315 亿美元，较 2021 年增加 18.7%" (quoted, or in its English version)
+        ("In 2022, what sum did the Peacebuilding Fund put into countries?", 231_500_000),
+        ("2022 年建设和平基金在多少个国家投资？", 37),
     ],
 )
 def test_real_passage_answer_requires_only_the_asked_figure_of_its_sentence(service, question, expected):
-    assert required_for(service, question) == expected
+    found = service.offline(question)
+    answer = found.answer
+    required = required_figures(answer.text, found.measures, answer.computations, from_facts=bool(answer.facts))
+    assert [figure.scaled for figure in required] == [expected], answer.text
