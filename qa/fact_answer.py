@@ -532,19 +532,28 @@ class FactAnswerer:
             return None
         return self._ranked(parsed, rows, difference=False)
 
+    def _rows_asked(
+        self, parsed: ParsedQuestion, kind: RankedRows, keys: set[str], component: str | None = None
+    ) -> tuple[list[Fact], Measure]:
+        """The facts of the rows a ranking or listing reads, of the asked funding source (the sources
+        are themselves the rows of a FUNDING question), and the measure they count: posts for grades,
+        else the asked money or posts."""
+        measure = Measure.POSTS if kind is RankedRows.GRADE else parsed.measure
+        if measure not in (Measure.MONEY, Measure.POSTS):
+            measure = Measure.MONEY
+        facts = row_facts(self.facts, kind, keys, measure, component)
+        if kind is not RankedRows.FUNDING:
+            facts, _ = self._by_funding(parsed, facts)
+        return facts, measure
+
     def _ranked_rows(self, parsed: ParsedQuestion, kind: RankedRows, body: Body | None) -> Answer | None:
         """The rows of one body's tables ranked: its subprogrammes, components, objects of
         expenditure, grades or funding sources, by the asked year's figure or by the change."""
         lang = parsed.lang
-        measure = Measure.POSTS if kind is RankedRows.GRADE else parsed.measure
-        if measure not in (Measure.MONEY, Measure.POSTS):
-            measure = Measure.MONEY
         if body is None and kind is not RankedRows.SUBPROGRAMME:
             body = self.registry.section
         keys = {b.key for b in self.registry.bodies if not b.is_section} if body is None else {body.key}
-        facts = row_facts(self.facts, kind, keys, measure)
-        if kind is not RankedRows.FUNDING:
-            facts, _ = self._by_funding(parsed, facts)
+        facts, measure = self._rows_asked(parsed, kind, keys)
         by_percent = parsed.aggregate is Aggregate.PERCENTAGE
         by_change = by_percent or parsed.aggregate is Aggregate.CHANGE
         year = self._asked_year(parsed)
@@ -622,12 +631,7 @@ class FactAnswerer:
         """The figure of every row of a kind, in the order the table prints them, then the total they
         make ("按资金来源分别是多少", "posts by grade"); None when the body's tables have no such rows."""
         lang = parsed.lang
-        measure = Measure.POSTS if kind is RankedRows.GRADE else parsed.measure
-        if measure not in (Measure.MONEY, Measure.POSTS):
-            measure = Measure.MONEY
-        facts = row_facts(self.facts, kind, {body.key}, measure, parsed.component)
-        if kind is not RankedRows.FUNDING:
-            facts, _ = self._by_funding(parsed, facts)
+        facts, measure = self._rows_asked(parsed, kind, {body.key}, parsed.component)
         by_change = parsed.aggregate in (Aggregate.CHANGE, Aggregate.PERCENTAGE)
         year = self._asked_year(parsed)
         rows = rank_rows(
