@@ -1,21 +1,29 @@
 """The figures a phrased answer must keep: those of the checked answer that answer the question.
 
 A chat model that rephrases the checked (offline) answer may leave out what the question did not
-ask (a quoted passage's other numbers, a computation's operands, context in parentheses), but not
-the figure asked for.  :func:`required_figures` reads them from the checked answer:
+ask (a quoted passage's other numbers, a total's parts, context in parentheses), but not the figure
+asked for.  :func:`required_figures` reads them from the checked answer:
 
 1. **Where the answer is.**  A figure answer (from budget facts) states one line per part of the
    question: every line counts.  A passage answer quotes the best sentence first and supporting
-   sentences after it: only the first counts.  Lines that are notes (wholly in parentheses) never do.
+   sentences (or the passage of the question's next part) after it: each asked measure is read from
+   the first line that states it, and a question asking for no figure from the first line only.
+   Lines that are notes (wholly in parentheses) never count.
 2. **Main figures, not labels.**  Figures outside parentheses and brackets (context, citations),
    less labels that only look like figures: a numbered row's item number ("7. 关于…"), a designation
-   such as "COVID-19".  An answer whose figures are all in parentheses (a reason that mentions
-   shares in passing) requires none.
+   such as "COVID-19".  Figures in parentheses count only when they are the only ones of what is
+   asked: a sentence that gives its shares in parentheses ("经费来源（经常预算 10%、自愿捐款 90%）")
+   answers a question about shares with them, and nothing else in it does.
 3. **The asked measure.**  When the question asks for money, a percentage, posts or a count
    (:class:`~budgetqa.ingest.budget.Measure`, one per part), only the figures whose words give that
-   unit count (a count: figures with no unit, or posts); when none does, all of them.
-4. **Computed answers.**  When the answer states the result of a computation it checked (a total, a
-   change), the result counts, not its operands.
+   unit count (a count: figures with no unit, or posts), each measure's from outside parentheses
+   where it has any there, else from inside them; when no measure has a figure, every main figure.
+   A question that asks for no figure ("what did the office achieve") is answered by the whole
+   sentence: every figure of it counts, whatever its unit.
+4. **Computed answers.**  The result of a computation the answer checked and states (a total, a
+   difference, a share) always counts, whatever words surround it: it is what the question asked
+   for, even where the answer writes it without a unit.  A total's or a share's operands are its
+   parts and need not be repeated; a difference's are the two figures compared, and count.
 
 >>> [f.text for f in required_figures("2022 年在 37 个国家投资 2.315 亿美元，增加 18.7%。 [¶9.9]", (Measure.MONEY,))]
 ['2.315 亿']
@@ -25,6 +33,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from budgetqa.ingest.budget import Measure
 from budgetqa.ingest.numeric import NumberMention, same_figure
@@ -67,6 +76,20 @@ def _outside_brackets(text: str, figures: list[NumberMention]) -> list[NumberMen
     return [figure for figure in figures if not inside[figure.start]]
 
 
+def _in_parentheses(text: str, figures: list[NumberMention]) -> list[NumberMention]:
+    """Those of `figures` (found in `text`) inside round parentheses and outside every square bracket
+    (a citation such as "[表 3.27]" is not context the answer states)."""
+    round_depth = square_depth = 0
+    inside = []
+    for char in text:
+        round_depth += char in "(（"
+        round_depth -= char in ")）" and round_depth > 0
+        square_depth += char in "[【"
+        square_depth -= char in "]】" and square_depth > 0
+        inside.append(round_depth > 0 and square_depth == 0)
+    return [figure for figure in figures if inside[figure.start]]
+
+
 def states_figure(text: str, figure: NumberMention) -> bool:
     """True when `text` states `figure`, as written or in another scale ("775 326.2 千美元" is
     "775 326 200 美元").
@@ -91,6 +114,21 @@ def answer_lines(text: str, *, from_facts: bool) -> list[str]:
     return lines if from_facts else lines[:1]
 
 
+@dataclass(frozen=True)
+class _Found:
+    """A figure of an answer line: the line's number, the figure, the unit its words give, and
+    whether it stands in parentheses (context) rather than outside them."""
+
+    line: int
+    figure: NumberMention
+    unit: FigureUnit | None
+    bracketed: bool
+
+    @property
+    def order(self) -> tuple[int, int]:
+        return self.line, self.figure.start
+
+
 def required_figures(
     text: str,
     measures: Sequence[Measure] = (),
@@ -107,30 +145,63 @@ def required_figures(
     >>> [f.text for f in required_figures("经常预算：51 212.8 千美元；预算外：38 394.1 千美元；合计：89 606.9 千美元 [表 9.9]",
     ...     (Measure.MONEY,), [Computation("a + b", [51212.8, 38394.1], "+", 89606.9)], from_facts=True)]
     ['89 606.9 千']
+    >>> [f.text for f in required_figures("资金来源多样（经常预算 10%、捐款 90%），需要审查。 [¶9.9]", (Measure.PERCENTAGE,))]
+    ['10%', '90%']
     """
-    pairs: list[tuple[NumberMention, str]] = []  # each figure with the (label-masked) line it is in
-    for line in answer_lines(text, from_facts=from_facts):
+    found: list[_Found] = []
+    for number, line in enumerate(answer_lines(text, from_facts=True)):  # every line; a passage's are chosen below
         masked = _LABELS.sub(lambda match: " " * len(match.group(0)), line)
-        pairs += [(figure, masked) for figure in _outside_brackets(masked, stated_figures(masked))]
-    wanted = {unit for measure in measures for unit in _UNITS.get(measure, frozenset())}
-    asked = [(figure, line) for figure, line in pairs if figure_unit(line, figure) in wanted]
-    chosen = [figure for figure, _ in (asked or pairs)]
-    return _results_not_operands(chosen, computations)
+        figures = stated_figures(masked)
+        outside = _outside_brackets(masked, figures)
+        found += [_Found(number, figure, figure_unit(masked, figure), False) for figure in outside]
+        found += [_Found(number, figure, figure_unit(masked, figure), True) for figure in _in_parentheses(masked, figures)]
+    found.sort(key=lambda item: item.order)
+    answer = found if from_facts else [item for item in found if item.line == 0]
+    main = [item for item in answer if not item.bracketed]
+    if measures:
+        chosen = _of_measures(found, measures, per_line=not from_facts) or main
+    else:  # no figure asked: the sentence is the answer, all its figures
+        chosen = main or answer
+    required: list[NumberMention] = []
+    for item in _with_results(chosen, answer, computations):  # a figure stated twice is required once
+        if not any(same_figure(item.figure.scaled, kept.scaled) for kept in required):
+            required.append(item.figure)
+    return required
 
 
-def _results_not_operands(figures: list[NumberMention], computations: Sequence[Computation]) -> list[NumberMention]:
-    """`figures` less the operands of a checked computation whose result is among them."""
-    stated = [c for c in computations if c.holds() and any(same_figure(abs(f.value), abs(c.result)) for f in figures)]
-    if not stated:
-        return figures
-    results = [c.result for c in stated]
-    operands = [value for c in stated for value in c.operands]
-    return [
-        figure
-        for figure in figures
-        if any(same_figure(abs(figure.value), abs(r)) for r in results)
-        or not any(same_figure(abs(figure.value), abs(o)) for o in operands)
+def _of_measures(found: list[_Found], measures: Sequence[Measure], *, per_line: bool) -> list[_Found]:
+    """The figures of each asked measure: outside parentheses where the measure has any there, else
+    inside them; with `per_line` (a passage answer), those of the first line that states the measure."""
+    chosen: set[_Found] = set()
+    for measure in measures:
+        units = _UNITS.get(measure, frozenset())
+        of_unit = [item for item in found if item.unit in units]
+        candidates = [item for item in of_unit if not item.bracketed] or of_unit
+        if per_line and candidates:
+            candidates = [item for item in candidates if item.line == candidates[0].line]
+        chosen.update(candidates)
+    return sorted(chosen, key=lambda item: item.order)
+
+
+def _with_results(chosen: list[_Found], found: list[_Found], computations: Sequence[Computation]) -> list[_Found]:
+    """`chosen`, with the result of every checked computation the answer states (among `found`, in
+    or out of parentheses, whatever its unit), less the operands of a total or a share: its parts.  A
+    difference keeps its operands, the two figures it compares."""
+
+    def result_of(item: _Found, computation: Computation) -> bool:
+        return same_figure(abs(item.figure.value), abs(computation.result))
+
+    held = [c for c in computations if c.holds() and any(result_of(item, c) for item in found)]
+    if not held:
+        return chosen
+    results = [item for item in found if any(result_of(item, c) for c in held)]
+    parts = [value for c in held if c.operator != "-" for value in c.operands]
+    kept = [
+        item
+        for item in chosen
+        if item in results or not any(same_figure(abs(item.figure.value), abs(part)) for part in parts)
     ]
+    return sorted({*kept, *results}, key=lambda item: item.order)
 
 
 def _is_note(line: str) -> bool:

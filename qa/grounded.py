@@ -43,7 +43,7 @@ from budgetqa.ingest.refs import BlockReference
 from .asked_figures import required_figures, states_figure
 from .chat_models import GenerationError, model_name
 from .claims import check_claims
-from .model import Answer, AnswerEvent, Citation, Language, unique_citations
+from .model import Answer, AnswerEvent, Citation, Computation, Language, unique_citations
 from .streaming import with_heartbeat
 from .verify import FigureUnit, figure_unit, stated_figures, supported, verify
 
@@ -378,7 +378,7 @@ class GroundedAnswerer:
         required = required_figures(
             offline.text, measures, offline.computations, from_facts=offline.mode in _FROM_FACTS or bool(offline.facts)
         )
-        left_out = [figure.text.strip() for figure in required if not states_figure(text, figure)]
+        left_out = [figure.text.strip(" ()（）") for figure in required if not states_figure(text, figure)]
         if left_out:
             shown = ("、" if language == "zh" else ", ").join(left_out)
             reason = f"没有写出答案的数字 {shown}" if language == "zh" else f"it leaves out the answer's figures {shown}"
@@ -397,7 +397,7 @@ class GroundedAnswerer:
         figures = (
             checked.verification.removed_figures
             + unsupported_figures(text, support, offline)
-            + misscaled_amounts(text, support)
+            + misscaled_amounts(text, support, offline.computations)
         )
         if figures:
             reason = f"所引内容中没有数字 {'、'.join(figures)}" if language == "zh" else f"no cited unit prints {', '.join(figures)}"
@@ -416,16 +416,25 @@ class GroundedAnswerer:
 _YUAN = re.compile(r"\s*元")  # a bare 元, which the figure checker does not read as money
 
 
-def misscaled_amounts(text: str, support: Sequence[str]) -> list[str]:
+def misscaled_amounts(text: str, support: Sequence[str], computations: Sequence[Computation] = ()) -> list[str]:
     """The amounts of money `text` states that no `support` text gives at the same scale: the
-    evidence's "3 441.2 千美元" written "3 441.2元" or "$3,441.2" (a thousand times less).
+    evidence's "3 441.2 千美元" written "3 441.2元" or "$3,441.2" (a thousand times less).  A checked
+    total or difference of `computations` counts as given at the scale its operands are printed at,
+    where the answer writes it without a unit ("合计：1 500.0" beside "1 200.0 千美元").
 
     >>> misscaled_amounts("经费为 3 441.2元。", ["员额经费：3 441.2 千美元"])
     ['3 441.2']
     >>> misscaled_amounts("经费为 344.12 万美元，即 USD 3,441.2 thousand。", ["员额经费：3 441.2 千美元"])
     []
+    >>> misscaled_amounts("合计 1 500.0 千美元", ["甲 1 200.0 千美元，乙 300.0 千美元"], [Computation("", [1200.0, 300.0], "+", 1500.0)])
+    []
     """
-    amounts = [m.scaled for t in support for m in stated_figures(t) if figure_unit(t, m) is FigureUnit.MONEY]
+    money = [m for t in support for m in stated_figures(t) if figure_unit(t, m) is FigureUnit.MONEY]
+    amounts = [m.scaled for m in money]
+    for computation in computations:
+        if computation.operator in ("+", "-") and computation.holds():
+            scales = {m.scaled / m.value for m in money if m.value and any(same_figure(m.value, o) for o in computation.operands)}
+            amounts += [computation.result * scale for scale in scales]
     return [
         mention.text.strip()
         for mention in stated_figures(text)

@@ -51,8 +51,25 @@ def test_a_measure_no_figure_has_falls_back_to_every_main_figure():
     assert texts(required_figures(ROW, (Measure.MONEY,))) == ["25"]
 
 
-def test_figures_all_in_parentheses_require_nothing():
-    assert required_figures("月球事务处有多种经费来源（经常预算 10%、自愿捐款 90%）。 [¶9.1]") == []
+SHARES = "鉴于月球事务处有经常预算（12.5%）和自愿捐款（87.5%）两种来源，建议进行审查，费用 40 000 美元。 [¶9.5]"
+
+
+def test_shares_only_in_parentheses_are_required_when_shares_are_asked():
+    # the sentence's only percentages are in parentheses: they are what a question about shares asks
+    assert texts(required_figures(SHARES, (Measure.PERCENTAGE,))) == ["12.5%", "87.5%"]
+    # asked for money, the sentence has an amount outside parentheses: the shares stay context
+    assert texts(required_figures(SHARES, (Measure.MONEY,))) == ["40 000"]
+
+
+def test_a_question_asking_no_figure_requires_the_parenthesised_figures_when_the_sentence_has_no_other():
+    assert texts(required_figures("月球事务处有多种经费来源（经常预算 10%、自愿捐款 90%）。 [¶9.1]")) == ["10%", "90%"]
+    assert texts(required_figures(SHARES)) == ["40 000"]  # one outside: the context in parentheses is not required
+
+
+def test_a_question_asking_no_figure_requires_every_figure_of_the_sentence_whatever_its_unit():
+    achieved = "In 2030 the Office held 9 outreach meetings, trained 14 officials and reached 95% satisfaction. [para. 9.6]"
+    # a question of what was achieved: counts and a share, all of them, though no measure was asked
+    assert texts(required_figures(achieved)) == ["9", "14", "95%"]
 
 
 def test_a_figure_answer_requires_every_part_and_a_computed_result_not_its_operands():
@@ -62,6 +79,23 @@ def test_a_figure_answer_requires_every_part_and_a_computed_result_not_its_opera
     assert texts(required_figures(TOTAL, (Measure.MONEY,), [total], from_facts=True)) == ["1 500.0 千"]
     wrong = Computation("1 200.0 + 300.0 = 1 600.0", [1200.0, 300.0], "+", 1600.0)  # does not hold: no exemption
     assert len(required_figures(TOTAL, (Measure.MONEY,), [wrong], from_facts=True)) == 3
+
+
+def test_a_computed_total_is_required_even_without_a_unit_and_a_difference_keeps_what_it_compares():
+    unitless = "月球事务处经常预算：1 200.0 千美元；预算外：300.0 千美元；合计：1 500.0 [表 9.4]"
+    total = Computation("1 200.0 + 300.0 = 1 500.0", [1200.0, 300.0], "+", 1500.0)
+    # money was asked and the total's words give no unit: it is required all the same, its parts are not
+    assert texts(required_figures(unitless, (Measure.MONEY,), [total], from_facts=True)) == ["1 500.0"]
+    compared = "月球事务处非员额：900.0 千美元 [表 9.4]\n月球事务处员额：700.0 千美元 [表 9.4]\n两者相差：900.0 千美元 − 700.0 千美元 = +200.0 千美元"
+    difference = Computation("900.0 − 700.0 = 200.0", [900.0, 700.0], "-", 200.0)
+    assert texts(required_figures(compared, (Measure.MONEY,), [difference], from_facts=True)) == ["900.0 千", "700.0 千", "200.0 千"]
+
+
+def test_a_passage_answer_of_several_parts_takes_each_measure_from_the_first_line_that_states_it():
+    two_parts = "3. 月球事务处的考察团，2030 年拟议：4 个员额 [表 9.3]\n2030 年拟议经常预算资源为 512 300 美元，与上一年持平。 [¶9.7]"
+    assert texts(required_figures(two_parts, (Measure.POSTS, Measure.MONEY))) == ["4", "512 300"]
+    # one measure asked, stated in the first line: a later line's other figures are support only
+    assert texts(required_figures(two_parts, (Measure.POSTS,))) == ["4"]
 
 
 def test_notes_in_parentheses_are_not_answer_lines():
@@ -105,3 +139,20 @@ def test_real_passage_answer_requires_only_the_asked_figure_of_its_sentence(serv
     answer = found.answer
     required = required_figures(answer.text, found.measures, answer.computations, from_facts=bool(answer.facts))
     assert [figure.scaled for figure in required] == [expected], answer.text
+
+
+def test_real_shares_printed_only_in_parentheses_are_required(service):
+    # ¶3.116 gives UNOAU's funding shares only in parentheses: 经常预算(9.1%)、支助账户(85.2%)、自愿捐款(5.7%)
+    found = service.offline("联非办的经费来源中，经常预算、支助账户和自愿捐款各占百分之几？")
+    answer = found.answer
+    required = required_figures(answer.text, found.measures, answer.computations, from_facts=bool(answer.facts))
+    assert [figure.value for figure in required] == [9.1, 85.2, 5.7], answer.text
+
+
+def test_real_comparison_requires_both_amounts_and_their_difference(service):
+    # 表 3.33: executive direction and management, 2024, posts 1 607.2 and non-post 249.0 thousand dollars
+    found = service.offline("行政领导和管理 2024 年的员额经费是多少？比非员额经费多还是少？")
+    answer = found.answer
+    assert answer.computations, answer.text
+    required = required_figures(answer.text, found.measures, answer.computations, from_facts=True)
+    assert [figure.value for figure in required] == [1607.2, 249.0, 1358.2], answer.text

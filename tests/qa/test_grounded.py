@@ -32,8 +32,8 @@ from budgetqa.qa.grounded import (
     was_withheld,
     withheld_reason,
 )
-from budgetqa.qa.model import Answer, AnswerEvent
-from tests.grounded_fakes import FakeSource, offline
+from budgetqa.qa.model import Answer, AnswerEvent, Citation, Computation
+from tests.grounded_fakes import FAKE_UNITS, FakeSource, offline
 
 
 def fake_model(reply: str) -> GenericFakeChatModel:
@@ -144,6 +144,56 @@ def test_a_passage_answer_must_keep_the_figure_of_the_measure_asked_not_every_fi
     assert withheld_reason(answer) is (None if shown else Withheld.INCOMPLETE), answer.text
     if not shown:  # the checked answer is what the user reads
         assert answer.text.endswith(PASSAGE)
+
+
+# A FAKE passage answer whose shares stand only in parentheses (¶9.3 is made up for this test).
+SHARES_UNIT = "月球事务处的经费来自经常预算（12.5%）和自愿捐款（87.5%），因此建议进行一次审查。"
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("月球事务处的经费中经常预算占 12.5%，自愿捐款占 87.5%。", True),
+        ("月球事务处的经费来自经常预算和自愿捐款，建议进行审查。", False),  # fluent, true, but without the shares
+    ],
+)
+def test_a_reply_must_keep_shares_that_stand_only_in_parentheses_when_shares_are_asked(monkeypatch, text, shown):
+    monkeypatch.setitem(FAKE_UNITS, "9.3", SHARES_UNIT)
+    passage = replace(
+        offline(),
+        text=f"{SHARES_UNIT} [¶9.3]",
+        citations=[Citation("paragraph", "9.3", [5, 6], quote=SHARES_UNIT)],
+        mode="extractive",
+    )
+    reply = reply_json(text, ["¶9.3"])
+    _, answer = run(GroundedAnswerer(fake_model(reply)), "月球事务处的经费各占几成？", passage, (Measure.PERCENTAGE,))
+    assert withheld_reason(answer) is (None if shown else Withheld.INCOMPLETE), answer.text
+    if not shown:
+        assert "12.5%" in answer.verification.notes[-1] and "(12.5%" not in answer.verification.notes[-1]
+
+
+# A FAKE figure answer whose checked total is written without a unit (¶9.4 is made up for this test).
+PARTS_UNIT = "月球事务处 2024 年经常预算 1 200.0 千美元，预算外资源 300.0 千美元。"
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("月球事务处 2024 年的资源合计 1 500.0 千美元。", True),
+        ("月球事务处 2024 年经常预算 1 200.0 千美元，预算外资源 300.0 千美元。", False),  # the parts, not the total asked
+    ],
+)
+def test_a_reply_must_keep_a_computed_total_even_where_the_checked_answer_gives_it_no_unit(monkeypatch, text, shown):
+    monkeypatch.setitem(FAKE_UNITS, "9.4", PARTS_UNIT)
+    total = replace(
+        offline(),
+        text="月球事务处 2024 年经常预算：1 200.0 千美元；预算外：300.0 千美元；合计：1 500.0 [¶9.4]",
+        citations=[Citation("paragraph", "9.4", [7, 8], quote=PARTS_UNIT)],
+        computations=[Computation("1 200.0 + 300.0 = 1 500.0", [1200.0, 300.0], "+", 1500.0)],
+    )
+    reply = reply_json(text, ["¶9.4"])
+    _, answer = run(GroundedAnswerer(fake_model(reply)), "月球事务处 2024 年一共有多少资源？", total, (Measure.MONEY,))
+    assert withheld_reason(answer) is (None if shown else Withheld.INCOMPLETE), answer.text
 
 
 def test_the_note_of_a_withheld_answer_does_not_repeat_the_invented_figure_or_name():
