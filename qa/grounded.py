@@ -124,6 +124,7 @@ class Withheld(Enum):
     LANGUAGE = "not in the question's language"
     INCOMPLETE = "leaves out the answer's figure"
     FIGURE = "a figure the evidence does not print"
+    UNIT = "an amount without its unit"
     CLAIM = "a name, year or symbol no cited unit contains"
 
 
@@ -402,6 +403,11 @@ class GroundedAnswerer:
         if figures:
             reason = f"所引内容中没有数字 {'、'.join(figures)}" if language == "zh" else f"no cited unit prints {', '.join(figures)}"
             return _withheld(offline, Withheld.FIGURE, reason)
+        bare = unitless_amounts(text, support)
+        if bare:
+            shown = ("、" if language == "zh" else ", ").join(bare)
+            reason = f"金额 {shown} 没有写单位" if language == "zh" else f"it gives the amounts {shown} without their unit"
+            return _withheld(offline, Withheld.UNIT, reason)
         claims = check_claims(text, support, source.index.glossary, language, question=question)
         if not claims.supported:
             return _withheld(offline, Withheld.CLAIM, claims.reason(language))
@@ -414,6 +420,7 @@ class GroundedAnswerer:
 
 
 _YUAN = re.compile(r"\s*元")  # a bare 元, which the figure checker does not read as money
+_DOLLARS = re.compile(r"\s*(?:United States|U\.S\.) dollars", re.IGNORECASE)  # a unit spelt out in full
 
 
 def misscaled_amounts(text: str, support: Sequence[str], computations: Sequence[Computation] = ()) -> list[str]:
@@ -441,6 +448,38 @@ def misscaled_amounts(text: str, support: Sequence[str], computations: Sequence[
         if (figure_unit(text, mention) is FigureUnit.MONEY or _YUAN.match(text[mention.end :]))
         # the same scale (a rounded "775.3 million" allowed), not same_figure's unit changes
         and not any(math.isclose(abs(mention.scaled), abs(amount), rel_tol=0.01) for amount in amounts)
+    ]
+
+
+def unitless_amounts(text: str, support: Sequence[str]) -> list[str]:
+    """The figures `text` states without a unit that the `support` texts print as amounts of money
+    (and not as posts or a percentage): "89606.9" for "89 606.9 千美元" leaves the reader to guess
+    thousands of dollars, dollars or yuan.
+
+    >>> unitless_amounts("总资源 = 51212.8 + 38394.1 = 89606.9", ["合计：89 606.9 千美元（51 212.8 千美元 + 38 394.1 千美元）"])
+    ['51212.8', '38394.1', '89606.9']
+    >>> unitless_amounts("合计 89 606.9 千美元，12 个员额中 12 个在纽约", ["合计：89 606.9 千美元；12 个员额；12.0 千美元"])
+    []
+    >>> unitless_amounts("The amount is 1484400 United States dollars.", ["1 484 400 美元"])
+    []
+    """
+    money: list[float] = []
+    other: list[float] = []
+    for piece in support:
+        for mention in stated_figures(piece):
+            unit = figure_unit(piece, mention)
+            if unit is FigureUnit.MONEY:
+                money.append(mention.value)
+            elif unit is not None:
+                other.append(mention.value)
+    return [
+        mention.text.strip()
+        for mention in stated_figures(text)
+        if figure_unit(text, mention) is None
+        and not _YUAN.match(text[mention.end :])
+        and not _DOLLARS.match(text[mention.end :])
+        and any(same_figure(mention.value, value) for value in money)
+        and not any(same_figure(mention.value, value) for value in other)
     ]
 
 

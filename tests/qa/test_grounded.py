@@ -115,6 +115,23 @@ def test_an_amount_written_at_another_scale_than_the_evidence_is_withheld(amount
     assert withheld_reason(answer) is (None if shown else Withheld.FIGURE), answer.text
 
 
+@pytest.mark.parametrize(
+    ("text", "withheld"),
+    [
+        ("月球事务处 2024 年拟设 12 个员额，经费 3 456.7。", Withheld.UNIT),  # 3 456.7 what? the evidence says 千美元
+        ("The OLA proposes 12 posts in 2024, funded with 3456.7.", Withheld.UNIT),
+        ("月球事务处 2024 年拟设 12 个员额，经费 3 456.7 千美元。", None),
+    ],
+)
+def test_an_amount_written_without_its_unit_is_withheld(text, withheld):
+    language = "en" if text.startswith("The") else "zh"
+    reply = reply_json(text, [ids(language)[0]])
+    _, answer = run(GroundedAnswerer(fake_model(reply)), "月球事务处 2024 年的员额和经费？", offline(language))
+    assert withheld_reason(answer) is withheld, answer.text
+    if withheld:
+        assert "3 456.7" in answer.verification.notes[-1] or "3456.7" in answer.verification.notes[-1]
+
+
 def test_answer_leaving_out_one_of_several_figures_of_the_checked_answer_is_withheld():
     two = replace(offline(), text="月球事务处 2024 年员额：12 个 [¶9.1]；经费：3 456.7 千美元（2023 年：3 000.0 千美元）[¶9.1]")
     reply = reply_json("月球事务处 2024 年拟设 12 个员额。", ["¶9.1"])  # the amount is left out; 2023's need not be there
