@@ -40,6 +40,10 @@ _MONTH = re.compile(r"(?<![\d.])(?P<m>1[0-2]|0?[1-9])\s*月(?!份?\s*\d)")
 _CHINESE_PARAGRAPH = re.compile(r"第\s*(?P<n>[一二三四五六七八九十]+)\s*\.\s*(?P<p>\d+)\s*段")
 _CN = "[一二三四五六七八九十百零]+"
 _CHINESE_ARTICLE = re.compile(rf"第\s*(?P<n>{_CN})\s*条")  # "第七十三条": Article 73
+_CHINESE_ARTICLE_PARAGRAPH = re.compile(rf"第\s*(?P<n>{_CN})\s*条\s*第\s*(?P<p>{_CN})\s*项")  # Article 12, paragraph 2
+_CHINESE_CHAPTER = re.compile(rf"第\s*(?P<n>{_CN})\s*章")  # "第八章" (of the Charter): Chapter VIII
+_NUMBERED_PARAGRAPH = re.compile(r"第\s*(?P<n>\d{1,3})\s*(?P<item>\([a-z]{1,3}\))?\s*段")  # "第 1(a)段": paragraph 1 (a)
+_BUDGET_SECTION = re.compile(r"第\s*(?P<n>\d{1,2})\s*款")  # "第 3 款" (of the programme budget): section 3
 _CHINESE_ARTICLES = re.compile(rf"第\s*(?P<n>{_CN})\s*和\s*(?P<m>{_CN})\s*条")  # "第三十三和九十九条"
 _CHINESE_FIGURE = re.compile(r"图\s*(?P<s>\d+)\s*\.\s*(?P<n>[一二三四五六七八九十]+)")
 _MAGNITUDES = {"亿": Decimal(10) ** 8, "万": Decimal(10) ** 4, "千": Decimal(10) ** 3}
@@ -53,6 +57,13 @@ _SYMBOL = re.compile(
     r"|[IVX]{1,5}\.\d+"
     r"|\d{1,2}\.[IVXL]{1,6}(?![A-Za-z]))"
 )
+# References to a chapter or an article ("Chapter VIII", "Articles 11, 35 and 99"): each is a
+# symbol the English must state as the source does, "Chapter VIII" not "Article 8" nor "Chapter 8".
+_REF_NUMBER = r"(?:\d{1,3}|[IVXL]{1,7})(?![A-Za-z0-9]|\.\d)"
+_REFERENCE = re.compile(
+    rf"(?<![A-Za-z])(?P<kind>[Cc]hapter|[Aa]rticle)s?\s+(?P<numbers>{_REF_NUMBER}(?:(?:\s*,\s*{_REF_NUMBER})*,?\s+(?:and|or)\s+{_REF_NUMBER})?)"
+)
+_REF_ITEM = re.compile(_REF_NUMBER)
 # Small figures an English text may write in words ("two P-3 posts", "the third report").
 _NUMBER_WORDS = {
     word: value
@@ -110,11 +121,16 @@ def _money(match: re.Match[str]) -> str:
 def to_english_notation(text: str) -> str:
     """`text` with every figure written as an English text writes it (see the module docstring):
     dollar amounts as "US$…" ("亿"/"万" amounts in millions, "千美元" in thousands), other 亿/万
-    figures scaled, digit groups with commas, dates in English, "第二.55 段" as "paragraph II.55" and
-    an article of the Charter, "第七十三条", as "Article 73".  Everything else is left as it is.
+    figures scaled, digit groups with commas, dates in English, "第二.55 段" as "paragraph II.55", a
+    chapter or an article of the Charter, "第八章" and "第七十三条", as "Chapter VIII" and "Article
+    73" (the model otherwise writes "Article 8" for a chapter), and a section of the programme budget,
+    "第 3 款", as "section 3", and a numbered paragraph, "第 1(a)段", as "paragraph 1 (a)".  Everything
+    else is left as it is.
 
     >>> to_english_notation("根据《宪章》第七十三条(辰)款；第三十三和九十九条")
     '根据《宪章》Article 73(辰)款；Articles 33 and 99'
+    >>> to_english_notation("《宪章》第八章；第十二条第二项；第 2 款和第 3 款；第 1(a)段")
+    '《宪章》Chapter VIII；Article 12, paragraph 2；section 2和section 3；paragraph 1 (a)'
     """
     text = _FULL_DATE.sub(lambda m: f"{int(m['d'])} {_MONTHS[int(m['m']) - 1]} {m['y']}", text)
     text = _YEAR_MONTH.sub(lambda m: f"{_MONTHS[int(m['m']) - 1]} {m['y']}", text)
@@ -122,11 +138,30 @@ def to_english_notation(text: str) -> str:
     text = _MONTH.sub(lambda m: _MONTHS[int(m["m"]) - 1], text)
     text = _CHINESE_PARAGRAPH.sub(lambda m: f"paragraph {int_to_roman(chinese_to_int(m['n']))}.{m['p']}", text)
     text = _CHINESE_FIGURE.sub(lambda m: f"figure {m['s']}.{int_to_roman(chinese_to_int(m['n']))}", text)
+    text = _CHINESE_CHAPTER.sub(lambda m: f"Chapter {int_to_roman(chinese_to_int(m['n']))}", text)
+    text = _CHINESE_ARTICLE_PARAGRAPH.sub(
+        lambda m: f"Article {chinese_to_int(m['n'])}, paragraph {chinese_to_int(m['p'])}", text
+    )
+    text = _NUMBERED_PARAGRAPH.sub(lambda m: f"paragraph {m['n']}" + (f" {m['item']}" if m["item"] else ""), text)
+    text = _BUDGET_SECTION.sub(lambda m: f"section {int(m['n'])}", text)
     text = _CHINESE_ARTICLES.sub(lambda m: f"Articles {chinese_to_int(m['n'])} and {chinese_to_int(m['m'])}", text)
     text = _CHINESE_ARTICLE.sub(lambda m: f"Article {chinese_to_int(m['n'])}", text)
     text = _MONEY.sub(_money, text)
     text = _MAGNITUDE.sub(lambda m: _amount(_decimal(m["num"]) * _MAGNITUDES[m["mag"]]), text)
     return _GROUPED.sub(lambda m: _plain(_decimal(m.group(0))), text)
+
+
+def references(text: str) -> frozenset[str]:
+    """The chapters and articles `text` refers to, one symbol each ("Chapter VIII", "Article 35").
+
+    >>> sorted(references("under Chapter VIII and Articles 11, 35 and 99 of the Charter; Article 7, 15 members"))
+    ['Article 11', 'Article 35', 'Article 7', 'Article 99', 'Chapter VIII']
+    """
+    return frozenset(
+        f"{match['kind'].capitalize()} {number}"
+        for match in _REFERENCE.finditer(text)
+        for number in _REF_ITEM.findall(match["numbers"])
+    )
 
 
 @dataclass(frozen=True)
@@ -165,9 +200,13 @@ def stated_figures(text: str) -> StatedFigures:
     >>> found = stated_figures("US$231.5 million under resolution 77/262 (see A/77/7), two posts, 18.7%")
     >>> [f.value for f in found.figures], sorted(found.symbols), 2 in found.word_values
     ([231500000.0, 18.7], ['77/262', 'A/77/7'], True)
+    >>> sorted(stated_figures("Article 8 of the Charter").symbols)
+    ['Article 8']
     """
     symbols = frozenset(re.sub(r"\s", "", match.group(0)).rstrip(".") for match in _SYMBOL.finditer(text))
     masked = _SYMBOL.sub(lambda match: " " * len(match.group(0)), text)
+    symbols |= references(masked)
+    masked = _REFERENCE.sub(lambda match: " " * len(match.group(0)), masked)
     figures: list[StatedFigure] = []
     for mention in find_numbers(masked):
         value = abs(mention.scaled)

@@ -3,6 +3,7 @@
 >>> # budgetqa translate                                   (the configured document, packaged Qwen model)
 >>> # budgetqa translate --out data/A_78_6_Sect3_en.jsonl  (regenerate the shipped versions)
 >>> # budgetqa translate --status                          (no model needed: what lacks a version)
+>>> # budgetqa translate --recheck --out data/A_78_6_Sect3_en.jsonl  (no model: check the file again)
 """
 
 from __future__ import annotations
@@ -65,6 +66,10 @@ def translate_command(
     kind: Annotated[
         list[SegmentKind] | None, typer.Option(help="Translate only segments of this kind (repeatable).")
     ] = None,
+    only: Annotated[
+        list[str] | None,
+        typer.Option("--segment", help="Translate only the segment of this uid, e.g. paragraph:3.87 (repeatable)."),
+    ] = None,
     limit: Annotated[int | None, typer.Option(min=1, help="Translate at most this many segments.")] = None,
     retry_failed: Annotated[
         bool, typer.Option("--retry-failed", help="Translate again the cached versions that failed their checks.")
@@ -78,6 +83,14 @@ def translate_command(
     ] = False,
     status: Annotated[
         bool, typer.Option("--status", help="Only report which segments have a checked English version.")
+    ] = False,
+    recheck_only: Annotated[
+        bool,
+        typer.Option(
+            "--recheck",
+            help="Only check every version of the file again with the current checks, without the model: a "
+            "version that fails them now is kept as not translated, with its reasons.",
+        ),
     ] = False,
     document: Annotated[Path | None, typer.Option(help="Document (default: the bundled one).")] = None,
     threads: Annotated[
@@ -105,8 +118,14 @@ def translate_command(
     if status:
         _report_status(_load_versions(parsed, settings, target))
         return
+    if recheck_only:
+        _recheck_file(target, document_segments(parsed))
+        return
     every = document_segments(parsed)
-    segments = [s for s in every if not kind or s.kind in kind][:limit]
+    unknown = sorted(set(only or ()) - {segment.uid for segment in every})
+    if unknown:
+        raise fail(f"no segment {', '.join(unknown)} in the document; `budgetqa translate --status` lists their uids")
+    segments = [s for s in every if (not kind or s.kind in kind) and (not only or s.uid in only)][:limit]
     translator = _open_translator(model, settings, threads)
     cache = TranslationCache(settings.cache_dir / "translations", translator.model_sha256)
     earlier = [*(read_versions(target) if target.is_file() else []), *_shipped_versions()]
@@ -205,6 +224,33 @@ def _run(
                 last_write = time.monotonic()
     _write(target, kept, versions, order)
     return [versions[uid] for uid in order]
+
+
+def _recheck_file(target: Path, segments: list[Segment]) -> None:
+    """Every version of `target` checked again with the current checks (:func:`recheck`, no model) and
+    the file rewritten atomically when one changed; the versions that now fail are listed."""
+    if not target.is_file():
+        raise fail(f"{target} does not exist; give the versions file to check with --out")
+    try:
+        versions = read_versions(target)
+    except EnglishVersionsError as error:
+        raise fail(str(error)) from None
+    glossary = load_glossary()
+    by_uid = {segment.uid: segment for segment in segments}
+    rechecked = [_rechecked(version, by_uid.get(version.uid), glossary) for version in versions]
+    now_failing = [new for old, new in zip(versions, rechecked, strict=True) if old.passed and not new.passed]
+    now_passing = [new for old, new in zip(versions, rechecked, strict=True) if new.passed and not old.passed]
+    if rechecked != versions:
+        write_text(target, render_versions(rechecked))
+    passed = sum(1 for version in rechecked if version.passed)
+    console.print(
+        f"{passed} of {len(rechecked)} versions pass the current checks; {len(now_failing)} checked before now "
+        f"fail, {len(now_passing)} failed before now pass ({escape(str(target))})"
+    )
+    for version in now_failing:
+        console.print(f"  now not translated: {escape(version.uid)}: {escape('; '.join(version.failures))}", soft_wrap=True)
+    for version in now_passing:
+        console.print(f"  now checked: {escape(version.uid)}", soft_wrap=True)
 
 
 def _rechecked(version: EnglishVersion, segment: Segment | None, glossary: Glossary) -> EnglishVersion:

@@ -24,7 +24,7 @@ from typing import Literal, Protocol
 
 from budgetqa.ingest.english import SegmentKind
 
-from .translation_checks import ECHO_FAILURE, Term
+from .translation_checks import ECHO_FAILURE, WHOLE_TEXT, Term
 
 MAX_TOKENS = 900  # enough for the longest paragraph (685 Chinese characters ≈ 420 English tokens)
 
@@ -128,7 +128,8 @@ def build_prompt(
         system += f"\nThe text comes from the table “{context}”; translate the text only, not the table's title."
     lines = [f"Translate {name} into English. Reply with the English translation only."]
     # A reply that wrote the prompt back is answered by the line above; quoting it would invite it again.
-    named = [failure for failure in failures if not failure.startswith(ECHO_FAILURE)]
+    # How the figures were compared is for the reader of the failures, not for the model.
+    named = [failure for failure in failures if not failure.startswith((ECHO_FAILURE, WHOLE_TEXT))]
     if named:
         lines.append("Take care, a first translation got these wrong: " + " ".join(f"{f.rstrip('.')}." for f in named))
     lines.append(f"Chinese text:\n{prepared}")

@@ -3,9 +3,15 @@
 - **figures**: every figure of the English equals a figure of the source and every figure of the
   source appears (values compared after :func:`~budgetqa.index.english_figures.to_english_notation`,
   so "US$231.5 million" meets "2.315 亿美元" and "$2.315 billion" does not); document symbols
-  ("A/77/7", "77/262") must match too, and so must the item markers of an enumeration ("(a)", "(b)":
-  each one of the source appears in the English).  A small whole number written in words on one
-  side ("two posts", "第一阶段") counts as stated.
+  ("A/77/7", "77/262") and references to the Charter ("Chapter VIII", "Article 8") must match too,
+  and so must the item markers of an enumeration ("(a)", "(b)": each one of the source appears in
+  the English).  A small whole number written in words on one side ("two posts", "第一阶段") counts
+  as stated.  The comparison is made **sentence by sentence**: each Chinese sentence is paired with
+  the English sentence that renders it (:func:`~budgetqa.index.english_alignment.align_sentences`),
+  so a figure must appear in the English of its own sentence, and a version that drops a figure
+  from one sentence and states it in another fails.  Where the English has another number of
+  sentences (a sentence split or merged in translation), the figures are compared across the whole
+  text, and the check says so (:attr:`CheckResult.notes`, and a line of the failures).
 - **terms**: every glossary *name* of the source (a body, title, grade, place, mandate or object of
   expenditure: :data:`CHECKED_CATEGORIES`) appears in one of its English forms (case, plural and
   hyphenation aside), so "政治建和部" must come out as "Department of Political and Peacebuilding
@@ -29,6 +35,7 @@ from dataclasses import dataclass
 
 from budgetqa.ingest.english import CheckName
 
+from .english_alignment import align_sentences, sentence_counts
 from .english_figures import stated_figures
 from .glossary import Glossary, english_words
 
@@ -48,6 +55,8 @@ class CheckResult:
 
     checks: dict[CheckName, bool]
     failures: list[str]
+    notes: tuple[str, ...] = ()  # how a check was made where it could not be made as designed
+
 
     @property
     def passed(self) -> bool:
@@ -82,8 +91,9 @@ def source_terms(text: str, glossary: Glossary) -> list[Term]:
 
 def check_translation(source: str, prepared: str, english: str, glossary: Glossary) -> CheckResult:
     """Check `english` against the Chinese `source` and its `prepared` form (figures in English notation)."""
+    figures = figure_check(prepared, english)
     failures: dict[CheckName, list[str]] = {
-        CheckName.FIGURES: figure_failures(prepared, english),
+        CheckName.FIGURES: figures.failures,
         CheckName.TERMS: term_failures(source_terms(prepared, glossary), english),
         CheckName.LENGTH: length_failures(source, english),
         CheckName.NO_HAN: han_failures(english),
@@ -92,26 +102,64 @@ def check_translation(source: str, prepared: str, english: str, glossary: Glossa
     return CheckResult(
         {name: not found for name, found in failures.items()},
         [failure for found in failures.values() for failure in found],
+        figures.notes,
     )
 
 
-def figure_failures(prepared: str, english: str) -> list[str]:
-    """What differs between the figures and symbols of the prepared source and of the English."""
+# How a note or failure line starts when the figures were compared across the whole text.
+WHOLE_TEXT = "figures compared across the whole text"
+
+
+@dataclass(frozen=True)
+class FigureCheck:
+    """The figure check's failures, and a note when it could not compare sentence by sentence."""
+
+    failures: list[str]
+    notes: tuple[str, ...] = ()
+
+
+def figure_check(prepared: str, english: str) -> FigureCheck:
+    """The figures, symbols and item markers of each sentence of the prepared source against the
+    English sentence that renders it; across the whole text where the sentences cannot be paired
+    (the note, and a last line of the failures when there are some, say so)."""
+    pairs = align_sentences(prepared, english)
+    if pairs is not None and len(pairs) > 1:
+        return FigureCheck(
+            [failure for pair in pairs for failure in figure_failures(pair.chinese, pair.english, sentence=pair.number)]
+        )
+    failures = figure_failures(prepared, english)
+    chinese, counted = sentence_counts(prepared, english)
+    if pairs is not None or chinese <= 1:
+        return FigureCheck(failures)  # one sentence in the source: the whole text is the sentence
+    note = (
+        f"{WHOLE_TEXT}: the source has {chinese} sentences and the English {counted}, so they could not be paired"
+    )
+    return FigureCheck([*failures, note] if failures else [], (note,))
+
+
+def figure_failures(prepared: str, english: str, *, sentence: int | None = None) -> list[str]:
+    """What differs between the figures and symbols of the prepared source and of the English (of
+    the `sentence`-th sentence of each, when given: the failures name it)."""
     source, target = stated_figures(prepared), stated_figures(english)
+    where = f" (sentence {sentence})" if sentence is not None else ""
     failures = [
-        f"the figure {figure.written} of the source is missing; copy it exactly as written"
+        f"the figure {figure.written} of the source is missing{where}; copy it exactly as written"
         for figure in source.figures
         if not target.has_in_words(figure.value)
     ]
     failures += [
-        f"the figure {figure.written} is not in the source; write only the figures of the source"
+        f"the figure {figure.written} is not in the source{where}; write only the figures of the source"
         for figure in target.figures
         if not source.has_in_words(figure.value)
     ]
-    failures += [f"the symbol {symbol} of the source is missing" for symbol in sorted(source.symbols - target.symbols)]
-    failures += [f"the symbol {symbol} is not in the source" for symbol in sorted(target.symbols - source.symbols)]
+    failures += [
+        f"the symbol {symbol} of the source is missing{where}" for symbol in sorted(source.symbols - target.symbols)
+    ]
+    failures += [f"the symbol {symbol} is not in the source{where}" for symbol in sorted(target.symbols - source.symbols)]
     missing = Counter(item_markers(prepared)) - Counter(item_markers(english))
-    failures += [f"the item marker {marker} of the source is missing; keep it as written" for marker in sorted(missing)]
+    failures += [
+        f"the item marker {marker} of the source is missing{where}; keep it as written" for marker in sorted(missing)
+    ]
     return failures
 
 

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from budgetqa.index.english_figures import stated_figures, to_english_notation
-from budgetqa.ingest.numerals import chinese_to_int
+from budgetqa.ingest.numerals import chinese_to_int, int_to_roman
 
 
 @pytest.mark.parametrize(
@@ -25,6 +25,10 @@ from budgetqa.ingest.numerals import chinese_to_int
         ("8 月和 10 月", "August和 October"),
         ("报告第二.55 段", "报告paragraph II.55"),
         ("1 484 400", "1,484,400"),
+        ("依照《宪章》第六章和第七章", "依照《宪章》Chapter VI和Chapter VII"),
+        ("依照《宪章》第二十二条第三项", "依照《宪章》Article 22, paragraph 3"),
+        ("列在第 7 款下", "列在section 7下"),
+        ("决议第 4(b)段", "决议paragraph 4 (b)"),
     ],
 )
 def test_to_english_notation_writes_figures_as_english_does(chinese: str, english: str) -> None:
@@ -74,3 +78,28 @@ def test_normalisation_keeps_every_figure_of_the_real_paragraphs(document) -> No
         months = set(range(1, 13))
         for figure in before.figures:
             assert after.has(figure.value) or figure.value in months, (paragraph.ref, figure)
+
+
+def test_references_to_chapters_and_articles_are_symbols_that_must_match() -> None:
+    assert stated_figures("as set out in Chapter VI and Articles 22, 31 and 40").symbols == {
+        "Chapter VI",
+        "Article 22",
+        "Article 31",
+        "Article 40",
+    }
+    assert stated_figures("under Article 6").symbols != stated_figures(to_english_notation("依照第六章")).symbols
+    # a list goes on past a comma only up to its "and": "Article 9, 12 members" is one article
+    found = stated_figures("mandate: Article 9, 12 members")
+    assert found.symbols == {"Article 9"} and found.has(12)
+
+
+def test_every_chapter_of_the_charter_in_the_real_document_is_written_as_a_chapter(document) -> None:
+    """Each "第…章" of the document's paragraphs becomes "Chapter" and its Roman numeral, a symbol the
+    English must state; no article is read where the Chinese names a chapter."""
+    chapters = 0
+    for paragraph in document.paragraphs:
+        for numeral in re.findall(r"第([一二三四五六七八九十]+)章", paragraph.text):
+            found = stated_figures(to_english_notation(paragraph.text)).symbols
+            assert f"Chapter {int_to_roman(chinese_to_int(numeral))}" in found, paragraph.ref
+            chapters += 1
+    assert chapters >= 4

@@ -340,3 +340,75 @@ def test_a_sentence_that_fails_twice_at_temperature_0_is_translated_clause_by_cl
     assert version.english == "The example office will add 7 posts, and will carry out example work in 2030."
     assert version.attempts == 4 and fake.samplings == [None] * 4
     assert "2030" not in fake.prompts[2] and "7" not in fake.prompts[3]
+
+
+def test_recheck_checks_every_version_of_a_file_again_without_the_model(document, tmp_path: Path, monkeypatch) -> None:
+    """`budgetqa translate --recheck` on a copy of the real shipped file: no model is opened, the
+    shipped versions already pass, and a version edited to move a year into another sentence is
+    kept as not translated with its reason, the file rewritten."""
+    from budgetqa.cli import app
+    from budgetqa.index import translate_commands
+    from budgetqa.ingest.english import document_segments, shipped_paths
+
+    def no_model(*args: object) -> None:
+        raise AssertionError("--recheck must not open the model")
+
+    monkeypatch.setenv("BUDGETQA_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(translate_commands, "_open_translator", no_model)
+    (shipped,) = [path for path in shipped_paths() if path.name == "A_78_6_Sect3_en.jsonl"]
+    copy = tmp_path / "versions.jsonl"
+    copy.write_bytes(shipped.read_bytes())
+    args = ["translate", "--recheck", "--out", str(copy)]
+    unchanged = CliRunner().invoke(app, args)
+    assert unchanged.exit_code == 0, unchanged.output
+    assert "0 checked before now fail" in unchanged.output and copy.read_bytes() == shipped.read_bytes()
+
+    # a checked paragraph of two sentences or more, its first year moved into the sentence before it
+    versions = read_versions(copy)
+    texts = {segment.uid: segment.text for segment in document_segments(document)}
+    target = next(
+        v
+        for v in versions
+        if v.passed and v.kind is SegmentKind.PARAGRAPH and v.english and "\n" not in v.english
+        and v.english.count(". ") >= 1 and "2022" in v.english.split(". ", 1)[1] and "2022" not in v.english.split(". ", 1)[0]
+        and texts[v.uid].count("。") >= 2
+    )
+    first, rest = target.english.split(". ", 1)
+    edited = f"{first} in 2022. {rest.replace('2022', 'that year', 1)}"
+    copy.write_text(
+        "".join(
+            (v.model_copy(update={"english": edited}) if v.uid == target.uid else v).model_dump_json() + "\n"
+            for v in versions
+        ),
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "1 checked before now fail" in result.output and target.uid in result.output
+    (after,) = [v for v in read_versions(copy) if v.uid == target.uid]
+    assert after.english is None and after.rejected == edited and any("sentence" in f for f in after.failures)
+
+
+def test_translate_segment_option_translates_only_the_named_segments(document, tmp_path: Path, monkeypatch) -> None:
+    """With a FAKE translator (the glossary's English label of each text): `--segment` picks the
+    segments by uid; an unknown uid is an error that says where to find them."""
+    from budgetqa.cli import app
+    from budgetqa.index import translate_commands
+
+    class LabelTranslator:
+        model_sha256 = "f" * 64
+
+        def complete(self, system: str, turns, *, max_tokens: int, sampling=None) -> str:
+            chinese = turns[0].content.split("Chinese text:\n", 1)[1].split("\n", 1)[0]
+            return load_glossary().english_label(chinese)
+
+    monkeypatch.setenv("BUDGETQA_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(translate_commands, "_open_translator", lambda model, settings, threads: LabelTranslator())
+    out = tmp_path / "versions.jsonl"
+    wanted = [f"caption:{document.tables[1].ref}", f"caption:{document.tables[4].ref}"]
+    args = ["translate", "--out", str(out), *(f"--segment={uid}" for uid in wanted)]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert [v.uid for v in read_versions(out)] == wanted
+    wrong = CliRunner().invoke(app, ["translate", "--out", str(out), "--segment=paragraph:99.1"])
+    assert wrong.exit_code == 2 and "--status" in wrong.output

@@ -6,7 +6,14 @@ import pytest
 
 from budgetqa.index.english_figures import to_english_notation
 from budgetqa.index.glossary import load_glossary
-from budgetqa.index.translation_checks import check_translation, source_terms, term_hits
+from budgetqa.index.translate_prompt import build_prompt
+from budgetqa.index.translation_checks import (
+    WHOLE_TEXT,
+    check_translation,
+    figure_failures,
+    source_terms,
+    term_hits,
+)
 from budgetqa.ingest.english import CheckName
 
 SOURCE = "2024 年联非办有 19 个员额，费用为 2.315 亿美元。"
@@ -101,4 +108,54 @@ def test_an_item_marker_of_the_source_changed_or_dropped_fails_the_figure_check(
     assert _check(good, source).passed
     changed = _check(good.replace("(b)", "(a)"), source)
     assert not changed.checks[CheckName.FIGURES]
-    assert changed.failures == ["the item marker (b) of the source is missing; keep it as written"]
+    assert changed.failures == ["the item marker (b) of the source is missing (sentence 3); keep it as written"]
+
+
+# Two sentences of our own, each with its own year.
+TWO = "2023 年该办事处举办了 12 次讲习班。与 2022 年相比，参加人数增加了 15%。"
+
+
+def test_each_figure_must_be_in_the_english_of_its_own_sentence() -> None:
+    faithful = "In 2023, the office held 12 workshops. Attendance rose by 15% compared with 2022."
+    assert _check(faithful, TWO).passed
+    assert _check(faithful, TWO).notes == ()
+    # the year of the second sentence moved into the first: every figure is still somewhere
+    moved = "In 2023, as in 2022, the office held 12 workshops. Attendance rose by 15% over the year before."
+    assert figure_failures(to_english_notation(TWO), moved) == []  # the whole text has every figure
+    result = _check(moved, TWO)
+    assert not result.checks[CheckName.FIGURES]
+    assert result.failures == [
+        "the figure 2022 is not in the source (sentence 1); write only the figures of the source",
+        "the figure 2022 of the source is missing (sentence 2); copy it exactly as written",
+    ]
+
+
+def test_sentences_merged_in_translation_are_checked_as_a_whole_and_the_check_says_so() -> None:
+    merged = "In 2023, the office held 12 workshops, and attendance rose by 15% compared with 2022."
+    result = _check(merged, TWO)
+    assert result.passed
+    assert result.notes and result.notes[0].startswith(WHOLE_TEXT)
+    assert "2 sentences and the English 1" in result.notes[0]
+    dropped = _check("In 2023, the office held 12 workshops, and attendance rose by 15%.", TWO)
+    assert dropped.failures[0].startswith("the figure 2022 of the source is missing;")
+    assert dropped.failures[-1] == dropped.notes[0]  # the failures say how the figures were compared
+    # the note is for the reader of the failures; a retry prompt names only what was wrong
+    prompt = build_prompt("one sentence of a paragraph", TWO, [], dropped.failures)
+    assert "2022" in prompt.user and WHOLE_TEXT not in prompt.user
+
+
+def test_a_list_in_one_english_sentence_is_paired_item_by_item_at_its_semicolons() -> None:
+    source = "服务：为 3 个委员会提供咨询；举办 9 次会议。"
+    assert _check("Services: advice to 3 committees; 9 meetings.", source).passed
+    swapped = _check("Services: advice to 9 committees; 3 meetings.", source)
+    assert any("(sentence 1)" in failure for failure in swapped.failures)
+
+
+def test_a_chapter_of_the_charter_must_not_become_an_article() -> None:
+    source = "区域组织依照《宪章》第八章开展合作。"
+    assert _check("Regional organizations cooperate under Chapter VIII of the Charter.", source).passed
+    result = _check("Regional organizations cooperate under Article 8 of the Charter.", source)
+    assert result.failures == [
+        "the symbol Chapter VIII of the source is missing",
+        "the symbol Article 8 is not in the source",
+    ]
