@@ -24,7 +24,7 @@ from budgetqa.index.audit_places import printed_fact
 from budgetqa.index.audit_report import sentence, shown_decimals
 from budgetqa.index.glossary import Glossary
 from budgetqa.ingest.bodies import BodyRegistry
-from budgetqa.ingest.budget import FundingSource, Measure
+from budgetqa.ingest.budget import FundingSource, Measure, TableKind
 from budgetqa.ingest.facts import Fact, extract_facts
 from budgetqa.ingest.model import BlockKind, Document
 from budgetqa.ingest.refs import format_label
@@ -42,6 +42,17 @@ _FEWEST = re.compile(r"最少|最小|最低|最慢|\bleast\b|\bsmallest\b|\blowe
 _GRAND_TOTAL = re.compile(r"共计|总计|合计|总数|总额|\btotals?\b|\bgrand total\b", re.I)
 _SUBTOTAL = re.compile(r"小计|\bsubtotals?\b", re.I)
 _TOTAL_ROWS = ("共计", "合计", "总计")
+# A question asking whether something is wrong ("有没有不一致", "Are there any discrepancies?"), which
+# "yes" answers when the audit finds one, unlike one asking whether the figures agree ("对得上吗？",
+# "Do they add up?"), which "no" answers then.
+_ASKS_FAULT = re.compile(
+    r"(?:有没有|有无|是否有|是否存在|存在|有)[^，。？?]{0,8}?(?:不一致|不符|差异|差错|错误|错|问题|矛盾|出入)|有误|算错"
+    r"|\binconsisten|\bdiscrepanc|\bmismatch|\berrors?\b|\bmistakes?\b|\bwrong\b|\bproblems?\b"
+    r"|\bany issues?\b|\bissues? (?:with|in)\b",
+    re.I,
+)
+# The section's overview annex named by what it is rather than by its number ("概览附件", "the overview annex").
+_OVERVIEW_ANNEX = re.compile(r"概览附件|附件[^，。？?]{0,6}概览|资源概览|\boverview annex\b|\bannex (?:of|with) the overview\b", re.I)
 
 
 class AnalystAnswerer:
@@ -79,7 +90,7 @@ class AnalystAnswerer:
     def scope(self, parsed: ParsedQuestion) -> list[Finding]:
         """The audit's findings in the places, bodies and rows the question names."""
         findings = self.audit.findings
-        places = {(c.kind, c.ref) for c in parsed.citations if c.kind in (BlockKind.TABLE, BlockKind.ANNEX)}
+        places = set(self._places(parsed))
         if places:
             findings = [f for f in findings if any((s.kind, s.ref) in places for s in (f.printed, *f.other))]
         if parsed.bodies and not places:
@@ -91,27 +102,43 @@ class AnalystAnswerer:
             findings = [f for f in findings if (f.printed.row or "").startswith(_TOTAL_ROWS)]
         return findings
 
+    def _places(self, parsed: ParsedQuestion) -> list[tuple[BlockKind, str]]:
+        """The tables and annexes the question names: by number, or the overview annex by what it is."""
+        places = [(c.kind, c.ref) for c in parsed.citations if c.kind in (BlockKind.TABLE, BlockKind.ANNEX)]
+        if _OVERVIEW_ANNEX.search(parsed.text):
+            annex = next((f.source for f in self.facts if f.table_kind is TableKind.ANNEX_OVERVIEW), None)
+            if annex is not None and (annex.kind, annex.ref) not in places:
+                places.append((annex.kind, annex.ref))
+        return places
+
     def _consistency(self, parsed: ParsedQuestion) -> Answer:
         lang = parsed.lang
         findings = self.scope(parsed)
         where = self._where(parsed)
+        fault = bool(_ASKS_FAULT.search(parsed.text))  # "is anything wrong?" rather than "does it agree?"
         if not findings:
-            text = (
-                f"Yes: the audit finds no inconsistency in {where} (totals against their rows, 2023 + change = 2024, "
-                f"percentages, the same figure in the tables, the overview annex and the paragraphs)."
-                if lang == "en"
-                else f"对得上：核查没有发现{where}有不一致之处（已核查合计与组成行、2023 年数 + 变动 = 2024 年数、百分比，"
-                f"以及表格、附件四和段落中的同一数字）。"
-            )
+            if lang == "en":
+                text = (
+                    f"{'No' if fault else 'Yes'}: the audit finds no inconsistency in {where} (totals against their rows, "
+                    f"2023 + change = 2024, percentages, the same figure in the tables, the overview annex and the paragraphs)."
+                )
+            else:
+                text = (
+                    f"{'没有' if fault else '对得上'}：核查没有发现{where}有不一致之处（已核查合计与组成行、2023 年数 + 变动 = "
+                    f"2024 年数、百分比，以及表格、附件四和段落中的同一数字）。"
+                )
             citations = self._place_citations(parsed)
-            return self._answer(parsed, text + _cite_text(citations, lang), citations, [], findings)
+            return self._answer(parsed, text + " " + _cite_text(citations, lang), citations, [], findings)
         real = [f for f in findings if f.finding_class is FindingClass.DISCREPANCY]
-        if real:
-            lead = (f"No: the audit finds these inconsistencies in {where}:" if lang == "en"
-                    else f"对不上：核查发现{where}有以下不一致：")
+        if real and lang == "en":
+            lead = f"{'Yes' if fault else 'No'}: the audit finds these inconsistencies in {where}:"
+        elif real:
+            lead = f"{'有' if fault else '对不上'}：核查发现{where}有以下不一致："
+        elif lang == "en":
+            lead = (f"{'Only rounding' if fault else 'Yes, within rounding'}: "
+                    f"the audit finds only differences of rounding in {where}:")
         else:
-            lead = (f"Yes, within rounding: the audit finds only differences of rounding in {where}:" if lang == "en"
-                    else f"在舍入范围内对得上：核查发现{where}只有舍入差异：")
+            lead = f"{'只有舍入差异' if fault else '在舍入范围内对得上'}：核查发现{where}只有舍入差异："
         listed = (real + [f for f in findings if f not in real])[:MAX_LISTED]
         lines = [f"• {sentence(f, lang, self.glossary)}" for f in listed]
         if len(findings) > len(listed):
@@ -121,26 +148,28 @@ class AnalystAnswerer:
         return self._answer(parsed, text, citations, [c for f in listed for c in _computations(f)], listed)
 
     def _where(self, parsed: ParsedQuestion) -> str:
+        """The scope in words: "Table 3.68", "the totals of 表 3.68 " (a space before the Chinese that follows)."""
         lang = parsed.lang
-        places = [format_label(c.kind, c.ref, lang) for c in parsed.citations if c.kind in (BlockKind.TABLE, BlockKind.ANNEX)]
+        named = self._places(parsed)
+        places = [format_label(kind, ref, lang) for kind, ref in named]
         if not places and parsed.bodies:
             places = [body.label(lang) for body in parsed.bodies]
         if not places:
             return "the document" if lang == "en" else "本文件"
         joined = ", ".join(places) if lang == "en" else "、".join(places)
+        spaced = joined + " " if lang != "en" and joined[-1:].isascii() else joined  # "表 3.68 的", "附件四的"
         if _SUBTOTAL.search(parsed.text):
-            return f"the subtotals of {joined}" if lang == "en" else f"{joined}的小计"
-        if parsed.citations and _GRAND_TOTAL.search(parsed.text):
-            return f"the totals of {joined}" if lang == "en" else f"{joined}的共计"
-        return joined
+            return f"the subtotals of {joined}" if lang == "en" else f"{spaced}的小计"
+        if named and _GRAND_TOTAL.search(parsed.text):
+            return f"the totals of {joined}" if lang == "en" else f"{spaced}的共计"
+        return spaced
 
     def _place_citations(self, parsed: ParsedQuestion) -> list[Citation]:
         out = []
-        for reference in parsed.citations:
-            if reference.kind in (BlockKind.TABLE, BlockKind.ANNEX):
-                unit = next((u for u in self.document.units() if u.kind is reference.kind and u.ref == reference.ref), None)
-                if unit is not None:
-                    out.append(Citation(unit.kind.value, unit.ref, unit.lines.as_list()))
+        for kind, ref in self._places(parsed):
+            unit = next((u for u in self.document.units() if u.kind is kind and u.ref == ref), None)
+            if unit is not None:
+                out.append(Citation(unit.kind.value, unit.ref, unit.lines.as_list()))
         return out
 
     # ------------------------------------------------------------------ overview

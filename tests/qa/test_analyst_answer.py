@@ -133,3 +133,30 @@ def test_a_fall_no_body_has_is_said_and_total_resources_rank_all_sources(ask):
 def test_a_difference_under_one_unit_is_a_verified_computation(ask):
     answer = ask("Are the percentages in table 3.56 consistent?")
     assert "difference −0.07 (discrepancy)" in answer.text  # 2.5 printed, 84.2 ÷ 3 282.0 × 100 = 2.57
+
+
+@pytest.mark.parametrize(
+    ("question", "lead"),
+    [
+        # asking whether something is wrong: "yes" when the audit finds it, "no" when it finds nothing
+        ("Is there a discrepancy among the Register of Damage figures?", "Yes: the audit finds these inconsistencies"),
+        ("Any mistakes in the totals of table 3.27?", "Only rounding: the audit finds only differences of rounding"),
+        ("Are there errors in table 3.55?", "No: the audit finds no inconsistency in Table 3.55"),
+        ("反恐办的数字是否存在矛盾？", "有：核查发现反恐怖主义办公室有以下不一致："),
+        ("表 3.53 的共计有没有差错？", "只有舍入差异：核查发现表 3.53 的共计只有舍入差异："),
+        ("表 3.55 有错误吗？", "没有：核查没有发现表 3.55 有不一致之处"),
+        # asking whether the figures agree: "no" when the audit finds a discrepancy
+        ("Do the Register of Damage's figures tally?", "No: the audit finds these inconsistencies"),
+        ("表 3.55 的数字一致吗？", "对得上：核查没有发现表 3.55 有不一致之处"),
+    ],
+)
+def test_yes_or_no_answers_what_the_question_asks_whether_a_fault_or_agreement(ask, question, lead):
+    assert ask(question).text.startswith(lead)
+
+
+def test_the_overview_annex_named_in_words_is_the_scope_of_the_audit(ask):
+    for question in ("Does the overview annex contain any inconsistent figure?", "资源概览附件里的数字有没有不一致？"):
+        answer = ask(question)
+        assert answer.text.startswith(("Yes: the audit finds these inconsistencies in Annex IV", "有：核查发现附件四有以下不一致"))
+        assert "10 484.1" in answer.text and "29 662.5" in answer.text  # UNOAU and UNOCT all-sources totals
+        assert "3.56" not in answer.text  # a table's own finding is not the annex's
