@@ -492,6 +492,46 @@ function renderTable(unit, citation) {
   return { table, highlighted };
 }
 
+// A pattern for `words` with any spacing between them (a source line against the unit's cleaned text).
+function spacedPattern(words, flags) {
+  const escaped = words.split(/\s+/).map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+  return new RegExp(escaped.join("\\s*"), flags);
+}
+
+// The quoted line with an audit finding's figures marked in it (an annex row has no cells): the cited
+// figure, and the figures it is set against.  A figure printed more than once in the line, or a nil
+// ("—"), is left unmarked, since which of its places is meant cannot be told from the text.
+function markFigures(segment, figures) {
+  const spans = [];
+  for (const figure of figures || []) {
+    const words = (figure.text || "").trim();
+    if (!words || /^[—–-]+$/.test(words)) continue;
+    const found = [...segment.matchAll(spacedPattern(words, "g"))];
+    if (found.length !== 1) continue;
+    const start = found[0].index;
+    const end = start + found[0][0].length;
+    if (spans.some((s) => start < s.end && s.start < end)) continue;
+    spans.push({ start, end, role: figure.role });
+  }
+  spans.sort((a, b) => a.start - b.start);
+  const parts = [];
+  let at = 0;
+  for (const span of spans) {
+    parts.push(segment.slice(at, span.start));
+    const printed = span.role === "printed";
+    parts.push(
+      el("mark", {
+        class: printed ? "fig" : "fig-other",
+        "data-testid": printed ? "highlighted-figure" : "highlighted-other-figure",
+        text: segment.slice(span.start, span.end),
+      }),
+    );
+    at = span.end;
+  }
+  parts.push(segment.slice(at));
+  return parts;
+}
+
 function renderText(unit, citation) {
   const text = unit.text || "";
   const node = el("div", { class: "unit-text", "data-testid": "unit-text" });
@@ -499,13 +539,11 @@ function renderText(unit, citation) {
   let at = quote ? text.indexOf(quote) : -1;
   let length = quote.length;
   if (quote && at < 0) {
-    // The same words with other spacing (a source line against the unit's cleaned text).
-    const escaped = quote.split(/\s+/).map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
-    const match = new RegExp(escaped.join("\\s*")).exec(text);
+    const match = spacedPattern(quote).exec(text);
     if (match) [at, length] = [match.index, match[0].length];
   }
   if (at >= 0) {
-    const mark = el("mark", { "data-testid": "highlighted-quote", text: text.slice(at, at + length) });
+    const mark = el("mark", { "data-testid": "highlighted-quote" }, ...markFigures(text.slice(at, at + length), citation.figures));
     node.append(text.slice(0, at), mark, text.slice(at + length));
     return { node, highlighted: mark };
   }
@@ -609,6 +647,8 @@ function sideCitation(finding, side) {
     column: side.column,
     sub_part: side.sub_part,
     others,
+    // the figures to mark in a line of text (an annex row): this side's, then the others' in the same unit
+    figures: [side, ...others].map((s) => ({ text: s.printed, role: s === side ? "printed" : "other" })),
   };
 }
 

@@ -99,17 +99,22 @@ def test_the_analysis_endpoints_answer_within_their_schema(case: schemathesis.Ca
         assert "body" in response.json()["detail"] or "table" in response.json()["detail"]
 
 
-@pytest.mark.slow
-def test_the_web_chat_lists_the_findings_and_opens_a_table_with_the_cells_marked(start_app, browser_page):
-    page = browser_page
+def open_printed_side(page, start_app, check: str, printed: str) -> None:
+    """Open the web chat's audit, then the printed side of the first `check` finding printed as `printed`."""
     page.goto(start_app(create_app(DocumentLookupService(), views=VIEWS)))
     page.wait_for_selector("body[data-ready=true]")
     page.click("[data-testid=show-audit]")
     page.wait_for_selector("[data-testid=audit-finding]")
-    assert page.locator("[data-testid=audit-finding]").count() == len(VIEWS.answerer.audit.findings)
-    finding = page.locator("[data-testid=audit-finding][data-check=row_sum]", has_text="印为 10 292.5").first
+    finding = page.locator(f"[data-testid=audit-finding][data-check={check}]", has_text=f"印为 {printed}").first
     finding.locator("[data-testid=finding-side]").first.click()
     page.wait_for_selector("#unit-panel[data-state=done]")
+
+
+@pytest.mark.slow
+def test_the_web_chat_lists_the_findings_and_opens_a_table_with_the_cells_marked(start_app, browser_page):
+    page = browser_page
+    open_printed_side(page, start_app, "row_sum", "10 292.5")
+    assert page.locator("[data-testid=audit-finding]").count() == len(VIEWS.answerer.audit.findings)
     assert page.get_by_test_id("highlighted-cell").inner_text() == "10 292.5"
     assert page.get_by_test_id("highlighted-other").all_inner_texts() == ["1 007.0", "9 076.0", "401.1"]
     with page.expect_response(lambda response: "/overview/chart.png" in response.url) as loaded:
@@ -117,3 +122,13 @@ def test_the_web_chat_lists_the_findings_and_opens_a_table_with_the_cells_marked
     assert loaded.value.status == 200 and loaded.value.headers["content-type"] == "image/png"
     assert "29 662.5" in page.get_by_test_id("overview-table").inner_text()
     assert page.get_by_test_id("overview-chart-link").get_attribute("href") == page.get_by_test_id("overview-chart").get_attribute("src")
+
+
+@pytest.mark.slow
+def test_an_annex_side_opens_its_row_with_the_finding_figures_marked(start_app, browser_page):
+    page = browser_page
+    # the annex's UNOCT all-sources 2024 figure against its three sources, all in one printed row
+    open_printed_side(page, start_app, "column_sum", "29 662.5")
+    assert page.get_by_test_id("highlighted-quote").inner_text().startswith("反恐怖主义办公室 5 807.8")
+    assert page.get_by_test_id("highlighted-figure").all_inner_texts() == ["29 662.5"]
+    assert page.get_by_test_id("highlighted-other-figure").all_inner_texts() == ["10 112.1", "19 540.4"]  # "—" unmarked
