@@ -5,7 +5,9 @@
 Prints, per segment kind, how many segments have a version that passed every check; the reasons
 of the failures, grouped; the share of first attempts that passed; the glossary-term hit rate
 (every glossary term of the source, names and vocabulary alike, found in one of its English forms in
-the checked versions); and every segment without a checked version, with its reason (the checks its
+the checked versions); how many checked versions of several sentences had their figures compared
+sentence by sentence, and which across the whole text (their English has another number of
+sentences); and every segment without a checked version, with its reason (the checks its
 last attempt failed, or that none has been made).  ``--sample-out`` writes a random sample of checked versions side by side with
 their Chinese, for a reader to rate (accurate / minor slip / wrong meaning).
 """
@@ -22,8 +24,9 @@ from pathlib import Path
 
 from budgetqa.atomic import write_text
 from budgetqa.index.english_figures import to_english_notation
+from budgetqa.index.evidence import split_sentences
 from budgetqa.index.glossary import load_glossary
-from budgetqa.index.translation_checks import source_terms, term_hits
+from budgetqa.index.translation_checks import figure_check, source_terms, term_hits
 from budgetqa.ingest.commands import load_document
 from budgetqa.ingest.english import NEVER_MADE, EnglishVersions, Missing, Segment, SegmentKind, read_versions
 from budgetqa.settings import Settings
@@ -49,6 +52,8 @@ class TranslationReport:
     term_hits: int
     terms: int
     missing: list[Missing]  # every segment without a checked version, in document order, and why
+    by_sentence: int = 0  # checked versions of several sentences whose figures were compared sentence by sentence
+    whole_text: tuple[str, ...] = ()  # the uids of those compared across the whole text (sentences not paired)
 
     @property
     def checked_share(self) -> float:
@@ -58,8 +63,9 @@ class TranslationReport:
 
 def _reason(failure: str) -> str:
     """A failure message without its particulars: "the figure 2024 of the source is missing …" →
-    "the figure … of the source is missing"."""
+    "the figure … of the source is missing" (whichever sentence)."""
     text = re.sub(r"\(\d+ characters\)", "(…)", failure.split(";")[0])
+    text = re.sub(r" \(sentence \d+\)", "", text)
     text = re.sub(r"source of \d+", "source of …", text)
     text = re.sub(r"(figure|symbol|term) \S+", r"\1 …", text)
     text = re.sub(r'"[^"]*"', '"…"', text)
@@ -71,7 +77,8 @@ def measure(versions: EnglishVersions) -> TranslationReport:
     glossary = load_glossary()
     coverage: list[KindCoverage] = []
     reasons: Counter[str] = Counter()
-    hits = total = 0
+    hits = total = by_sentence = 0
+    whole_text: list[str] = []
     for kind in SegmentKind:
         segments = [segment for segment in versions.segments if segment.kind is kind]
         if not segments:
@@ -84,9 +91,15 @@ def measure(versions: EnglishVersions) -> TranslationReport:
         for segment, version in checked:
             found, count = term_hits(source_terms(to_english_notation(segment.text), glossary), version.english or "")
             hits, total = hits + found, total + count
+            prepared = to_english_notation(segment.text)
+            if len(split_sentences(prepared)) > 1:
+                if figure_check(prepared, version.english or "").notes:
+                    whole_text.append(segment.uid)
+                else:
+                    by_sentence += 1
         first = sum(1 for _, version in checked if version.attempts == 1)
         coverage.append(KindCoverage(kind, len(segments), len(checked), len(failed), first))
-    return TranslationReport(coverage, reasons, hits, total, versions.missing())
+    return TranslationReport(coverage, reasons, hits, total, versions.missing(), by_sentence, tuple(whole_text))
 
 
 def sample(versions: EnglishVersions, size: int, seed: int) -> list[tuple[Segment, str]]:
@@ -109,6 +122,13 @@ def render(report: TranslationReport) -> str:
             f"Glossary-term hit rate in the checked versions: {report.term_hits} of {report.terms} "
             f"({report.term_hits / report.terms:.1%})."
         )
+    several = report.by_sentence + len(report.whole_text)
+    if several:
+        lines.append(
+            f"Figures compared sentence by sentence in {report.by_sentence} of the {several} checked versions of "
+            f"several sentences; across the whole text, their English having another number of sentences, in "
+            f"{len(report.whole_text)}: {', '.join(_short(uid) for uid in report.whole_text) or 'none'}."
+        )
     lines += ["", "| failure (segments, after the retry) | count |", "|---|---|"]
     lines += [f"| {reason} | {count} |" for reason, count in report.failure_reasons.most_common()]
     return "\n".join(lines + render_missing(report.missing))
@@ -125,6 +145,11 @@ def render_missing(missing: Sequence[Missing]) -> list[str]:
         if never:
             lines.append(f"| {kind.value}, never translated ({len(never)}): {'; '.join(never)} | {NEVER_MADE} |")
     return lines if len(lines) > 3 else []
+
+
+def _short(uid: str, size: int = 30) -> str:
+    """A segment uid cut to `size` characters (a label's uid is its whole text)."""
+    return uid if len(uid) <= size else uid[: size - 1] + "…"
 
 
 def _cell(text: str) -> str:

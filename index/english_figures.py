@@ -42,7 +42,11 @@ _CN = "[一二三四五六七八九十百零]+"
 _CHINESE_ARTICLE = re.compile(rf"第\s*(?P<n>{_CN})\s*条")  # "第七十三条": Article 73
 _CHINESE_ARTICLE_PARAGRAPH = re.compile(rf"第\s*(?P<n>{_CN})\s*条\s*第\s*(?P<p>{_CN})\s*项")  # Article 12, paragraph 2
 _CHINESE_CHAPTER = re.compile(rf"第\s*(?P<n>{_CN})\s*章")  # "第八章" (of the Charter): Chapter VIII
-_NUMBERED_PARAGRAPH = re.compile(r"第\s*(?P<n>\d{1,3})\s*(?P<item>\([a-z]{1,3}\))?\s*段")  # "第 1(a)段": paragraph 1 (a)
+# "第 1(a)段", "第 3.117 段": paragraph 1 (a), paragraph 3.117
+_NUMBERED_PARAGRAPH = re.compile(r"第\s*(?P<n>\d{1,3}(?:\.\d{1,3})?)\s*(?P<item>\([a-z]{1,3}\))?\s*段")
+# The sub-items of an enumeration: "㈠" … "㈩" (one character each) and "(十一)": (i) … (x), (xi)
+_ITEM_IDEOGRAPH = re.compile("[\u3220-\u3229]")
+_CHINESE_ITEM = re.compile(r"[(（](?P<n>[一二三四五六七八九十]{1,3})[)）]")
 _BUDGET_SECTION = re.compile(r"第\s*(?P<n>\d{1,2})\s*款")  # "第 3 款" (of the programme budget): section 3
 _CHINESE_ARTICLES = re.compile(rf"第\s*(?P<n>{_CN})\s*和\s*(?P<m>{_CN})\s*条")  # "第三十三和九十九条"
 _CHINESE_FIGURE = re.compile(r"图\s*(?P<s>\d+)\s*\.\s*(?P<n>[一二三四五六七八九十]+)")
@@ -124,13 +128,16 @@ def to_english_notation(text: str) -> str:
     figures scaled, digit groups with commas, dates in English, "第二.55 段" as "paragraph II.55", a
     chapter or an article of the Charter, "第八章" and "第七十三条", as "Chapter VIII" and "Article
     73" (the model otherwise writes "Article 8" for a chapter), and a section of the programme budget,
-    "第 3 款", as "section 3", and a numbered paragraph, "第 1(a)段", as "paragraph 1 (a)".  Everything
-    else is left as it is.
+    "第 3 款", as "section 3", a numbered paragraph, "第 1(a)段", as "paragraph 1 (a)", and the
+    sub-items of an enumeration, "㈠" and "(十一)", as "(i)" and "(xi)" (then kept as written, and
+    checked, like "(a)").  Everything else is left as it is.
 
     >>> to_english_notation("根据《宪章》第七十三条(辰)款；第三十三和九十九条")
     '根据《宪章》Article 73(辰)款；Articles 33 and 99'
-    >>> to_english_notation("《宪章》第八章；第十二条第二项；第 2 款和第 3 款；第 1(a)段")
-    '《宪章》Chapter VIII；Article 12, paragraph 2；section 2和section 3；paragraph 1 (a)'
+    >>> to_english_notation("《宪章》第八章；第十二条第二项；第 2 款和第 3 款；第 1(a)段；第 3.117 段")
+    '《宪章》Chapter VIII；Article 12, paragraph 2；section 2和section 3；paragraph 1 (a)；paragraph 3.117'
+    >>> to_english_notation("㈠ 及时作出反应；㈨ 制定战略；(十一) 实施议程")
+    '(i) 及时作出反应；(ix) 制定战略；(xi) 实施议程'
     """
     text = _FULL_DATE.sub(lambda m: f"{int(m['d'])} {_MONTHS[int(m['m']) - 1]} {m['y']}", text)
     text = _YEAR_MONTH.sub(lambda m: f"{_MONTHS[int(m['m']) - 1]} {m['y']}", text)
@@ -142,6 +149,8 @@ def to_english_notation(text: str) -> str:
     text = _CHINESE_ARTICLE_PARAGRAPH.sub(
         lambda m: f"Article {chinese_to_int(m['n'])}, paragraph {chinese_to_int(m['p'])}", text
     )
+    text = _ITEM_IDEOGRAPH.sub(lambda m: f"({int_to_roman(ord(m.group(0)) - 0x321F).lower()})", text)
+    text = _CHINESE_ITEM.sub(lambda m: f"({int_to_roman(chinese_to_int(m['n'])).lower()})", text)
     text = _NUMBERED_PARAGRAPH.sub(lambda m: f"paragraph {m['n']}" + (f" {m['item']}" if m["item"] else ""), text)
     text = _BUDGET_SECTION.sub(lambda m: f"section {int(m['n'])}", text)
     text = _CHINESE_ARTICLES.sub(lambda m: f"Articles {chinese_to_int(m['n'])} and {chinese_to_int(m['m'])}", text)

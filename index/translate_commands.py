@@ -276,9 +276,11 @@ def _log_line(step: Progress) -> str:
 
 
 def _write(target: Path, kept: dict[str, EnglishVersion], versions: dict[str, EnglishVersion], order: list[str]) -> None:
-    """`target` rewritten atomically: this run's versions in segment order, then the file's others."""
-    merged = [versions[uid] for uid in order if uid in versions]
-    merged += [version for uid, version in kept.items() if uid not in versions]
+    """`target` rewritten atomically: the file's versions in their places, each replaced by this run's
+    version of its segment if there is one, then this run's other versions in segment order (a run
+    over a few segments changes only their lines)."""
+    merged = [versions.get(uid, version) for uid, version in kept.items()]
+    merged += [versions[uid] for uid in order if uid in versions and uid not in kept]
     write_text(target, render_versions(merged))
 
 

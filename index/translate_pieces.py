@@ -68,7 +68,7 @@ def join_pieces(pieces: Sequence[Piece], english: Sequence[str]) -> str:
 
 
 # "(a)", "(iv)", "(1)", or the number of a numbered list ("12. ", not the "3.27" of a table reference)
-_LEADING_MARKER = re.compile(r"^\s*([(（](?:[a-z]{1,3}|\d{1,2})[)）]|\d{1,2}\.(?=\s))\s*")
+_LEADING_MARKER = re.compile(r"^\s*([(（](?:[a-z]{1,3}|viii|\d{1,2})[)）]|\d{1,2}\.(?=\s))\s*")
 # The punctuation that ends a Chinese piece, as the English of the piece ends: an enumeration item
 # ends with a semicolon, a lead-in with a colon, not with the full stop a model puts everywhere.
 _ENDS = {"；": ";", ";": ";", "：": ":", ":": ":"}

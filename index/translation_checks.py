@@ -163,7 +163,7 @@ def figure_failures(prepared: str, english: str, *, sentence: int | None = None)
     return failures
 
 
-ITEM_MARKER = re.compile(r"[(（]([a-z]{1,3})[)）]")  # "(a)", "(iv)": the items of an enumeration
+ITEM_MARKER = re.compile(r"[(（]([a-z]{1,3}|viii)[)）]")  # "(a)", "(iv)", "(viii)": the items of an enumeration
 
 
 def item_markers(text: str) -> list[str]:

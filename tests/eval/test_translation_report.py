@@ -58,3 +58,20 @@ def test_every_segment_of_the_bundled_document_without_a_checked_version_is_list
         name = item.uid if item.reason != NEVER_MADE else item.uid.split(":", 1)[1]
         assert " ".join(name.split()).replace("|", "\\|") in text, item.uid
         assert item.reason and (item.reason == NEVER_MADE or " ".join(item.reason.split()) in text)
+
+
+def test_the_report_names_the_checked_versions_whose_figures_were_compared_across_the_whole_text() -> None:
+    """Made-up segments and FAKE versions: a version of two sentences rendered as two is counted as
+    checked sentence by sentence; one merged into a single English sentence is named."""
+    paired = Segment("paragraph:9.3", SegmentKind.PARAGRAPH, "示例办事处有 7 个员额。其中 2 个是新员额。")
+    merged = Segment("paragraph:9.4", SegmentKind.PARAGRAPH, "示例办事处有 9 个员额。其中 3 个是新员额。")
+    versions = EnglishVersions(
+        [paired, merged],
+        [
+            _version(paired, "The example office has 7 posts. Of these, 2 are new.", []),
+            _version(merged, "The example office has 9 posts, 3 of them new.", []),
+        ],
+    )
+    report = measure(versions)
+    assert (report.by_sentence, report.whole_text) == (1, ("paragraph:9.4",))
+    assert "sentence by sentence in 1 of the 2 checked versions" in render(report)

@@ -29,6 +29,8 @@ from budgetqa.ingest.numerals import chinese_to_int, int_to_roman
         ("依照《宪章》第二十二条第三项", "依照《宪章》Article 22, paragraph 3"),
         ("列在第 7 款下", "列在section 7下"),
         ("决议第 4(b)段", "决议paragraph 4 (b)"),
+        ("见第 2.45 段", "见paragraph 2.45"),
+        ("㈢ 提供支助；(十一) 实施议程", "(iii) 提供支助；(xi) 实施议程"),
     ],
 )
 def test_to_english_notation_writes_figures_as_english_does(chinese: str, english: str) -> None:

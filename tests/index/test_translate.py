@@ -410,5 +410,10 @@ def test_translate_segment_option_translates_only_the_named_segments(document, t
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
     assert [v.uid for v in read_versions(out)] == wanted
+    # a later run keeps the file's lines in their places and adds its own after them
+    first = f"caption:{document.tables[0].ref}"
+    again = CliRunner().invoke(app, ["translate", "--out", str(out), f"--segment={first}", f"--segment={wanted[1]}"])
+    assert again.exit_code == 0, again.output
+    assert [v.uid for v in read_versions(out)] == [*wanted, first]
     wrong = CliRunner().invoke(app, ["translate", "--out", str(out), "--segment=paragraph:99.1"])
     assert wrong.exit_code == 2 and "--status" in wrong.output

@@ -159,3 +159,14 @@ def test_a_chapter_of_the_charter_must_not_become_an_article() -> None:
         "the symbol Chapter VIII of the source is missing",
         "the symbol Article 8 is not in the source",
     ]
+
+
+def test_a_sub_item_written_as_a_parenthesised_chinese_numeral_must_keep_its_roman_marker() -> None:
+    source = "本组将：\n㈠ 编写报告；\n㈡ 组织会议。"
+    good = "The group will:\n(i) prepare reports;\n(ii) organize meetings."
+    assert _check(good, source).passed
+    dropped = _check("The group will:\nprepare reports;\norganize meetings.", source)
+    assert dropped.failures == [
+        "the item marker (i) of the source is missing (sentence 2); keep it as written",
+        "the item marker (ii) of the source is missing (sentence 3); keep it as written",
+    ]
