@@ -54,12 +54,14 @@ _MAGNITUDES = {"亿": Decimal(10) ** 8, "万": Decimal(10) ** 4, "千": Decimal(
 _MILLION = Decimal(10) ** 6
 
 # Document symbols and references whose digits are not figures: "A/77/7", "S/PRST/2021/2",
-# "72/262 C", "ES-10/17", "II.55" (a paragraph of a report), "3.XIV" (a figure of the section).
+# "72/262 C", "ES-10/17", "II.55" (a paragraph of a report), "3.XIV" (a figure of the section),
+# and names with a number, "COVID-19".
 _SYMBOL = re.compile(
     r"(?<![A-Za-z0-9])(?:[A-Z]{1,5}(?:-\d+)?/[A-Za-z0-9.\-]+(?:/[A-Za-z0-9.\-]+)*"
     r"|\d{1,3}/\d{1,4}(?:\s?[A-F](?![A-Za-z]))?"
     r"|[IVX]{1,5}\.\d+"
-    r"|\d{1,2}\.[IVXL]{1,6}(?![A-Za-z]))"
+    r"|\d{1,2}\.[IVXL]{1,6}(?![A-Za-z])"
+    r"|[A-Z]{3,}-\d{1,2}(?!\d|\.\d))"  # a name with a number: "COVID-19" (not the figure 19)
 )
 # References to a chapter or an article ("Chapter VIII", "Articles 11, 35 and 99"): each is a
 # symbol the English must state as the source does, "Chapter VIII" not "Article 8" nor "Chapter 8".

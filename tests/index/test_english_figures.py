@@ -58,6 +58,8 @@ def test_stated_figures_read_symbols_apart_from_figures() -> None:
     found = stated_figures("resolution 72/262 C and report A/77/7, paragraph II.18")
     assert found.symbols == {"72/262C", "A/77/7", "II.18"}
     assert found.figures == ()
+    pandemic = stated_figures("the COVID-19 pandemic in 2020, P-4 posts")
+    assert "COVID-19" in pandemic.symbols and not pandemic.has(19) and pandemic.has(2020)
 
 
 def test_small_numbers_in_words_count_as_stated() -> None:
