@@ -58,7 +58,7 @@ from .translate_prompt import (
     with_names_in_english,
 )
 from .translate_repair import repair_fragments
-from .translation_checks import CheckResult, Term, check_translation, rendered, source_terms
+from .translation_checks import HAN_RUN, CheckResult, Term, check_translation, rendered, source_terms
 
 ATTEMPTS = 2  # deterministic attempts: the first translation and one retry with its failures named
 # Retries after both deterministic attempts failed a check: the same prompt, sampled.
@@ -74,8 +74,6 @@ class Attempt:
     result: CheckResult
     attempts: int
 
-
-_HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 
 
 def english_glossary_terms(english: str, glossary: Glossary) -> str:
@@ -94,9 +92,9 @@ def english_glossary_terms(english: str, glossary: Glossary) -> str:
             return match.group(0)
         return f" {' '.join(entry.en for _, entry in found)} "
 
-    if not _HAN_RUN.search(english):
+    if not HAN_RUN.search(english):
         return english
-    replaced = re.sub(r" {2,}", " ", _HAN_RUN.sub(replace, english))
+    replaced = re.sub(r" {2,}", " ", HAN_RUN.sub(replace, english))
     return re.sub(r"\( +", "(", re.sub(r" +([,.;:)])", r"\1", replaced)).strip()
 
 

@@ -45,7 +45,25 @@ LENGTH_RATIO = (1.0, 7.0)
 SHORT_LENGTH_RATIO = (0.5, 16.0)
 SHORT_TEXT = 12  # characters: below this the short-text bounds apply
 LENGTH_SLACK = 8  # characters always allowed beyond the upper bound (a short label and its article)
-HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")  # a run of Chinese characters
+# Chinese characters: the ideographs (CJK Unified Ideographs, Extension A, the compatibility block, and
+# Extensions B and beyond) and the forms a Chinese text writes its numerals and dates in that are not
+# in those blocks: the radicals, the ideographic zero "〇", the parenthesized and circled ideographs
+# ("㈠" … "㈩", "㊀" …), the ideographic telegraph symbols for months, hours and days, the enclosed
+# ideographs ("🈐").  An English that kept "㈡" from an enumeration still contains Chinese.
+CHINESE_CHARACTERS = (
+    "\u2e80-\u2fdf"  # CJK radicals supplement, Kangxi radicals
+    "\u3007"  # 〇, the ideographic number zero
+    "\u3190-\u319f"  # kanbun (㆒ …)
+    "\u3220-\u3247"  # parenthesized ideographs ㈠ … ㈩ ㈪ … ㉇
+    "\u3280-\u32b0"  # circled ideographs ㊀ … ㊰
+    "\u32c0-\u32cb"  # ideographic telegraph symbols for months ㋀ …
+    "\u3358-\u3370"  # ideographic telegraph symbols for hours
+    "\u33e0-\u33fe"  # ideographic telegraph symbols for days
+    "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # CJK Unified Ideographs, Extension A, compatibility ideographs
+    "\U0001f200-\U0001f2ff"  # enclosed ideographic supplement
+    "\U00020000-\U0003134f"  # CJK Extensions B to G, compatibility supplement
+)
+HAN_RUN = re.compile(f"[{CHINESE_CHARACTERS}]+")  # a run of Chinese characters
 _HAN_RUN = HAN_RUN
 
 

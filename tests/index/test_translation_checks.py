@@ -68,6 +68,20 @@ def test_chinese_left_in_the_english_fails() -> None:
     assert "the English still contains Chinese (联非办); translate it into English" in result.failures
 
 
+@pytest.mark.parametrize("left", ["㈡", "㊁", "〇", "⼆"])
+def test_an_enclosed_or_radical_chinese_numeral_left_in_the_english_fails(left: str) -> None:
+    # Outside the ideograph blocks, but Chinese all the same: an item marker the model copied as written.
+    result = _check(f"In 2024, UNOAU has 19 posts {left} at a cost of US$231.5 million.")
+    assert not result.checks[CheckName.NO_HAN]
+    assert f"the English still contains Chinese ({left}); translate it into English" in result.failures
+
+
+@pytest.mark.parametrize("kept", ["(ii)", "①", "，"])
+def test_a_marker_or_punctuation_that_is_not_a_chinese_character_passes_the_no_han_check(kept: str) -> None:
+    result = _check(f"In 2024, UNOAU has 19 posts {kept} at a cost of US$231.5 million.")
+    assert result.checks[CheckName.NO_HAN]
+
+
 @pytest.mark.parametrize("english", ["Posts.", "In 2024 UNOAU has 19 posts " + "at a cost of US$231.5 million; " * 8])
 def test_an_implausible_length_fails(english: str) -> None:
     assert not _check(english).checks[CheckName.LENGTH]
