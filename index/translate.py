@@ -57,7 +57,7 @@ from .translate_prompt import (
     piece_name,
     with_names_in_english,
 )
-from .translate_repair import repair_fragments
+from .translate_repair import amend_omissions, omissions, repair_fragments
 from .translation_checks import HAN_RUN, CheckResult, Term, check_translation, rendered, source_terms
 
 ATTEMPTS = 2  # deterministic attempts: the first translation and one retry with its failures named
@@ -113,11 +113,13 @@ def translate_text(
     then the same prompt sampled (:data:`SAMPLED_RETRIES`), each attempt's Chinese leftovers
     repaired; an enumeration marker the text starts with is kept as written; the first attempt that passes every check, else the one with the fewest failures.
 
-    When both attempts at temperature 0 fail and the text is a sentence of several clauses, the
-    clauses are translated one by one (at temperature 0, each checked and retried once) and joined
+    When both attempts at temperature 0 fail, the one with the fewest failures is first given back to
+    the model with the names and figures it left out, to be put in (:func:`amend_omissions`); then,
+    when the text is a sentence of several clauses, the clauses are translated one by one (at temperature 0, each checked and retried once) and joined
     (:func:`~budgetqa.index.translate_pieces.join_clauses`) before any sampled retry: a small model
     drops a name or a year in the middle of a long sentence, and keeps it in a short clause.
-    `by_clauses` False: no such split (a clause itself, or only the two attempts at temperature 0)."""
+    `by_clauses` False: no such split and no sampled retry (a clause itself: two attempts at
+    temperature 0 and the omission repair)."""
     prepared = to_english_notation(text)
     standard = standard_english(text)
     if standard is not None:
@@ -147,19 +149,41 @@ def translate_text(
                     return fixed, again
         return english, result
 
+    def amend(previous: Attempt) -> Attempt | None:
+        """`previous` with the names and figures it left out put in (:func:`amend_omissions`)."""
+        checks = previous.result.checks
+        if not all(checks.get(name, True) for name in (CheckName.LENGTH, CheckName.NO_HAN, CheckName.NO_PROMPT)):
+            return None
+        fixed = amend_omissions(prepared, previous.english, omissions(prepared, previous.english, terms), translator)
+        if fixed is None:  # nothing left out (a figure not in the source, a marker): no model call
+            return None
+        english = with_marker(marker, english_glossary_terms(fixed, glossary))
+        return Attempt(english, check_translation(text, prepared, english, glossary), previous.attempts + 1)
+
     plan: list[Sampling | None] = [None] * ATTEMPTS + (list(SAMPLED_RETRIES) if by_clauses else [])
     best: Attempt | None = None
     failures: list[str] = []
     calls = 0
-    for sampling in plan:
-        if calls == ATTEMPTS and by_clauses:
-            joined = _by_clauses(text, kind, translator, glossary, context)
+
+    def better(candidate: Attempt) -> bool:
+        return best is None or len(candidate.result.failures) < len(best.result.failures)
+
+    for index, sampling in enumerate([*plan, None]):
+        if index == ATTEMPTS and best is not None:  # both attempts at temperature 0 failed
+            amended = amend(best)
+            if amended is not None:
+                calls += 1
+                if amended.result.passed:
+                    return Attempt(amended.english, amended.result, calls)
+                best = Attempt(amended.english, amended.result, calls) if better(amended) else best
+            joined = _by_clauses(text, kind, translator, glossary, context) if by_clauses else None
             if joined is not None:
                 calls += joined.attempts
                 if joined.result.passed:
                     return Attempt(joined.english, joined.result, calls)
-                if best is None or len(joined.result.failures) < len(best.result.failures):
-                    best = Attempt(joined.english, joined.result, calls)
+                best = Attempt(joined.english, joined.result, calls) if better(joined) else best
+        if index == len(plan):
+            break
         english, result = attempt(failures, sampling)
         calls += 1
         if best is None or len(result.failures) <= len(best.result.failures):
@@ -199,12 +223,14 @@ def translate_segment(
     *,
     context: str | None = None,
     cache: TranslationCache | None = None,
+    reuse_pieces: bool = True,
 ) -> EnglishVersion:
     """Translate one segment and check it: whole when it is one sentence, else piece by piece
     (:mod:`.translate_pieces`), each piece checked and retried on its own (:func:`translate_text`),
     then the whole checked again.  `context`: the English caption of a long label's table.  With a
     `cache`, a piece whose checked English it holds (from a run that was killed, or a retry of a
-    segment that failed in another piece) is not translated again."""
+    segment that failed in another piece) is not translated again, unless `reuse_pieces` is False
+    (the segment translated again after a change to the prompt); each piece that passes is kept."""
     prepared = to_english_notation(segment.text)
     standard = standard_version(segment, prepared, glossary, translator.model_sha256)
     if standard is not None:
@@ -216,7 +242,7 @@ def translate_segment(
     name = piece_name(segment.kind)
 
     def piece(text: str) -> Attempt:
-        known = cache.get_piece(name, text) if cache is not None else None
+        known = cache.get_piece(name, text) if cache is not None and reuse_pieces else None
         if known is not None:
             checked = check_translation(text, to_english_notation(text), known.english, glossary)
             if checked.passed:
@@ -404,6 +430,7 @@ def translate_segments(
     retry_failed: bool = False,
     earlier: Iterable[EnglishVersion] = (),
     repair_only: bool = False,
+    again: frozenset[str] = frozenset(),
 ) -> Iterator[Progress]:
     """The version of every segment, in order, from the cache or translated now and cached.
 
@@ -413,8 +440,10 @@ def translate_segments(
     that fails is translated again when
     `retry_failed` is set (after a change to the prompt), first by fragment repair when it left
     Chinese (:func:`repair_version`); with `repair_only`, only that is tried (a cheap pass over every
-    failure before the long full retries).  Texts that recur are translated once.  A long label is
-    given the checked English caption of the table it comes from as context.
+    failure before the long full retries).  The segments whose uids are in `again` are translated
+    again, sentences and all, whatever version the cache or the earlier files hold (after a change
+    to the prompt, for versions a reader found wrong).  Texts that recur are translated once.  A long
+    label is given the checked English caption of the table it comes from as context.
     """
     segments = list(segments)
     known = earlier_by_text(earlier, cache.model_sha256)
@@ -439,6 +468,8 @@ def translate_segments(
         return caption.english if caption is not None and caption.passed else None
 
     def needed(segment: Segment) -> bool:
+        if segment.uid in again:
+            return True
         found = cached(segment)
         return found is None or (retry_failed and not found.passed)
 
@@ -450,7 +481,12 @@ def translate_segments(
     for segment in segments:
         found = cached(segment)
         fresh = segment.uid in todo and segment.sha256 not in translated
-        if fresh or found is None:
+        if segment.uid in again and fresh:
+            found = translate_segment(segment, translator, glossary, context=context_of(segment), cache=cache, reuse_pieces=False)
+            cache.put(found)
+            translated.add(segment.sha256)
+            done += len(segment.text)
+        elif fresh or found is None:
             repaired = repair_version(found, segment, translator, glossary) if found is not None else None
             found = repaired if repaired is not None and repaired.passed else None
             if found is None and repair_only and repaired is not None:

@@ -4,6 +4,7 @@
 >>> # budgetqa translate --out data/A_78_6_Sect3_en.jsonl  (regenerate the shipped versions)
 >>> # budgetqa translate --status                          (no model needed: what lacks a version)
 >>> # budgetqa translate --recheck --out data/A_78_6_Sect3_en.jsonl  (no model: check the file again)
+>>> # budgetqa translate --segment paragraph:3.19 --again           (translate a checked version again)
 """
 
 from __future__ import annotations
@@ -81,6 +82,14 @@ def translate_command(
             help="With --retry-failed: only repair the Chinese left in failed versions (short prompts), no full retries.",
         ),
     ] = False,
+    again: Annotated[
+        bool,
+        typer.Option(
+            "--again",
+            help="With --segment: translate the named segments again, sentence by sentence, even where a checked "
+            "version exists (after a change to the prompt, for a version read as wrong).",
+        ),
+    ] = False,
     status: Annotated[
         bool, typer.Option("--status", help="Only report which segments have a checked English version.")
     ] = False,
@@ -125,12 +134,22 @@ def translate_command(
     unknown = sorted(set(only or ()) - {segment.uid for segment in every})
     if unknown:
         raise fail(f"no segment {', '.join(unknown)} in the document; `budgetqa translate --status` lists their uids")
+    if again and not only:
+        raise fail("--again translates only the segments named with --segment; name them (e.g. --segment paragraph:3.87)")
     segments = [s for s in every if (not kind or s.kind in kind) and (not only or s.uid in only)][:limit]
     translator = _open_translator(model, settings, threads)
     cache = TranslationCache(settings.cache_dir / "translations", translator.model_sha256)
     earlier = [*(read_versions(target) if target.is_file() else []), *_shipped_versions()]
     versions = _run(
-        segments, translator, cache, target, retry_failed=retry_failed, earlier=earlier, every=every, repair_only=repair_only
+        segments,
+        translator,
+        cache,
+        target,
+        retry_failed=retry_failed,
+        earlier=earlier,
+        every=every,
+        repair_only=repair_only,
+        again=frozenset(only or ()) if again else frozenset(),
     )
     _report_run(versions, target)
 
@@ -188,6 +207,7 @@ def _run(
     earlier: list[EnglishVersion],
     every: list[Segment],
     repair_only: bool = False,
+    again: frozenset[str] = frozenset(),
 ) -> list[EnglishVersion]:
     """Translate `segments` with a progress bar, merging the results into `target` as they come; a
     segment the cache lacks is taken from the `earlier` versions of its text, re-checked.  The
@@ -213,7 +233,14 @@ def _run(
     with ProgressBar(*columns, console=err, transient=False) as bar:
         task = bar.add_task("", total=None)
         for step in translate_segments(
-            segments, translator, glossary, cache, retry_failed=retry_failed, earlier=earlier, repair_only=repair_only
+            segments,
+            translator,
+            glossary,
+            cache,
+            retry_failed=retry_failed,
+            earlier=earlier,
+            repair_only=repair_only,
+            again=again,
         ):
             versions[step.segment.uid] = step.version
             bar.update(task, total=max(step.total_chars, 1), completed=step.done_chars, description=_label(step))

@@ -4,8 +4,8 @@ A small model asked for a long paragraph in one go drops a year, shortens a name
 back, and a retry of the whole paragraph often gets another part wrong.  So a segment of more than
 one sentence is translated sentence by sentence (the sentences and enumeration items the evidence
 scorer cuts Chinese prose into, :func:`~budgetqa.index.evidence.split_sentences`), each sentence
-checked and retried on its own; an annex, laid out as a table, line by line, its lines without
-Chinese (grades, figures) kept as they are.  The English keeps the source's line breaks, and the
+checked and retried on its own; an annex, laid out as a table, line by line (a sentence wrapped over
+several lines put back together first), its lines without Chinese (grades, figures) kept as they are.  The English keeps the source's line breaks, and the
 sentences of a line are joined by a space, so a paragraph's English has its sentences in the same
 order as the Chinese.
 
@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from budgetqa.ingest.english import Segment, SegmentKind, has_han
+from budgetqa.ingest.textjoin import join_lines
 
 from .evidence import split_sentences
 
@@ -42,16 +43,47 @@ class Piece:
 
 
 def source_pieces(segment: Segment) -> list[Piece]:
-    """The pieces `segment` is translated in: an annex's lines, any other segment's sentences."""
-    pieces: list[Piece] = []
-    for number, line in enumerate(segment.text.splitlines()):
-        if not line.strip():
-            continue
-        if segment.kind is SegmentKind.ANNEX:
-            pieces.append(Piece(line.strip(), number))
+    """The pieces `segment` is translated in: the sentences of each line (of each run of wrapped
+    lines put together, in an annex: :func:`annex_lines`)."""
+    lines = annex_lines(segment.text) if segment.kind is SegmentKind.ANNEX else enumerate(segment.text.splitlines())
+    return [Piece(sentence, number) for number, line in lines if line.strip() for sentence in split_sentences(line)]
+
+
+WRAPPED = 20  # characters: a line of an annex at least this long, ending mid-sentence, was wrapped
+_BROKEN_OFF = re.compile(r"[\u3400-\u9fff，、“《（(]$")  # how a wrapped line ends: mid-word or mid-clause
+_GOES_ON = re.compile(r"^[\u3400-\u9fff，、）》”]")  # how the rest of a wrapped Chinese sentence starts
+_HEADER_WORD = re.compile(r"^[\u3400-\u9fff]{1,4}$")
+
+
+def _column_header(line: str) -> bool:
+    """Whether `line` is a table's column headings ("员额 职等 说明 变动原因"), repeated on each page."""
+    words = line.split()
+    return len(words) >= 2 and all(_HEADER_WORD.match(word) for word in words)
+
+
+def annex_lines(text: str) -> list[tuple[int, str]]:
+    """The lines of an annex, each with its number, a sentence wrapped over several lines put back on
+    the first of them: an annex laid out as a table wraps its notes and the text of its columns at
+    the column's width ("…的政治局势正变得" / "日益复杂和动荡。"), and a line cut mid-sentence is
+    no sentence a model can translate.  A line is joined to the next one when it is long and ends
+    in a Chinese word or after a comma (not after a figure, which ends a row, nor a full stop), and
+    the next line goes on in Chinese (not a grade, a figure, a footnote letter or a column heading).
+
+    >>> annex_lines("示例办事处的政治局势正在变得日益\n复杂。\n1 P-4\n示例科")
+    [(0, '示例办事处的政治局势正在变得日益复杂。'), (2, '1 P-4'), (3, '示例科')]
+    """
+    joined: list[tuple[int, str]] = []
+    goes_on = False
+    for number, raw in enumerate(text.splitlines()):
+        line = raw.strip()
+        if goes_on and line and _GOES_ON.match(line) and not _column_header(line):
+            first, before = joined[-1]
+            joined[-1] = (first, join_lines([before, line]))
         else:
-            pieces.extend(Piece(sentence, number) for sentence in split_sentences(line))
-    return pieces
+            joined.append((number, line))
+        current = joined[-1][1]
+        goes_on = len(line) >= WRAPPED and bool(_BROKEN_OFF.search(current)) and not _column_header(line)
+    return [(number, line) for number, line in joined if line]
 
 
 def join_pieces(pieces: Sequence[Piece], english: Sequence[str]) -> str:

@@ -35,12 +35,17 @@ SYSTEM_PROMPT = (
     "1. Translate all of the text and nothing else: no notes, no explanations, no Chinese characters.\n"
     "2. Figures are already in English notation (US$231.5 million, US$47,278.1 thousand, 1,007,000, 18.7%): "
     "copy every figure, year and document symbol exactly as written; never convert or round them.\n"
-    "3. Use the official English terms given with the text, and keep every name, year and figure.\n"
-    "Example (made up):\n"
-    "Glossary: 示例基金 = Example Fund\n"
+    "3. Use the official English terms given with the text, and keep every name, year and figure, with the "
+    "words that tie it to the text: 包括 X 在内的 = including X; 关于 X 的 = on X; 较 2029 年 = compared with 2029.\n"
+    "4. Keep who does what: the one who leads (由 X 主导的 = led by X), the one who supports (在 X 支持下 = with "
+    "the support of X), the one whose capacity or partnerships are strengthened, and the partners.\n"
+    "Examples (made up):\n"
     "Chinese text: 2030 年，示例基金在 12 个国家投资 US$45.6 million，比 2029 年增加 3.2%。\n"
     "English translation: In 2030, the Example Fund invested US$45.6 million in 12 countries, an increase "
-    "of 3.2% over 2029."
+    "of 3.2% over 2029.\n"
+    "Chinese text: 加强示例司的能力和与区域组织的伙伴关系，支持由示例联盟主导的行动。\n"
+    "English translation: Strengthen the capacity of the Example Division and its partnerships with regional "
+    "organizations, and support operations led by the Example Union."
 )
 
 KIND_NAMES = {
@@ -56,7 +61,7 @@ KIND_NAMES = {
 }
 # What one piece of a segment translated piece by piece is (see :mod:`.translate_pieces`).
 PIECE_NAMES = {
-    SegmentKind.ANNEX: "one line of an annex laid out as a table (the line may be cut off mid-sentence)",
+    SegmentKind.ANNEX: "one line of an annex laid out as a table (a heading, a row, or a sentence of a note or column)",
 }
 
 

@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 from budgetqa.index.glossary import load_glossary
 from budgetqa.index.translate import SAMPLED_RETRIES, TranslationCache, translate_segment, translate_segments
 from budgetqa.index.translate_prompt import SYSTEM_PROMPT, build_prompt, clean_reply
+from budgetqa.index.translate_repair import AMEND_SYSTEM
 from budgetqa.index.translation_checks import source_terms
 from budgetqa.ingest.english import EnglishVersions, Segment, SegmentKind, read_versions, user_path
 
@@ -32,13 +33,18 @@ class FakeTranslator:
 
     model_sha256 = "f" * 64
 
-    def __init__(self, replies: list[str]) -> None:
+    def __init__(self, replies: list[str], amended: list[str] | None = None) -> None:
         self.replies = list(replies)
+        self.amended = list(amended or [])  # replies to an omission repair ("" when none is scripted)
         self.prompts: list[str] = []
         self.systems: list[str] = []
         self.samplings: list[object] = []
+        self.amend_prompts: list[str] = []
 
     def complete(self, system: str, turns, *, max_tokens: int, sampling=None) -> str:
+        if system == AMEND_SYSTEM:
+            self.amend_prompts.append("\n".join(turn.content for turn in turns))
+            return self.amended.pop(0) if self.amended else ""
         assert system.startswith(SYSTEM_PROMPT) and max_tokens > 0 and [turn.role for turn in turns] == ["user"]
         self.prompts.append("\n".join(turn.content for turn in turns))
         self.systems.append(system)
@@ -112,14 +118,15 @@ def test_a_translation_that_fails_every_attempt_is_kept_as_not_translated() -> N
     fake = FakeTranslator([WRONG] * ATTEMPTS_IN_ALL)
     version = translate_segment(MADE_UP, fake, load_glossary())
     assert version.english is None and not version.passed
-    assert version.rejected == WRONG and version.attempts == ATTEMPTS_IN_ALL
+    assert version.rejected == WRONG and version.attempts == ATTEMPTS_IN_ALL + 1  # and one omission repair
+    assert len(fake.amend_prompts) == 1
     assert any("1.5 billion" in failure for failure in version.failures)
 
 
 def test_only_a_reply_that_failed_twice_at_temperature_0_is_retried_with_sampling() -> None:
     fake = FakeTranslator([WRONG, WRONG, WRONG, RIGHT])
     version = translate_segment(MADE_UP, fake, load_glossary())
-    assert version.passed and version.english == RIGHT and version.attempts == 4
+    assert version.passed and version.english == RIGHT and version.attempts == 5  # an omission repair before
     assert fake.samplings[:2] == [None, None]
     assert list(fake.samplings[2:]) == list(SAMPLED_RETRIES[:2])
     assert len({sampling.seed for sampling in SAMPLED_RETRIES}) == len(SAMPLED_RETRIES)  # type: ignore[attr-defined]
@@ -338,8 +345,23 @@ def test_a_sentence_that_fails_twice_at_temperature_0_is_translated_clause_by_cl
     version = translate_segment(segment, fake, load_glossary())
     assert version.passed, version.failures
     assert version.english == "The example office will add 7 posts, and will carry out example work in 2030."
-    assert version.attempts == 4 and fake.samplings == [None] * 4
+    assert version.attempts == 5 and fake.samplings == [None] * 4  # the omission repair, unscripted, came first
     assert "2030" not in fake.prompts[2] and "7" not in fake.prompts[3]
+
+
+def test_a_name_or_year_left_out_twice_is_put_in_by_the_omission_repair_before_any_other_retry() -> None:
+    """A made-up sentence: both attempts at temperature 0 drop its year and a place name; the model is
+    given its English back with what it left out, and the amended English passes every check."""
+    segment = Segment("label:示例", SegmentKind.LABEL, "2030 年在包括东耶路撒冷在内的地区举办 7 次示例活动")
+    dropped = "7 example events held in the region"
+    amended = "7 example events held in 2030 in the region, including East Jerusalem"
+    fake = FakeTranslator([dropped, dropped], amended=[amended])
+    version = translate_segment(segment, fake, load_glossary())
+    assert version.passed and version.english == amended and version.attempts == 3
+    (prompt,) = fake.amend_prompts
+    assert dropped in prompt and "“East Jerusalem”" in prompt and "“2030”" in prompt
+    still = FakeTranslator([dropped, dropped, *[dropped] * len(SAMPLED_RETRIES)], amended=[dropped])
+    assert not translate_segment(segment, still, load_glossary()).passed  # the amended English is checked too
 
 
 def test_recheck_checks_every_version_of_a_file_again_without_the_model(document, tmp_path: Path, monkeypatch) -> None:
@@ -417,3 +439,60 @@ def test_translate_segment_option_translates_only_the_named_segments(document, t
     assert [v.uid for v in read_versions(out)] == [*wanted, first]
     wrong = CliRunner().invoke(app, ["translate", "--out", str(out), "--segment=paragraph:99.1"])
     assert wrong.exit_code == 2 and "--status" in wrong.output
+
+
+def test_an_annex_sentence_wrapped_over_lines_is_one_piece_and_its_rows_stay_lines() -> None:
+    """A made-up annex: a note wrapped at the column's width is put back together and translated as
+    its sentences; a grade row, a figure row and a column heading stay lines of their own."""
+    from budgetqa.index.translate_pieces import annex_lines, source_pieces
+
+    text = (
+        "示例办事处组织结构\n"
+        "a 示例办事处设在示例城市，通过示例司司长向副秘书长报告\n"
+        "工作。示例科负责协调。\n"
+        "1 P-4\n"
+        "示例科 1 007.0 1 007.0 —\n"
+        "示例股 2 000.0 2 000.0 —\n"
+        "员额 职等 说明 变动原因\n"
+        "拟议设立的员额将加强示例科的能力，以便更好地支持示例\n"
+        "员额 职等 说明 变动原因\n"
+        "工作。\n"
+    )
+    assert [number for number, _ in annex_lines(text)] == [0, 1, 3, 4, 5, 6, 7, 8, 9]
+    segment = Segment("annex:九#0", SegmentKind.ANNEX, text)
+    pieces = [(piece.line, piece.text) for piece in source_pieces(segment)]
+    assert (1, "a 示例办事处设在示例城市，通过示例司司长向副秘书长报告工作。") in pieces
+    assert (1, "示例科负责协调。") in pieces
+    assert (3, "1 P-4") in pieces and (4, "示例科 1 007.0 1 007.0 —") in pieces
+    assert (8, "员额 职等 说明 变动原因") in pieces and (9, "工作。") in pieces  # a heading is never joined
+
+
+def test_the_real_annexes_are_cut_into_whole_sentences_not_wrapped_lines(document) -> None:
+    """On the real document: most of the annexes' prose (the notes, the reasons for post changes, the
+    follow-up actions) is cut into sentences that end with a full stop, a semicolon or a colon,
+    and no piece puts two rows of figures together."""
+    from budgetqa.index.translate_pieces import source_pieces
+    from budgetqa.ingest.english import document_segments
+
+    annexes = [segment for segment in document_segments(document) if segment.kind is SegmentKind.ANNEX]
+    pieces = [piece.text for segment in annexes for piece in source_pieces(segment) if piece.translated]
+    prose = [text for text in pieces if len(text) >= 40 and not text[-1].isdigit() and not text.endswith(")")]
+    assert len(prose) >= 80  # cut line by line, the annexes had 22 such lines: most wrapped lines are about 25 characters
+    # A sentence that goes on past a page (a column heading printed between) or a segment still ends mid-word.
+    assert sum(text.endswith(("。", "；", "：")) for text in prose) >= 0.8 * len(prose)
+    assert not any(text.count(" — — — ") > 1 for text in pieces)
+
+
+def test_again_translates_a_checked_segment_anew_sentences_and_all(tmp_path: Path) -> None:
+    """A made-up paragraph of two sentences, checked and cached with its sentences: translated again
+    only when named in `again`, and then each sentence goes to the model, none from the cache."""
+    segment = Segment("paragraph:9.20", SegmentKind.PARAGRAPH, "示例办事处有 7 个员额。费用为 1.5 亿美元。")
+    cache = TranslationCache(tmp_path, FakeTranslator.model_sha256)
+    first = ["The example office has 7 posts.", "The cost is US$150 million."]
+    list(translate_segments([segment], FakeTranslator(first), load_glossary(), cache))
+    assert list(translate_segments([segment], FakeTranslator([]), load_glossary(), cache, retry_failed=True))[0].cached
+    fake = FakeTranslator(["The example office holds 7 posts.", "It costs US$150 million."])
+    (step,) = translate_segments([segment], fake, load_glossary(), cache, again=frozenset({segment.uid}))
+    assert not step.cached and len(fake.prompts) == 2
+    assert step.version.english == "The example office holds 7 posts. It costs US$150 million."
+    assert cache.get(segment) == step.version

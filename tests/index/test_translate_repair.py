@@ -12,7 +12,7 @@ from budgetqa.index.english_sentences import sentence_around
 from budgetqa.index.glossary import load_glossary
 from budgetqa.index.translate import SAMPLED_RETRIES, TranslationCache, translate_segment, translate_segments
 from budgetqa.index.translate_prompt import SYSTEM_PROMPT
-from budgetqa.index.translate_repair import REPAIR_SYSTEM, clean_fragment, repair_fragments
+from budgetqa.index.translate_repair import AMEND_SYSTEM, REPAIR_SYSTEM, clean_fragment, repair_fragments
 from budgetqa.ingest.english import Segment, SegmentKind
 
 MADE_UP = Segment("paragraph:9.2", SegmentKind.PARAGRAPH, "2030 年示例办事处以 7 个员额和 1.5 亿美元经费加强联络工作。")
@@ -36,6 +36,8 @@ class FakeTranslator:
             assert max_tokens < 40  # a fragment prompt asks for a few words only
             self.fragment_prompts.append(prompt)
             return self.fragments.pop(0)
+        if system == AMEND_SYSTEM:
+            return ""  # no omission repair is scripted here
         assert system.startswith(SYSTEM_PROMPT)
         self.full_prompts.append(prompt)
         return self.full.pop(0)
