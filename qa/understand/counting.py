@@ -24,8 +24,9 @@ _MONEY = re.compile(
 )
 _COUNTED = re.compile(r"\bhow many\b|(?:几|多少)(?:个|名|次|份|项|辆|家|场|起|位|所|期|届|轮|批)", re.IGNORECASE)
 _PERCENT = re.compile(
-    # "占" only as a share ("占比", "所占"): "被占领土" is the Occupied Territory
-    r"百分|比例|比率|(?<!效)率|几成|占比|所占|%|\bshare\b|\bproportion\b|\bper ?cent|\bpercentage\b|\brates?\b",
+    # "占" only as a share ("占比", "所占", "占多少"): "被占领土" is the Occupied Territory.  Compliance is a rate.
+    r"百分|比例|比率|(?<!效)率|几成|占比|所占|占了?(?:多少|几)|%|\bshare\b|\bproportion\b|\bper ?cent|\bpercentage\b"
+    r"|\brates?\b|\bcompliance\b",
     re.IGNORECASE,
 )
 
@@ -37,6 +38,8 @@ def asked_share(question: str) -> bool:
     (True, True)
     >>> asked_share("政治建和部有几个员额？"), asked_share("巴勒斯坦被占领土的损失登记册有几个员额？")
     (False, False)
+    >>> asked_share("与会者当中青年占多少？"), asked_share("How was compliance with the travel policy?")
+    (True, True)
     """
     return bool(_PERCENT.search(question))
 

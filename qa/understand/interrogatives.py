@@ -30,7 +30,7 @@ _FIGURE_ASK = re.compile(
 # Nouns that name a figure.
 _FIGURE_NOUN = re.compile(
     r"比例|百分比|占比|总额|数目|数量|金额|经费|预算|遵守率|比率|估计数|批款|拨款|支出"
-    r"|\bnumber of\b|\btotal\b|\bbudget\b|\bcost\b|\bpercent|\bfigure\b|\bamount\b|\bcompliance rate\b|\bresources\b"
+    r"|\bnumber of\b|\btotal\b|\bbudget\b|\bcost\b|\bpercent|\bfigure\b|\bamount\b|\bcompliance\b|\bresources\b"
     r"|\bestimates?\b|\bappropriations?\b|\bexpenditures?\b|\bspen[dt]\b|\brates?\b|\bshare\b",
     re.IGNORECASE,
 )
@@ -93,7 +93,7 @@ def asks_other(question: str) -> bool:
 
 # A question for a reason or a purpose: "为什么", "原因", "用途是什么", "why", "what is it for".
 _WHY = re.compile(
-    r"为什么|为何|原因|理由|怎么会|用途是什么|做什么用|干什么用|用来做什么|用于什么"
+    r"为什么|为何|为啥|干嘛|原因|理由|怎么会|用途是什么|做什么用|干什么用|用来做什么|用于什么"
     r"|\bwhy\b|\breasons?\b|\bwhat explains\b|\bdue to what\b|\bfor what purpose\b|\bwhat for\b"
     r"|\bwhat (?:is|was|are|were) (?:it|this|that|they|these|those) (?:for|meant for|intended for)\b",
     re.IGNORECASE,

@@ -29,6 +29,7 @@ from enum import StrEnum
 
 from budgetqa.index.glossary import Glossary
 from budgetqa.index.language import detect_language
+from budgetqa.index.tokenize import tagged_words
 from budgetqa.ingest.bodies import SECTION_KEY, Body, BodyRegistry
 from budgetqa.ingest.budget import YEAR_RE, Basis, ChangeKind, FundingSource, Measure
 from budgetqa.ingest.english import has_han
@@ -137,9 +138,11 @@ _RANKED_ROW_TERMS: tuple[tuple[re.Pattern[str], RankedRows], ...] = (
     (re.compile(r"资金来源|供资来源|经费来源|\bfunding sources?\b|\bsources? of (?:funding|funds)\b", re.I), RankedRows.FUNDING),
 )
 _WHICH = re.compile(r"哪|\bwhich\b|\bwhat\b", re.I)
-# Words that ask for a figure row by row: "按资金来源分别是多少", "各次级方案", "by grade", "under each source".
+# Words that ask for a figure row by row: "按资金来源分别是多少", "各次级方案", "哪些支出用途", "by grade",
+# "under each source".
 _DISTRIBUTIVE = re.compile(
-    r"按照?|各|每个|每一|分别|\bby\b|\beach\b|\bper\b|\bbreak(?:s|ing)? ?down\b|\bbroken down\b|\bbreakdown\b|\bsplit\b|\bdistribut",
+    r"按照?|各|每个|每一|分别|哪些|分布|分配|分在|\bby\b|\beach\b|\bper\b|\bbreak(?:s|ing)? ?down\b|\bbroken down\b"
+    r"|\bbreakdown\b|\bsplit\b|\bdistribut",
     re.I,
 )
 
@@ -554,12 +557,15 @@ class Understanding:
         section (and not organs or components its tables list), e.g. "法律事务厅", "Department of
         Economic and Social Affairs", "联伊援助团", "UNSOM"."""
         patterns = (_ENTITY_ZH, _ENTITY_EN, _MISSION_ZH, _MISSION_EN)
-        names = [m.group(0) for pattern in patterns for m in pattern.finditer(text)]
+        names = [entity_core(m.group(0)) for pattern in patterns for m in pattern.finditer(text)]
         listed = [*self.components, *(a for b in self.registry.bodies for a in (*b.aliases_zh, *b.aliases_en))]
+        known_zh = [*listed, *(e.zh for e in self.glossary.entries if e.category == "org")] if self.glossary else listed
         unknown = []
         for name in names:
             if self.registry.find(name) or any(name in item or item in name for item in listed if len(item) > 3):
                 continue
+            if any(abbreviates(name, full) for full in known_zh):
+                continue  # a short form of a body the document names ("巴勒斯坦委员会")
             if self.glossary is not None and (self.glossary.by_zh(name) is not None or self.glossary.match_english(name)):
                 continue  # an organ the document speaks of (安全理事会, the Peacebuilding Commission)
             unknown.append(name)
@@ -618,7 +624,12 @@ class Understanding:
                 return label
         if re.search(r"差旅|\btravel\b", text, re.I):
             return "差旅"
-        if re.search(r"(?<!非)员额(?:资源|费用|经费|开支)|\bpost (?:resources|costs)\b|\bcost of (?:the )?posts\b", text, re.I):
+        if re.search(
+            r"(?<!非)员额(?:资源|费用|经费|开支)|(?:用于|用在|花在)员额|\bpost (?:resources|costs)\b|\bcost of (?:the )?posts\b"
+            r"|\bhow much\b.{0,40}?\b(?:for|on|to(?:wards)?) (?:the )?posts\b",  # money for posts, not a count of them
+            text,
+            re.I,
+        ):
             return "员额"
         return None
 
@@ -639,6 +650,41 @@ class Understanding:
         if asked is Measure.COUNT and asks_figure:
             return Measure.COUNT
         return None
+
+
+# Words that cannot be inside a body's name: prepositions, particles, pronouns, adverbs, numbers and
+# times ("2022年…在…委员会" names "…委员会" after "在").
+_OUTSIDE_NAME_TAGS = ("p", "u", "r", "d", "m", "t", "y")
+
+
+def entity_core(name: str) -> str:
+    """The name an entity pattern matched, without the words before it that cannot be part of a name.
+
+    >>> entity_core("年民间社会组织在巴勒斯坦委员会"), entity_core("法律事务厅")
+    ('巴勒斯坦委员会', '法律事务厅')
+    """
+    if not has_han(name):
+        return name
+    words = tagged_words(name)
+    start = 0
+    for index, (_, tag) in enumerate(words[:-1]):
+        if tag.startswith(_OUTSIDE_NAME_TAGS):
+            start = index + 1
+    return "".join(word for word, _ in words[start:]) or name
+
+
+def abbreviates(short: str, full: str) -> bool:
+    """`short` is a Chinese short form of `full`: it begins with the same character and its characters
+    come in `full` in the same order, as Chinese abbreviations are made ("联非办" of
+    "联合国驻非洲联盟办事处", "巴勒斯坦委员会" of "巴勒斯坦人民行使不可剥夺权利委员会").
+
+    >>> abbreviates("联非办", "联合国驻非洲联盟办事处"), abbreviates("法律事务厅", "裁军事务厅")
+    (True, False)
+    """
+    if not (has_han(short) and has_han(full)) or len(short) < 3 or short[0] != full[0] or short == full:
+        return False
+    rest = iter(full)
+    return all(char in rest for char in short)
 
 
 def _post_change(text: str) -> str | None:

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import re
 
+from budgetqa.index.tokenize import tagged_words
+
 MIN_PART_CHARS = 4  # shorter pieces of a split question are not questions of their own
 
 # "…？…？", "…; …", "…, and what …"
@@ -49,6 +51,8 @@ def split_question(question: str) -> list[str]:
     ['How many posts are funded from other assessed resources in 2024', 'How many regular-budget posts? (2024)']
     >>> split_question("政治建和部2024年经常预算和预算外资源分别是多少？")
     ['政治建和部2024年经常预算是多少？', '预算外资源是多少？(2024年)']
+    >>> split_question("政治建和部各组成部分的经费分别是多少？")
+    ['政治建和部各组成部分的经费分别是多少？']
     """
     parts: list[str] = []
     for piece in _SEPARATE_QUESTIONS.split(question.strip()):
@@ -74,9 +78,25 @@ def _comparison_parts(piece: str) -> list[str]:
         return _with_shared_years([first, second])
     match = _RESPECTIVELY_ZH.match(piece)
     if match:
-        rest = match.group("rest")
-        return _with_shared_years([match.group("a") + rest, match.group("b") + rest])
+        at = _conjunction_word(piece, len(match.group("a")))
+        if at is not None:
+            rest = match.group("rest")
+            return _with_shared_years([piece[:at[0]] + rest, piece[at[1] : match.start("rest") - len("分别")] + rest])
     return [piece]
+
+
+_CONJUNCTIONS = frozenset({"和", "与", "及", "以及"})
+
+
+def _conjunction_word(piece: str, start: int) -> tuple[int, int] | None:
+    """Where the first conjunction at or after `start` that is a word of its own stands in `piece`: the
+    "和" inside a name ("政治建和部", "政治和建设和平事务部") joins nothing."""
+    offset = 0
+    for word, _ in tagged_words(piece):
+        if offset >= start and word in _CONJUNCTIONS:
+            return offset, offset + len(word)
+        offset += len(word)
+    return None
 
 
 def _with_shared_years(parts: list[str]) -> list[str]:

@@ -165,3 +165,29 @@ def test_who_in_lower_case_is_not_an_organisation(understanding: Understanding) 
 def test_a_purpose_question_asks_why(understanding: Understanding) -> None:
     assert understanding.parse("UNRoD's budget shows a technical adjustment. What is it for?").kind is QuestionKind.WHY
     assert understanding.parse("联非办这笔增加的经费用途是什么？").kind is QuestionKind.WHY
+
+
+def test_a_share_said_with_zhan_or_a_compliance_asks_for_a_percentage(understanding: Understanding) -> None:
+    assert understanding.parse("2022 年与会的青年代表里女性占多少？").measure is Measure.PERCENTAGE
+    parsed = understanding.parse("Compliance with the documentation deadlines at UNSCO in 2021?")
+    assert parsed.asks_figure and parsed.measure is Measure.PERCENTAGE
+    assert understanding.parse("巴勒斯坦被占领土的损失登记册有几个员额？").measure is Measure.POSTS
+
+
+def test_a_short_form_of_a_body_the_document_names_is_not_an_unknown_body(understanding: Understanding) -> None:
+    # "巴勒斯坦委员会" shortens the Committee on the Exercise of the Inalienable Rights of the Palestinian People
+    assert understanding.parse("去年民间社会在巴勒斯坦委员会会议上发言了几次？").unknown_bodies == ()
+    assert understanding.parse("今年法律事务厅的预算是多少？").unknown_bodies == ("法律事务厅",)
+
+
+def test_which_rows_asks_for_every_row_and_money_for_posts_is_post_costs(understanding: Understanding) -> None:
+    from budgetqa.qa.understand import RankedRows
+
+    assert understanding.parse("联非办的经费花在哪些支出用途上？").lists_rows is RankedRows.OBJECT
+    assert understanding.parse("How much of UNSCO's budget goes to posts?").breakdown == "员额"
+    assert understanding.parse("反恐办的经费有多少用于员额？").breakdown == "员额"
+    assert understanding.parse("How many posts does UNSCO have?").breakdown is None
+
+
+def test_weisha_asks_why(understanding: Understanding) -> None:
+    assert understanding.parse("联非办为啥没有预算外资源？").kind is QuestionKind.WHY

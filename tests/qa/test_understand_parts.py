@@ -47,3 +47,10 @@ def test_and_inside_a_name_is_not_a_comparison() -> None:
 )
 def test_posts_counted_behind_several_words_are_a_posts_question(question: str) -> None:
     assert asked_measure(question) is Measure.POSTS
+
+
+def test_a_conjunction_inside_a_body_name_does_not_split_the_question() -> None:
+    from budgetqa.qa.understand.parts import split_question
+
+    assert split_question("政治建和部各次级方案的经费分别是多少？") == ["政治建和部各次级方案的经费分别是多少？"]
+    assert split_question("政治和建设和平事务部与反恐办分别有几个员额？") == ["政治和建设和平事务部有几个员额？", "反恐办有几个员额？"]
