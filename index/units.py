@@ -249,6 +249,13 @@ def label_in_english(
     return versions.label(chinese, kind) or glossary.english_label(chinese)
 
 
+def header_in_english(chinese: str, versions: EnglishVersions, glossary: Glossary) -> str:
+    """A column header in English: the glossary's rendering where it renders all of it (its patterns
+    write every year's column alike: "2021 年实际" → "2021 actual"), else as a label."""
+    rendered = glossary.english_label(chinese).strip()
+    return rendered if rendered and not has_han(rendered) else label_in_english(chinese, versions, glossary)
+
+
 def row_english(table: Table, row: TableRow, english: Callable[[str], str]) -> str:
     """The row with its labels, text cells and column headers in `english` (figures unchanged)."""
     scope = " / ".join(english(item) for item in (row.part, row.group) if item)

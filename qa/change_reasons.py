@@ -18,12 +18,21 @@ from budgetqa.ingest.budget import Basis, FundingSource, Measure
 from budgetqa.ingest.facts import Fact
 from budgetqa.ingest.model import BlockKind
 
-from .understand import Aggregate, ParsedQuestion, QuestionKind
+from .understand import Aggregate, ParsedQuestion, QuestionKind, RankedRows
 from .understand.parse import names_money
 
 
 def asks_change_reason(parsed: ParsedQuestion) -> bool:
-    """Whether `parsed` asks why a body's resources (or one of their rows) change."""
+    """Whether `parsed` asks why a body's resources (or one of their rows) change, or what a
+    component's change is made of object by object (no table prints a component's objects; the
+    paragraph explaining its change lists them: "决策机关的增加分在哪些支出用途")."""
+    if (
+        parsed.lists_rows is RankedRows.OBJECT
+        and parsed.component is not None
+        and parsed.aggregate in (Aggregate.CHANGE, Aggregate.PERCENTAGE)
+        and bool(parsed.bodies)
+    ):
+        return True
     return (
         parsed.kind is QuestionKind.WHY
         and bool(parsed.bodies)

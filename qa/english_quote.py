@@ -19,6 +19,7 @@ the figures shared by both sides are a stronger anchor here than any lexical sim
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from budgetqa.index.english_figures import stated_figures
@@ -26,8 +27,11 @@ from budgetqa.index.english_sentences import english_sentences
 from budgetqa.index.evidence import split_sentences
 from budgetqa.index.glossary import Glossary
 from budgetqa.index.model import IndexUnit
-from budgetqa.ingest.english import EnglishVersions, has_han
+from budgetqa.ingest.english import EnglishVersions, SegmentKind, has_han
+from budgetqa.ingest.model import BlockKind
 
+# The closing parentheses of a mandate list's line: "60/287; 63/282 建设和平基金 (大会决议; 次级方案 6 …)".
+_LAST_PARENTHESES = re.compile(r"\((?P<about>[^()]*)\)\s*$")
 # Matching needs at least this much shared: one figure, or two glossary names.
 MIN_SCORE = 2.0
 FIGURE_WEIGHT = 2.0
@@ -67,6 +71,8 @@ class EnglishQuotes:
     def of(self, unit: IndexUnit, quote: str) -> EnglishQuote | None:
         """The English of `quote` (one or more sentences of `unit`'s text), or None when the unit has no
         checked version or no sentence of it clearly renders the quote."""
+        if unit.kind is BlockKind.MANDATES:
+            return self._mandates(unit, quote)
         segment = segment_of(unit)
         english = self.versions.get(segment) if segment is not None else None
         if segment is None or not english:
@@ -88,6 +94,29 @@ class EnglishQuotes:
             return None
         text = " ".join(target[index] for index in sorted(chosen))
         return None if has_han(text) else EnglishQuote(text, segment)
+
+    def _mandates(self, unit: IndexUnit, quote: str) -> EnglishQuote | None:
+        """Lines of a mandate list in English, entry by entry: the symbols as printed, the title's
+        checked English (else the glossary's, where it renders all of it), the organ and the
+        subprogramme by the glossary ("60/287 Peacebuilding Fund (General Assembly resolution;
+        Subprogramme 6 Peacebuilding Support Office)"); None when any of it stays Chinese."""
+        lines = []
+        for line in quote.splitlines():
+            line = line.strip()
+            about: list[str] = []
+            last = _LAST_PARENTHESES.search(line)
+            if last is not None and has_han(last["about"]):  # "(大会决议; 次级方案 6 …)": the organ and where it is listed
+                about = [self.glossary.english_label(item.strip()) for item in last["about"].split(";") if item.strip()]
+                line = line[: last.start()].rstrip()
+            first_han = next((i for i, char in enumerate(line) if has_han(char)), len(line))
+            symbols, title = line[:first_han].strip(), line[first_han:].strip()
+            english_title = (self.versions.label(title, SegmentKind.MANDATE) or self.glossary.english_label(title)) if title else ""
+            rendered = " ".join(part for part in (symbols, english_title) if part)
+            if about:
+                rendered += f" ({'; '.join(about)})"
+            lines.append(rendered)
+        text = "\n".join(lines)
+        return EnglishQuote(text, unit.uid) if lines and not has_han(text) else None
 
     def _match(self, sentence: str, source: list[str], target: list[str]) -> int | None:
         """The index of the English sentence that renders Chinese `sentence` of `source`."""

@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from budgetqa.index.evidence import EvidenceScorer, RankedUnit, candidate_texts
 from budgetqa.index.glossary import Glossary, normalize_zh
 from budgetqa.index.model import IndexUnit, SearchHit
-from budgetqa.index.units import label_in_english
+from budgetqa.index.units import header_in_english, label_in_english
 from budgetqa.ingest.budget import Measure
 from budgetqa.ingest.english import EnglishVersions, has_han
 from budgetqa.ingest.english_view import MACHINE_TRANSLATION_NOTE, EnglishUnit, english_unit
@@ -280,7 +280,9 @@ class ExtractiveAnswerer:
         """A question about a body that has a part of its own (the Register of Damage, UNOAU, UNOCT …):
         evidence from another part that never names the body is marked OTHER_PART ("2024 年，预算外资源
         估计为 …" is said of every office)."""
-        forms = [normalize_zh(form) for entry in self.terms.named_entities(question) for form in entry.zh_forms]
+        # bodies and offices only: a place ("巴勒斯坦") in a part's title does not make the part the subject
+        bodies = [entry for entry in self.terms.named_entities(question) if entry.category == "org"]
+        forms = [normalize_zh(form) for entry in bodies for form in entry.zh_forms]
         home = {
             number
             for number, title in self._part_titles.items()
@@ -451,7 +453,8 @@ class ExtractiveAnswerer:
             return f"{row.label}{where}，{cell.column}：{_zh_value(cell)}{rest} [{label}]"
         english = self._english_label
         where = f" ({' / '.join(english(item) for item in scope)})" if scope else ""
-        rest = f" (same row: {'; '.join(f'{english(column)} {self._english_cell(other)}' for column, other in others)})" if show_row else ""
+        header = self._english_header
+        rest = f" (same row: {'; '.join(f'{header(column)} {self._english_cell(other)}' for column, other in others)})" if show_row else ""
         value = _english_value(cell)
         if cell.cell.value is None and not cell.cell.is_nil:  # a cell in words: its checked English, else key terms glossed
             translated = self._checked_label(cell.cell.text)
@@ -460,7 +463,7 @@ class ExtractiveAnswerer:
             else:
                 glossed = "; ".join(f"{zh} = {en}" for zh, en in self.glossary.gloss(cell.cell.text)[:6])
                 rest += f" (key terms: {glossed})" if glossed else ""
-        return f"{english(row.label)}{where}, {english(cell.column)}: {value}{rest} [{label}]"
+        return f"{english(row.label)}{where}, {header(cell.column)}: {value}{rest} [{label}]"
 
     def _english_label(self, chinese: str) -> str:
         """A label in English: a glossary term's official English, else the label's checked English
@@ -469,6 +472,11 @@ class ExtractiveAnswerer:
         versions = self.english.versions if self.english is not None else EnglishVersions([], [])
         rendered = label_in_english(chinese, versions, self.glossary)
         return chinese if has_han(rendered) else rendered
+
+    def _english_header(self, chinese: str) -> str:
+        """A column header in English (:func:`header_in_english`)."""
+        versions = self.english.versions if self.english is not None else EnglishVersions([], [])
+        return header_in_english(chinese, versions, self.glossary)
 
     def _english_cell(self, cell: Cell) -> str:
         """A cell shown beside the answer: figures as printed, words in their checked English (else
@@ -549,7 +557,7 @@ class ExtractiveAnswerer:
         row = table.rows[index]
         scope = " / ".join(label(item) for item in (row.part, row.group) if item)
         cells = "; ".join(
-            f"{label(column)} {self._english_cell(cell)}"
+            f"{self._english_header(column)} {self._english_cell(cell)}"
             for column, cell in zip(table.columns, row.cells, strict=False)
             if cell.text.strip()
         )

@@ -146,6 +146,8 @@ class FactAnswerer:
             listed = self._listed_rows(parsed, parsed.lists_rows, bodies[0] if bodies else self.registry.section)
             if listed is not None:
                 return listed
+            if parsed.component is not None:
+                return None  # a component's rows no table prints ("决策机关 by object"): the paragraphs list them
         if parsed.aggregate in (Aggregate.LARGEST, Aggregate.SMALLEST) and not parsed.component and len(bodies) != 1:
             return self._extreme(parsed, bodies)
         if not bodies and parsed.component is None and parsed.subprogramme is None:

@@ -71,3 +71,25 @@ def test_only_vetoes_about_the_kind_of_figure_let_a_lower_piece_answer() -> None
     from budgetqa.qa.vetoes import Veto
 
     assert {veto for veto in Veto if veto.of_figure_kind} == {Veto.OTHER_YEAR, Veto.NO_PERCENTAGE, Veto.COUNT_FOR_AMOUNT}
+
+
+def test_a_share_stated_in_a_paragraph_answers_a_share_question(service: QAService) -> None:
+    answer = service.ask("What percentage of the civil society speakers at the Palestinian Rights Committee's events were women in 2022?")
+    assert "3.78" in _refs(answer) and "61%" in answer.text
+
+
+def test_a_compliance_question_is_answered_from_the_compliance_table_with_english_headers(service: QAService) -> None:
+    answer = service.ask("Compliance with advance air-ticket purchase at UNSCO, 2021?")
+    assert _refs(answer)[:1] == ["3.50"] and "18%" in answer.text
+    assert "2022 actual" in answer.text and "Year" not in answer.text
+
+
+def test_a_components_change_by_object_of_expenditure_is_read_from_its_explaining_paragraph(service: QAService) -> None:
+    answer = service.ask("政治建和部决策机关增加的经费用在哪些支出用途上？")
+    assert _refs(answer) == ["3.117"] and "254 100" in answer.text
+
+
+def test_the_posts_and_non_post_parts_of_a_change_are_each_answered(service: QAService) -> None:
+    answer = service.ask("Of UNOCT's increase for 2024, how much is for posts and how much for non-post items?")
+    assert "+4,045.7" in answer.text and "+258.6" in answer.text
+

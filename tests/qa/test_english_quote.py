@@ -119,3 +119,21 @@ def test_an_english_table_lookup_has_english_labels_and_the_printed_figures(serv
     table = service.document.table("3.24")
     assert answer.mode == "lookup" and "(Thousands of United States dollars)" in answer.text.splitlines()[0]
     assert "Posts" in answer.text and table.rows[0].cells[-1].text in answer.text
+
+
+@pytest.mark.slow
+def test_every_line_of_the_mandate_lists_reads_in_english_entry_by_entry(service: QAService) -> None:
+    quotes = EnglishQuotes(service.searcher.english, service.searcher.index.glossary)
+    lines = [
+        (unit, line)
+        for unit in service.searcher.index.units
+        if unit.kind is BlockKind.MANDATES
+        for line in unit.text.splitlines()
+        if re.match(r"\d", line)
+    ]
+    rendered = [(line, quotes.of(unit, line)) for unit, line in lines]
+    english = [(line, found.text) for line, found in rendered if found is not None]
+    assert len(english) >= 0.9 * len(lines)  # a title with no checked English keeps its Chinese
+    for line, text in english:
+        assert not has_han(text) and text.split()[0] == line.split()[0]  # the symbols as printed lead
+    assert any(text.startswith("60/287; 63/282 Peacebuilding Fund (General Assembly resolution") for _, text in english)
