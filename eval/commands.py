@@ -128,6 +128,14 @@ def eval_command(
         str,
         typer.Option("--generated-split", help="Half of the generated questions to run: check (default), fit or both."),
     ] = "check",
+    weights: Annotated[
+        Path | None,
+        typer.Option(
+            "--weights",
+            help="Evidence weights to answer with instead of the shipped ones: a file written by "
+            "`python -m budgetqa.eval.fit_evidence --out FILE`, compared end to end before it is shipped.",
+        ),
+    ] = None,
 ) -> None:
     """Score retrieval and answers on gold questions, beside the baselines, with the development set split into
     fit / check halves and the generated questions; write report.md, plots, results.json."""
@@ -169,7 +177,18 @@ def eval_command(
     if options.out_dir.exists() and not options.out_dir.is_dir():
         err.print(f"[red]error:[/] --out {options.out_dir} is a file; give a folder for the results")
         raise typer.Exit(code=2)
+    evidence_weights = None
+    if weights is not None:
+        from budgetqa.qa.evidence_score import EvidenceWeights, WeightsError
+
+        try:
+            evidence_weights = EvidenceWeights.load(weights)
+        except WeightsError as error:
+            err.print(f"[red]error:[/] {error}")
+            raise typer.Exit(code=2) from None
     service = open_service()
+    if evidence_weights is not None:
+        service.extractive = service.extractive.with_weights(evidence_weights)
     generated = None
     if options.only != DEV:
         generated = run_generated_evaluation(options, service=service, console=err)
