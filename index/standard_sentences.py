@@ -1,4 +1,4 @@
-"""The English of the programme budget's standard sentences: a small translation memory.
+"""The English of the programme budget's standard sentences and names: a small translation memory.
 
 A budget section repeats a few sentences under every subprogramme and every body, changing only a
 year or a table or figure number ("下述业绩计量说明实现目标方面的进展和 2024 年具体目标(见表 3.3)。").
@@ -83,14 +83,33 @@ _STANDARD: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = 
 )
 
 
-def _body_english(chinese: str) -> str | None:
-    """The official English of a body named in `chinese` (wholly one glossary term), or None."""
+def _body_english(chinese: str, category: str = "org") -> str | None:
+    """The official English of a body (or, with `category` "geo", a place) named in `chinese` (wholly
+    one glossary term of that category), or None."""
     from .glossary import load_glossary
 
     found = load_glossary().find_terms(chinese)
-    if len(found) != 1 or found[0][0] != "".join(chinese.split()) or found[0][1].category != "org":
+    if len(found) != 1 or found[0][0] != "".join(chinese.split()) or found[0][1].category != category:
         return None
     return found[0][1].en
+
+
+def _sanctions_committee(match: re.Match[str]) -> str | None:
+    """The name of a committee of the Security Council as the UN writes it: "Security Council Committee
+    established pursuant to resolution 751 (1992) concerning Somalia" (None when the place it concerns
+    is not one glossary place)."""
+    name = f"Security Council Committee established pursuant to resolution {match.group('number')} ({match.group('year')})"
+    if match.group("place") is None:
+        return name
+    place = _body_english(match.group("place"), "geo")
+    if place is None:
+        return None
+    article = "the " if set(place.split()) & _NAMES_WITH_THE else ""
+    return f"{name} concerning {article}{place}"
+
+
+# A place whose name is a common noun phrase takes "the": "the Central African Republic".
+_NAMES_WITH_THE = frozenset({"Republic", "Kingdom", "States", "Emirates", "Islands", "Territory", "Territories"})
 
 
 def _environment(match: re.Match[str]) -> str | None:
@@ -120,6 +139,19 @@ _STANDARD_WITH_BODY: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str 
 )
 
 
+# The names of the committees the Security Council set up by a resolution (its sanctions committees),
+# which the section lists as labels: "安全理事会关于索马里的第 751(1992)号决议所设委员会".  The model
+# wrote "Security Council Resolution 751 (1992)", dropping the committee and the place.
+_STANDARD_NAMES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str | None]], ...] = (
+    (
+        re.compile(
+            r"^安全理事会(?:关于(?P<place>[^的，。、]+?)的)?第\s*(?P<number>\d+)\s*[(（](?P<year>\d{4})[)）]\s*号决议所设委员会$"
+        ),
+        _sanctions_committee,
+    ),
+)
+
+
 def standard_english(text: str) -> str | None:
     """The English of `text` when it is one of the section's standard sentences; else None."""
     compact = " ".join(text.split())
@@ -127,7 +159,7 @@ def standard_english(text: str) -> str | None:
         match = pattern.match(compact)
         if match:
             return english(match)
-    for pattern, with_body in _STANDARD_WITH_BODY:
+    for pattern, with_body in (*_STANDARD_WITH_BODY, *_STANDARD_NAMES):
         match = pattern.match(compact)
         if match:
             return with_body(match)

@@ -308,22 +308,26 @@ def repair_version(version: EnglishVersion, segment: Segment, translator: Transl
 
 def recheck(version: EnglishVersion, segment: Segment, glossary: Glossary) -> EnglishVersion:
     """A cached version checked again with the current checks (made before a change to the checks or
-    to the cleaning of replies): a checked one that fails them now is "not translated" (and
-    translated again by a run that retries failures); a failed one whose last attempt, cleaned and
-    led by the source's item marker or list number as a new attempt is, now passes is kept."""
+    to the cleaning of replies): one of the section's standard sentences or names takes its known
+    English (:mod:`.standard_sentences`), whatever the model made; a checked one that fails them now
+    is "not translated" (and translated again by a run that retries failures); a failed one whose
+    last attempt, cleaned and led by the source's item marker or list number as a new attempt is,
+    now passes is kept."""
     attempt = version.english if version.english is not None else version.rejected
     if attempt is None:
         return version
     prepared = to_english_notation(segment.text)
+    standard = standard_version(segment, prepared, glossary, version.model_sha256)
+    if standard is not None:
+        # The translation memory wins over the model, as when translating: a version made before its
+        # pattern was added is replaced by the known English.
+        return version if version.english == standard.english else standard
     if version.passed:
         result = check_translation(segment.text, prepared, attempt, glossary)
         if result.passed:
             return version
         update = {"english": None, "checks": result.checks, "failures": result.failures, "rejected": attempt}
         return version.model_copy(update=update)
-    standard = standard_version(segment, prepared, glossary, version.model_sha256)
-    if standard is not None:
-        return standard  # a standard sentence the model got wrong: its known English instead
     english = with_marker(leading_marker(prepared)[0], english_glossary_terms(clean_reply(attempt), glossary))
     result = check_translation(segment.text, prepared, english, glossary)
     return version.model_copy(

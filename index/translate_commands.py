@@ -267,6 +267,7 @@ def _recheck_file(target: Path, segments: list[Segment]) -> None:
     rechecked = [_rechecked(version, by_uid.get(version.uid), glossary) for version in versions]
     now_failing = [new for old, new in zip(versions, rechecked, strict=True) if old.passed and not new.passed]
     now_passing = [new for old, new in zip(versions, rechecked, strict=True) if new.passed and not old.passed]
+    rewritten = sum(1 for old, new in zip(versions, rechecked, strict=True) if old.passed and new.passed and old.english != new.english)
     if rechecked != versions:
         write_text(target, render_versions(rechecked))
     passed = sum(1 for version in rechecked if version.passed)
@@ -274,6 +275,8 @@ def _recheck_file(target: Path, segments: list[Segment]) -> None:
         f"{passed} of {len(rechecked)} versions pass the current checks; {len(now_failing)} checked before now "
         f"fail, {len(now_passing)} failed before now pass ({escape(str(target))})"
     )
+    if rewritten:
+        console.print(f"  {rewritten} checked versions now take the translation memory's English (standard sentences and names)")
     for version in now_failing:
         console.print(f"  now not translated: {escape(version.uid)}: {escape('; '.join(version.failures))}", soft_wrap=True)
     for version in now_passing:

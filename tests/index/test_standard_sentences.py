@@ -78,3 +78,50 @@ def test_a_body_the_glossary_does_not_name_is_left_to_the_model() -> None:
     made_up = ("根据《2030 年议程》，特别是根据可持续发展目标中鼓励各组织将可持续性信息纳入各自报告周期的具体目标 12.6，"
                "并按照大会第 72/219 号决议第 19 段所述共有任务，示例工作组将环境管理做法纳入其业务活动。")
     assert standard_english(made_up) is None
+
+
+def test_a_checked_model_version_of_a_standard_sentence_gives_way_to_the_known_english() -> None:
+    """A made-up standard sentence whose FAKE cached version passed the checks but says something
+    else ("achieved the objective"): the translation memory wins when it is checked again, as it
+    does when translating."""
+    segment = Segment("paragraph:9.3", SegmentKind.PARAGRAPH, "下述业绩计量说明实现目标方面的进展(见表 9.9)。")
+    model_made = _failed(segment).model_copy(
+        update={
+            "english": "The performance measures described have achieved the objectives (see table 9.9).",
+            "checks": dict.fromkeys(CheckName, True),
+            "failures": [],
+            "rejected": None,
+        }
+    )
+    known = recheck(model_made, segment, load_glossary())
+    assert known.english == "The performance measure below shows the progress made towards the objective (see table 9.9)."
+    assert known.attempts == 0 and recheck(known, segment, load_glossary()) == known
+
+
+def test_the_security_councils_committees_are_named_as_the_un_names_them() -> None:
+    """Made-up resolution numbers: the committee and the place it concerns are kept, the place in
+    its glossary English, with "the" where the name is a common noun phrase; a place the glossary
+    does not name is left to the model."""
+    assert standard_english("安全理事会关于马里的第 9999(2030)号决议所设委员会") == (
+        "Security Council Committee established pursuant to resolution 9999 (2030) concerning Mali"
+    )
+    assert standard_english("安全理事会第 9998(2030)号决议所设委员会") == (
+        "Security Council Committee established pursuant to resolution 9998 (2030)"
+    )
+    assert standard_english("安全理事会关于中非共和国的第 9997(2030)号决议所设委员会").endswith(
+        "concerning the Central African Republic"
+    )
+    assert standard_english("安全理事会关于示例国的第 9996(2030)号决议所设委员会") is None
+
+
+def test_every_committee_of_the_real_document_passes_the_translation_checks(document) -> None:
+    from budgetqa.ingest.english import document_segments
+
+    glossary = load_glossary()
+    labels = [s.text for s in document_segments(document) if s.kind is SegmentKind.LABEL and s.text.endswith("号决议所设委员会")]
+    rendered = [(text, standard_english(text)) for text in labels]
+    named = [(text, english) for text, english in rendered if english is not None]
+    assert len(named) >= 10
+    for text, english in named:
+        result = check_translation(text, to_english_notation(text), english, glossary)
+        assert result.passed, (text, english, result.failures)
