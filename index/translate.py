@@ -98,6 +98,28 @@ def english_glossary_terms(english: str, glossary: Glossary) -> str:
     return re.sub(r"\( +", "(", re.sub(r" +([,.;:)])", r"\1", replaced)).strip()
 
 
+def names_only_english(text: str, glossary: Glossary) -> str | None:
+    """The English of a text made only of glossary names, figures, grades and punctuation (a box of an
+    organigram, a row label with its figures, column headings: "区域事务科", "共计：9 共计：18",
+    "员额 职等 说明 变动原因"), each run of Chinese characters one glossary term, rendered from the
+    glossary as table labels are (:meth:`~budgetqa.index.glossary.Glossary.english_label`); None for
+    any other text (a run of several terms, "改划副秘书长办公室", may be a sentence: left to the model).
+
+    >>> from budgetqa.index.glossary import load_glossary
+    >>> names_only_english("共计：9 共计：18", load_glossary())
+    'Total: 9 total: 18'
+    >>> names_only_english("改划副秘书长办公室 5 个员额", load_glossary()) is None
+    True
+    """
+    runs = HAN_RUN.findall(text)
+    for run in runs:
+        found = glossary.find_terms(run)
+        if len(found) != 1 or len(found[0][0]) != len(run):
+            return None
+    english = glossary.english_label(text).strip()
+    return english if runs and english and not HAN_RUN.search(english) else None
+
+
 def translate_text(
     text: str,
     kind: SegmentKind | str,
@@ -108,7 +130,8 @@ def translate_text(
     by_clauses: bool = True,
 ) -> Attempt:
     """Translate one text (a whole segment of `kind`, or one piece of one, named by a string) and
-    check it: a standard sentence from the translation memory; else the model at temperature 0,
+    check it: a standard sentence from the translation memory, a text of glossary names only from the
+    glossary (:func:`names_only_english`); else the model at temperature 0,
     then once more with the failures named and the names it missed given in English in the text,
     then the same prompt sampled (:data:`SAMPLED_RETRIES`), each attempt's Chinese leftovers
     repaired; an enumeration marker the text starts with is kept as written; the first attempt that passes every check, else the one with the fewest failures.
@@ -126,6 +149,11 @@ def translate_text(
         checked = check_translation(text, prepared, standard, glossary)
         if checked.passed:
             return Attempt(standard, checked, 0)
+    named = names_only_english(text, glossary)
+    if named is not None:
+        checked = check_translation(text, prepared, named, glossary)
+        if checked.passed:
+            return Attempt(named, checked, 0)
     marker, body = leading_marker(prepared)  # "(b)" is kept as written, not left to the model
     terms = source_terms(prepared, glossary)
     missed: list[Term] = []  # names an attempt left out: given in English from then on

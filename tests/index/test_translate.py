@@ -297,8 +297,8 @@ def test_a_long_label_is_given_the_english_caption_of_its_table_as_context(tmp_p
     """A made-up table caption (translated first) and a long made-up row label of that table."""
     caption = Segment("caption:9.9", SegmentKind.CAPTION, "表 9.9 示例办事处：应交付产出")
     label = Segment("label:x", SegmentKind.LABEL, "为示例办事处的全部工作人员举办关于调解的讲习班", caption.text)
-    short = Segment("label:y", SegmentKind.LABEL, "讲习班", caption.text)
-    fake = FakeTranslator(["Table 9.9 Example office: deliverables", "Workshops on mediation for all staff of the example office", "Workshops"])
+    short = Segment("label:y", SegmentKind.LABEL, "示例讲习班", caption.text)
+    fake = FakeTranslator(["Table 9.9 Example office: deliverables", "Workshops on mediation for all staff of the example office", "Example workshops"])
     steps = list(translate_segments([caption, label, short], fake, load_glossary(), TranslationCache(tmp_path, fake.model_sha256)))
     assert all(step.version.passed for step in steps)
     assert "“Table 9.9 Example office: deliverables”" in fake.systems[1]
@@ -496,3 +496,19 @@ def test_again_translates_a_checked_segment_anew_sentences_and_all(tmp_path: Pat
     assert not step.cached and len(fake.prompts) == 2
     assert step.version.english == "The example office holds 7 posts. It costs US$150 million."
     assert cache.get(segment) == step.version
+
+
+def test_a_text_of_glossary_names_and_figures_only_is_rendered_from_the_glossary_without_the_model() -> None:
+    """Made-up lines of an annex: a box of an organigram, a total, a row label with made-up figures are
+    written from the glossary (no model call); a line whose Chinese runs two terms together is not."""
+    from budgetqa.index.translate import names_only_english
+
+    glossary = load_glossary()
+    segment = Segment("annex:九#1", SegmentKind.ANNEX, "区域事务科\n共计：7 共计：3\n联合国驻非洲联盟办事处 1 234.5 1 234.5 —\n1 P-4")
+    version = translate_segment(segment, FakeTranslator([]), glossary)
+    assert version.passed and version.attempts == 0
+    assert version.english == (
+        "Regional Affairs Section\nTotal: 7 total: 3\nUnited Nations Office to the African Union 1 234.5 1 234.5 —\n1 P-4"
+    )
+    assert names_only_english("改划区域事务科 5 个员额", glossary) is None
+    assert names_only_english("1 P-4", glossary) is None  # nothing to translate
