@@ -3,7 +3,8 @@
     python -m budgetqa.eval.translation_report [--versions run.jsonl] [--sample 40] [--seed 14] [--sample-out sample.md]
 
 Prints, per segment kind, how many segments have a version that passed every check; the reasons
-of the failures, grouped; the share of first attempts that passed; the glossary-term hit rate
+of the failures, grouped; the share of first attempts that passed (a version made with no model call, from
+the translation memory or the glossary, counts as one); the glossary-term hit rate
 (every glossary term of the source, names and vocabulary alike, found in one of its English forms in
 the checked versions); how many checked versions of several sentences had their figures compared
 sentence by sentence, and which across the whole text (their English has another number of
@@ -97,7 +98,7 @@ def measure(versions: EnglishVersions) -> TranslationReport:
                     whole_text.append(segment.uid)
                 else:
                     by_sentence += 1
-        first = sum(1 for _, version in checked if version.attempts == 1)
+        first = sum(1 for _, version in checked if version.attempts <= 1)  # 0: from the translation memory or the glossary, no model call
         coverage.append(KindCoverage(kind, len(segments), len(checked), len(failed), first))
     return TranslationReport(coverage, reasons, hits, total, versions.missing(), by_sentence, tuple(whole_text))
 

@@ -232,9 +232,20 @@ def _by_clauses(
     if len(clauses) < 2:
         return None
     done = [translate_text(clause, kind, translator, glossary, context=context, by_clauses=False) for clause in clauses]
-    english = join_clauses(text, [item.english for item in done])
+    english = join_clauses(text, [item.english for item in done], name_leads(glossary))
     result = check_translation(text, to_english_notation(text), english, glossary)
     return Attempt(english, result, sum(item.attempts for item in done))
+
+
+def name_leads(glossary: Glossary) -> frozenset[str]:
+    """The capitalized words the glossary's English names begin with ("Security", "Member", "Liberia"),
+    which keep their capital at the head of a clause joined to another."""
+    return frozenset(
+        word
+        for entry in glossary.entries
+        for form in entry.en_forms
+        if (word := form.split(" ", 1)[0]) and word[:1].isupper()
+    ) - {"The", "A", "An"}
 
 
 def _is_name(term: Term) -> bool:

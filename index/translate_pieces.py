@@ -174,19 +174,23 @@ def source_clauses(text: str) -> list[str]:
     return clauses
 
 
-def join_clauses(chinese: str, english: Sequence[str]) -> str:
+def join_clauses(chinese: str, english: Sequence[str], names: frozenset[str] = frozenset()) -> str:
     """The English of a sentence's clauses as one sentence: joined by commas, a clause after the first
-    led in lower case when its first word is a function word, ending as the Chinese sentence ends
-    (a full stop, a semicolon, a colon).
+    led in lower case when its first word is a function word, or a capitalized word that does not
+    begin a name (`names`: the first words of the glossary's English names, "Member", "Security"),
+    ending as the Chinese sentence ends (a full stop, a semicolon, a colon).
 
     >>> join_clauses("甲。", ["These resources will help.", "And will be used for support."])
     'These resources will help, and will be used for support.'
+    >>> join_clauses("甲。", ["The Office will use solar energy.", "Reduce fuel use.", "Member States help."], frozenset({"Member"}))
+    'The Office will use solar energy, reduce fuel use, Member States help.'
     """
     parts: list[str] = []
     for number, clause in enumerate(english):
         text = clause.strip().rstrip(".,;:，。")
         first = text.split(" ", 1)[0]
-        if number and first.lower() in _LOWER_LEADS and first[:1].isupper():
+        ordinary = first[1:].islower() and first.isalpha() and first not in names
+        if number and first[:1].isupper() and (first.lower() in _LOWER_LEADS or ordinary):
             text = first.lower() + text[len(first) :]
         if text:
             parts.append(text)

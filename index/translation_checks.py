@@ -205,6 +205,13 @@ PROMPT_PHRASES = (
     "a first translation got",
     "English translation:",
     "Previous translation:",
+    "Left out of the English",
+    "Corrected English translation",
+    # The made-up names of the prompt's examples, which a model may copy into a sentence without a
+    # subject ("2022 年在 37 个国家投资 …" became "the Example Fund invested …").
+    "Example Fund",
+    "Example Division",
+    "Example Union",
 )
 
 

@@ -512,3 +512,16 @@ def test_a_text_of_glossary_names_and_figures_only_is_rendered_from_the_glossary
     )
     assert names_only_english("改划区域事务科 5 个员额", glossary) is None
     assert names_only_english("1 P-4", glossary) is None  # nothing to translate
+
+
+def test_a_clause_joined_to_another_starts_in_lower_case_unless_it_starts_with_a_name() -> None:
+    from budgetqa.index.translate import name_leads
+    from budgetqa.index.translate_pieces import join_clauses
+
+    names = name_leads(load_glossary())
+    joined = join_clauses(
+        "甲，乙，丙，丁。",
+        ["The example office will use solar energy.", "Reduce its use of fuel.", "Member States will help.", "Increase efficiency."],
+        names,
+    )
+    assert joined == "The example office will use solar energy, reduce its use of fuel, Member States will help, increase efficiency."

@@ -184,3 +184,15 @@ def test_a_sub_item_written_as_a_parenthesised_chinese_numeral_must_keep_its_rom
         "the item marker (i) of the source is missing (sentence 2); keep it as written",
         "the item marker (ii) of the source is missing (sentence 3); keep it as written",
     ]
+
+
+def test_a_made_up_name_of_the_prompts_examples_copied_into_the_english_fails() -> None:
+    import re
+
+    from budgetqa.index.translate_prompt import SYSTEM_PROMPT
+    from budgetqa.index.translation_checks import PROMPT_PHRASES
+
+    names = set(re.findall(r"Example [A-Z][a-z]+", SYSTEM_PROMPT))
+    assert names and names <= set(PROMPT_PHRASES)
+    result = _check("In 2024, the Example Fund invested US$231.5 million in UNOAU's 19 posts.")
+    assert not result.checks[CheckName.NO_PROMPT]
