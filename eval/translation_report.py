@@ -27,6 +27,7 @@ from budgetqa.atomic import write_text
 from budgetqa.index.english_figures import to_english_notation
 from budgetqa.index.evidence import split_sentences
 from budgetqa.index.glossary import load_glossary
+from budgetqa.index.translate_pieces import checked_text
 from budgetqa.index.translation_checks import figure_check, source_terms, term_hits
 from budgetqa.ingest.commands import load_document
 from budgetqa.ingest.english import NEVER_MADE, EnglishVersions, Missing, Segment, SegmentKind, read_versions
@@ -92,7 +93,7 @@ def measure(versions: EnglishVersions) -> TranslationReport:
         for segment, version in checked:
             found, count = term_hits(source_terms(to_english_notation(segment.text), glossary), version.english or "")
             hits, total = hits + found, total + count
-            prepared = to_english_notation(segment.text)
+            prepared = to_english_notation(checked_text(segment))  # an annex as its English is laid out
             if len(split_sentences(prepared)) > 1:
                 if figure_check(prepared, version.english or "").notes:
                     whole_text.append(segment.uid)

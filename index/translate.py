@@ -40,6 +40,7 @@ from .english_figures import to_english_notation
 from .glossary import Glossary
 from .standard_sentences import standard_english
 from .translate_pieces import (
+    checked_text,
     join_clauses,
     join_pieces,
     leading_marker,
@@ -270,7 +271,7 @@ def translate_segment(
     `cache`, a piece whose checked English it holds (from a run that was killed, or a retry of a
     segment that failed in another piece) is not translated again, unless `reuse_pieces` is False
     (the segment translated again after a change to the prompt); each piece that passes is kept."""
-    prepared = to_english_notation(segment.text)
+    prepared = to_english_notation(checked_text(segment))
     standard = standard_version(segment, prepared, glossary, translator.model_sha256)
     if standard is not None:
         return standard
@@ -296,7 +297,7 @@ def translate_segment(
         pieces,
         [mirror_end(p.text, d.english) if d is not None else p.text for p, d in zip(pieces, done_pieces, strict=True)],
     )
-    result = check_translation(segment.text, prepared, english, glossary)
+    result = check_translation(checked_text(segment), prepared, english, glossary)
     attempts = max((d.attempts for d in done_pieces if d is not None), default=0)
     return _version(segment, translator.model_sha256, english, result, attempts)
 
@@ -339,7 +340,7 @@ def repair_version(version: EnglishVersion, segment: Segment, translator: Transl
     if fixed is None:
         return version
     fixed = english_glossary_terms(fixed, glossary)
-    result = check_translation(segment.text, to_english_notation(segment.text), fixed, glossary)
+    result = check_translation(checked_text(segment), to_english_notation(checked_text(segment)), fixed, glossary)
     if not result.passed:
         return version
     return _version(segment, translator.model_sha256, fixed, result, version.attempts)
@@ -355,20 +356,20 @@ def recheck(version: EnglishVersion, segment: Segment, glossary: Glossary) -> En
     attempt = version.english if version.english is not None else version.rejected
     if attempt is None:
         return version
-    prepared = to_english_notation(segment.text)
+    prepared = to_english_notation(checked_text(segment))
     standard = standard_version(segment, prepared, glossary, version.model_sha256)
     if standard is not None:
         # The translation memory wins over the model, as when translating: a version made before its
         # pattern was added is replaced by the known English.
         return version if version.english == standard.english else standard
     if version.passed:
-        result = check_translation(segment.text, prepared, attempt, glossary)
+        result = check_translation(checked_text(segment), prepared, attempt, glossary)
         if result.passed:
             return version
         update = {"english": None, "checks": result.checks, "failures": result.failures, "rejected": attempt}
         return version.model_copy(update=update)
     english = with_marker(leading_marker(prepared)[0], english_glossary_terms(clean_reply(attempt), glossary))
-    result = check_translation(segment.text, prepared, english, glossary)
+    result = check_translation(checked_text(segment), prepared, english, glossary)
     return version.model_copy(
         update={
             "english": english if result.passed else None,

@@ -49,6 +49,15 @@ def source_pieces(segment: Segment) -> list[Piece]:
     return [Piece(sentence, number) for number, line in lines if line.strip() for sentence in split_sentences(line)]
 
 
+def checked_text(segment: Segment) -> str:
+    """The source text a segment's whole English is checked against: an annex with its wrapped
+    sentences put back on one line (:func:`annex_lines`), as its English has them, so that the
+    figures check pairs each Chinese sentence with its own English sentence; any other segment's text."""
+    if segment.kind is not SegmentKind.ANNEX:
+        return segment.text
+    return "\n".join(line for _, line in annex_lines(segment.text))
+
+
 WRAPPED = 20  # characters: a line of an annex at least this long, ending mid-sentence, was wrapped
 _BROKEN_OFF = re.compile(r"[\u3400-\u9fff，、“《（(]$")  # how a wrapped line ends: mid-word or mid-clause
 _GOES_ON = re.compile(r"^[\u3400-\u9fff，、）》”]")  # how the rest of a wrapped Chinese sentence starts

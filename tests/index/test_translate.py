@@ -525,3 +525,14 @@ def test_a_clause_joined_to_another_starts_in_lower_case_unless_it_starts_with_a
         names,
     )
     assert joined == "The example office will use solar energy, reduce its use of fuel, Member States will help, increase efficiency."
+
+
+def test_an_annex_is_checked_against_its_sentences_put_back_together() -> None:
+    """A made-up annex note wrapped over two lines and a row: its English has the note on one line, and
+    the whole is checked against the source laid out the same way."""
+    from budgetqa.index.translate_pieces import checked_text
+
+    text = "a 示例办事处设在示例城市，通过示例司司长向副秘书长报告\n工作，共有 7 个员额。\n1 P-4"
+    segment = Segment("annex:九#2", SegmentKind.ANNEX, text)
+    assert checked_text(segment) == "a 示例办事处设在示例城市，通过示例司司长向副秘书长报告工作，共有 7 个员额。\n1 P-4"
+    assert checked_text(MADE_UP) == MADE_UP.text
