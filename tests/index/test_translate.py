@@ -536,3 +536,13 @@ def test_an_annex_is_checked_against_its_sentences_put_back_together() -> None:
     segment = Segment("annex:九#2", SegmentKind.ANNEX, text)
     assert checked_text(segment) == "a 示例办事处设在示例城市，通过示例司司长向副秘书长报告工作，共有 7 个员额。\n1 P-4"
     assert checked_text(MADE_UP) == MADE_UP.text
+
+
+def test_an_annex_name_cut_by_a_narrow_column_is_put_back_together() -> None:
+    from budgetqa.index.translate_pieces import annex_lines
+
+    assert annex_lines("1 个示例干事(P-4) 改叙为高级联\n络干事(P-5)\n区域事务科\n协调科") == [
+        (0, "1 个示例干事(P-4) 改叙为高级联络干事(P-5)"),
+        (2, "区域事务科"),
+        (3, "协调科"),
+    ]
