@@ -132,16 +132,19 @@ def join_pieces(pieces: Sequence[Piece], english: Sequence[str]) -> str:
     return "\n".join(" ".join(part for part in line if part) for line in lines)
 
 
-# "(a)", "(iv)", "(1)", or the number of a numbered list ("12. ", not the "3.27" of a table reference)
-_LEADING_MARKER = re.compile(r"^\s*([(（](?:[a-z]{1,3}|viii|\d{1,2})[)）]|\d{1,2}\.(?=\s))\s*")
+# "(a)", "(iv)", "(1)", the number of a numbered list ("12. ", not the "3.27" of a table reference), or
+# the document symbol a mandate's title starts with ("S/2013/759 …")
+_LEADING_MARKER = re.compile(
+    r"^\s*([(（](?:[a-z]{1,3}|viii|\d{1,2})[)）]|\d{1,2}\.(?=\s)|[A-Z]{1,3}(?:/[A-Z0-9.()\-]+)+(?=\s))\s*"
+)
 # The punctuation that ends a Chinese piece, as the English of the piece ends: an enumeration item
 # ends with a semicolon, a lead-in with a colon, not with the full stop a model puts everywhere.
 _ENDS = {"；": ";", ";": ";", "：": ":", ":": ":"}
 
 
 def leading_marker(text: str) -> tuple[str, str]:
-    """The enumeration marker or list number a text starts with (in ASCII parentheses) and the text
-    after it; the marker is not given to the model but put back in front of its English
+    """The enumeration marker, list number or document symbol a text starts with (in ASCII
+    parentheses) and the text after it; the marker is not given to the model but put back in front of its English
     (:func:`with_marker`).
 
     >>> leading_marker("(b) 评价性别问题；")
@@ -152,6 +155,8 @@ def leading_marker(text: str) -> tuple[str, str]:
     ('(2)', '其他资源')
     >>> leading_marker("3.27 所示")
     ('', '3.27 所示')
+    >>> leading_marker("S/2030/1 示例办事处的任务")
+    ('S/2030/1', '示例办事处的任务')
     """
     match = _LEADING_MARKER.match(text)
     if match is None:

@@ -195,4 +195,15 @@ def clean_reply(reply: str) -> str:
         text = text[1:-1].strip()
     if text.startswith("“") and text.endswith("”"):
         text = text[1:-1].strip()
-    return text
+    return united_nations_in_full(text)
+
+
+def united_nations_in_full(text: str) -> str:
+    """`text` with "UN" written out as United Nations documents write it ("UN system" → "United Nations
+    system", "UN's" → "United Nations'"); the names that carry it ("UN-Women", "UN-Habitat") kept.
+
+    >>> united_nations_in_full("the UN's support to UN-Women and the UN system")
+    "the United Nations' support to UN-Women and the United Nations system"
+    """
+    text = re.sub(r"\bUN['’]s\b", "United Nations'", text)
+    return re.sub(r"\bUN\b(?![-‐/])", "United Nations", text)

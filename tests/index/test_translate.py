@@ -546,3 +546,14 @@ def test_an_annex_name_cut_by_a_narrow_column_is_put_back_together() -> None:
         (2, "区域事务科"),
         (3, "协调科"),
     ]
+
+
+def test_a_leading_document_symbol_is_kept_as_written_and_un_is_written_out() -> None:
+    """A made-up mandate title that starts with a document symbol: the model is not given the symbol
+    (it dropped one), which is put back in front of its English; its "UN" is written out."""
+    segment = Segment("mandate:示例", SegmentKind.MANDATE, "S/2030/1 示例办事处的任务")
+    fake = FakeTranslator(["The mandate of the UN example office"])
+    version = translate_segment(segment, fake, load_glossary())
+    assert version.passed and version.english == "S/2030/1 The mandate of the United Nations example office"
+    assert "S/2030/1" not in fake.prompts[0]
+    assert clean_reply("UN-Women and the UN's partners") == "UN-Women and the United Nations' partners"
