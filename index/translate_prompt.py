@@ -43,9 +43,9 @@ SYSTEM_PROMPT = (
     "Chinese text: 2030 年，示例基金在 12 个国家投资 US$45.6 million，比 2029 年增加 3.2%。\n"
     "English translation: In 2030, the Example Fund invested US$45.6 million in 12 countries, an increase "
     "of 3.2% over 2029.\n"
-    "Chinese text: 加强示例司的能力和与区域组织的伙伴关系，支持由示例联盟主导的行动。\n"
-    "English translation: Strengthen the capacity of the Example Division and its partnerships with regional "
-    "organizations, and support operations led by the Example Union."
+    "Chinese text: 加强示例司的能力、专门知识和与区域组织的伙伴关系，支持由示例联盟主导的行动。\n"
+    "English translation: Strengthen the capacity and expertise of the Example Division and its partnerships "
+    "with regional organizations, and support operations led by the Example Union."
 )
 
 KIND_NAMES = {
