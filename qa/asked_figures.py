@@ -5,7 +5,9 @@ ask (a quoted passage's other numbers, a total's parts, context in parentheses),
 asked for.  :func:`required_figures` reads them from the checked answer:
 
 1. **Where the answer is.**  A figure answer (from budget facts) states one line per part of the
-   question: every line counts.  A passage answer quotes the best sentence first and supporting
+   question, its figure first: every figure each line states outside parentheses counts (its lead
+   figures), whatever the question's measures, so a reply may drop a line's context but no part's
+   figure.  A passage answer quotes the best sentence first and supporting
    sentences (or the passage of the question's next part) after it: each asked measure is read from
    the first line that states it, and a question asking for no figure from the first line only.
    Lines that are notes (wholly in parentheses) never count.
@@ -24,6 +26,11 @@ asked for.  :func:`required_figures` reads them from the checked answer:
    difference, a share) always counts, whatever words surround it: it is what the question asked
    for, even where the answer writes it without a unit.  A total's or a share's operands are its
    parts and need not be repeated; a difference's are the two figures compared, and count.
+5. **A line drawn on is kept whole.**  When the question asks for no figure, nothing says which of a
+   passage line's figures answers it: a reply that states a figure of a line (a table row with the
+   other years "in the same row", a sentence with its counts in parentheses) must state every figure
+   of that line, in parentheses or not (:func:`drawn_on_figures`); it may leave a line out, not pick
+   from it.
 
 >>> [f.text for f in required_figures("2022 年在 37 个国家投资 2.315 亿美元，增加 18.7%。 [¶9.9]", (Measure.MONEY,))]
 ['2.315 亿']
@@ -135,10 +142,12 @@ def required_figures(
     computations: Sequence[Computation] = (),
     *,
     from_facts: bool = False,
+    reply: str | None = None,
 ) -> list[NumberMention]:
     """The figures of the checked answer `text` that a rephrasing must state (see the module's rules):
     `measures` are what the question's parts ask for (empty when it asks for no figure),
-    `computations` the answer's checked computations, `from_facts` whether it was read from budget facts.
+    `computations` the answer's checked computations, `from_facts` whether it was read from budget
+    facts, `reply` the rephrasing (when given, the lines it draws on count whole: rule 5).
 
     >>> [f.text for f in required_figures("7. 选举团，2024 年计划：32 [表 9.9]", (Measure.COUNT,))]
     ['32']
@@ -158,26 +167,49 @@ def required_figures(
     found.sort(key=lambda item: item.order)
     answer = found if from_facts else [item for item in found if item.line == 0]
     main = [item for item in answer if not item.bracketed]
-    if measures:
-        chosen = _of_measures(found, measures, per_line=not from_facts) or main
+    if from_facts:  # every line's lead figures, the figures it states outside its context
+        chosen = main or answer
+    elif measures:
+        chosen = _of_measures(found, measures) or main
     else:  # no figure asked: the sentence is the answer, all its figures
         chosen = main or answer
     required: list[NumberMention] = []
-    for item in _with_results(chosen, answer, computations):  # a figure stated twice is required once
-        if not any(same_figure(item.figure.scaled, kept.scaled) for kept in required):
-            required.append(item.figure)
+    drawn = drawn_on_figures(text, reply) if reply is not None and not from_facts and not measures else []
+    for figure in [item.figure for item in _with_results(chosen, answer, computations)] + drawn:
+        if not any(same_figure(figure.scaled, kept.scaled) for kept in required):  # a figure stated twice: once
+            required.append(figure)
     return required
 
 
-def _of_measures(found: list[_Found], measures: Sequence[Measure], *, per_line: bool) -> list[_Found]:
-    """The figures of each asked measure: outside parentheses where the measure has any there, else
-    inside them; with `per_line` (a passage answer), those of the first line that states the measure."""
+def drawn_on_figures(text: str, reply: str) -> list[NumberMention]:
+    """Every figure, in parentheses or not, of each line of the checked answer `text` from which
+    `reply` states a figure (labels such as item numbers and "COVID-19" left out).
+
+    >>> row = "2030 年计划：满意度 100%（同行：2029 年实际 8 次会议、21 名官员）[表 9.9]"
+    >>> [f.text for f in drawn_on_figures(row, "满意度达到 100%。")]
+    ['100%', '8', '21']
+    >>> drawn_on_figures(row, "委员会扩大了外联。")
+    []
+    """
+    stated = stated_figures(reply)
+    drawn: list[NumberMention] = []
+    for line in answer_lines(text, from_facts=True):
+        figures = stated_figures(_LABELS.sub(lambda match: " " * len(match.group(0)), line))
+        if any(same_figure(figure.scaled, mention.scaled) or same_figure(figure.value, mention.value)
+               for figure in figures for mention in stated):
+            drawn += figures
+    return drawn
+
+
+def _of_measures(found: list[_Found], measures: Sequence[Measure]) -> list[_Found]:
+    """The figures of each asked measure in a passage answer: those of the first line that states the
+    measure, outside parentheses where the measure has any there, else inside them."""
     chosen: set[_Found] = set()
     for measure in measures:
         units = _UNITS.get(measure, frozenset())
         of_unit = [item for item in found if item.unit in units]
         candidates = [item for item in of_unit if not item.bracketed] or of_unit
-        if per_line and candidates:
+        if candidates:
             candidates = [item for item in candidates if item.line == candidates[0].line]
         chosen.update(candidates)
     return sorted(chosen, key=lambda item: item.order)

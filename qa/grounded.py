@@ -377,7 +377,11 @@ class GroundedAnswerer:
         if not _in_language(text, language):
             return _withheld(offline, Withheld.LANGUAGE, "语言不对" if language == "zh" else "it is not in English")
         required = required_figures(
-            offline.text, measures, offline.computations, from_facts=offline.mode in _FROM_FACTS or bool(offline.facts)
+            offline.text,
+            measures,
+            offline.computations,
+            from_facts=offline.mode in _FROM_FACTS or bool(offline.facts),
+            reply=text,
         )
         left_out = [figure.text.strip(" ()（）") for figure in required if not states_figure(text, figure)]
         if left_out:

@@ -156,3 +156,25 @@ def test_real_comparison_requires_both_amounts_and_their_difference(service):
     assert answer.computations, answer.text
     required = required_figures(answer.text, found.measures, answer.computations, from_facts=True)
     assert [figure.value for figure in required] == [1607.2, 249.0, 1358.2], answer.text
+
+
+def test_a_figure_answer_requires_every_lines_lead_figure_whatever_the_measures_asked():
+    # FAKE facts answer: the question's measures name money only, the posts line is still a part
+    two_parts = "月球事务处 2030 年经费：1 200.0 千美元（2029 年：1 100.0 千美元） [表 9.4]\n月球事务处 2030 年员额：12 个员额 [表 9.4]"
+    assert texts(required_figures(two_parts, (Measure.MONEY,), from_facts=True)) == ["1 200.0 千", "12"]
+
+
+ACHIEVED_ROW = (
+    "The Office's objective is to serve the lunar assembly. [para. 9.8]\n"
+    "Performance measures, 2031 Plan: satisfaction reached 100% (same row: 2030 (Actual) 7 outreach meetings; "
+    "16 officials trained) [Table 9.9]"
+)
+
+
+def test_a_reply_to_a_question_asking_no_figure_keeps_every_figure_of_a_line_it_draws_on():
+    # the reply takes 100% from the row: the row's other figures, in parentheses, are kept too
+    assert texts(required_figures(ACHIEVED_ROW, reply="Satisfaction reached 100%.")) == ["100%", "7", "16"]
+    # a reply stating none of the row's figures draws on no line: nothing beyond the first sentence
+    assert texts(required_figures(ACHIEVED_ROW, reply="The Office serves the lunar assembly.")) == []
+    # a question asking for a measure says which figure answers it: the reply may pick it alone
+    assert texts(required_figures(ACHIEVED_ROW, (Measure.PERCENTAGE,), reply="Satisfaction reached 100%.")) == ["100%"]

@@ -51,3 +51,30 @@ def test_the_service_passes_the_asked_measure_that_the_parenthesised_shares_answ
     answer = answer_with("联非办的经费来自经常预算、支助账户和自愿捐款。", question)  # true, but without the shares
     assert withheld_reason(answer) is Withheld.INCOMPLETE, answer.text
     assert "9.1%" in answer.text  # the offline answer, which states them, is shown instead
+
+
+# A question of our own that asks for no figure, answered from a performance table's row (表 3.51):
+# the 2024 plan's 80%, and the other years of the row in parentheses (about 121 and 400 claims, 85%).
+ROW_QUESTION = "损失登记册的业绩计量中 2024 年关于就业损失索赔的计划是什么？"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "withheld"),
+    [
+        ("2024 年计划：委员会批准经修订的指南，覆盖迄今提出的就业损失情景的 80%。", "INCOMPLETE"),  # picks from the row
+        (
+            "2024 年计划：委员会批准经修订的指南，覆盖就业损失情景的 80%（2021 年涉及约 121 项索赔，"
+            "2022 年约 400 项索赔，2023 年计划 85%）。",
+            None,
+        ),
+    ],
+)
+def test_a_reply_drawing_on_a_row_keeps_all_its_figures_when_no_figure_is_asked(text: str, withheld: str | None) -> None:
+    from budgetqa.qa.grounded import Withheld, withheld_reason
+    from budgetqa.qa.service import QAService
+
+    assert QAService.open().offline(ROW_QUESTION).measures == ()
+    answer = answer_with(text, ROW_QUESTION)
+    assert withheld_reason(answer) is (None if withheld is None else Withheld[withheld]), answer.text
+    assert all(figure in answer.text for figure in ("80%", "121", "400", "85%")), answer.text
