@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from budgetqa.index.english_figures import stated_figures
 from budgetqa.index.english_sentences import english_sentences
-from budgetqa.index.evidence import split_sentences
+from budgetqa.index.evidence import candidate_texts, split_sentences
 from budgetqa.index.glossary import Glossary
 from budgetqa.index.model import IndexUnit
 from budgetqa.ingest.english import EnglishVersions, SegmentKind, has_han
@@ -81,7 +81,7 @@ class EnglishQuotes:
             return EnglishQuote(english, segment)
         if unit.uid.startswith("table:"):
             return None  # a table's version is its caption's; a quote of its other text has none
-        source = split_sentences(unit.text)
+        source = candidate_texts(unit) or split_sentences(unit.text)  # cut as the answer's quotes are cut
         target = english_sentences(english)
         chosen: list[int] = []
         for sentence in split_sentences(quote):

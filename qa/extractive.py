@@ -171,7 +171,10 @@ class ExtractiveAnswerer:
                 )
                 if usable is not None:
                     ranked, veto = ranked[usable:], None
-            out.append(PartEvidence(part, [_with_listed_items(item) for item in _top_two(ranked, self.weights.second_ratio)], veto))
+            chosen = _top_two(ranked, self.weights.second_ratio)
+            if len(chosen) == 2 and veto is None and self.vetoes.first(part, chosen[1]) is not None:
+                chosen = chosen[:1]  # a second piece is quoted only where it could answer on its own
+            out.append(PartEvidence(part, [_with_listed_items(item) for item in chosen], veto))
         return out
 
     def candidates(self, question: str, hits: list[SearchHit]) -> list[Evidence]:

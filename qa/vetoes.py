@@ -22,6 +22,7 @@ from .evidence_score import Evidence, EvidenceWeights
 from .measure import STATES_NONE, mentions
 from .understand.counting import asked_measure, counted_noun, english_counted_phrase
 from .understand.interrogatives import asks_figure
+from .understand.parse import asks_change
 from .verify import stated_figures
 
 # A body, office or place the document names in at most this many blocks is specific enough that
@@ -43,6 +44,11 @@ _ASKS_COUNTRY = re.compile(r"哪个国家|哪国|which (country|member state)", 
 # A question for a person or an office holder ("谁主持了…", "Who chaired …").
 ASKS_PERSON = re.compile(r"\bwho(?:m|se)?\b|谁|哪位", re.IGNORECASE)
 _PERCENT_SIGN = re.compile(r"%|％|百分之")
+# A sentence stating a change: "增加了 232%", "从 229 次增至 739 次", "减少 105 900 美元", "翻了一番".
+_STATES_CHANGE = re.compile(
+    r"增加|减少|增长|下降|提高|降低|上升|扩大|缩减|缩小|增至|减至|升至|降至|净增|净减|变动|增幅|减幅|降幅|涨幅|翻了?一?番|倍"
+    r"|从.{0,40}?(?:增|减|降|升|提|到|至)"
+)
 # A person's name as the document prints it: "弗拉基米尔·沃龙科夫".
 _PERSON_NAME = re.compile(r"[\u4e00-\u9fff]{1,8}·[\u4e00-\u9fff]{1,8}")
 # Roles a question can ask about, in the document's Chinese and as English questions word them: the
@@ -67,13 +73,14 @@ class Veto(StrEnum):
     COUNT_FOR_AMOUNT = "count_for_amount"  # "how much money" answered by a count
     NO_PERCENTAGE = "no_percentage"  # "what rate" answered by a sentence without a percentage
     OTHER_YEAR = "other_year"  # a figure of another year than the one asked
+    NO_CHANGE = "no_change"  # "how much did it grow" answered by a sentence that states no change
 
     @property
     def of_figure_kind(self) -> bool:
         """Whether the veto is about the kind of figure stated (its year, a percentage, an amount): a
         lower-scoring piece that states the asked kind may answer instead.  The other vetoes say the
         evidence is about something else, which a piece that merely omits the topic would pass."""
-        return self in (Veto.OTHER_YEAR, Veto.NO_PERCENTAGE, Veto.COUNT_FOR_AMOUNT)
+        return self in (Veto.OTHER_YEAR, Veto.NO_PERCENTAGE, Veto.COUNT_FOR_AMOUNT, Veto.NO_CHANGE)
 
     def explain(self, lang: str) -> str:
         """The reason in words, for the reader of an abstention."""
@@ -92,6 +99,7 @@ _EXPLANATIONS: dict[Veto, tuple[str, str]] = {
     Veto.COUNT_FOR_AMOUNT: ("找到的段落只有次数，没有金额", "the passages found give a count, not an amount"),
     Veto.NO_PERCENTAGE: ("找到的段落没有百分比", "the passages found give no percentage"),
     Veto.OTHER_YEAR: ("找到的数字属于另一年份", "the figures found are for another year"),
+    Veto.NO_CHANGE: ("找到的段落没有说明变化", "the passages found state no change"),
 }
 
 
@@ -242,6 +250,8 @@ class Vetoes:
         years = tuple(dict.fromkeys(YEAR.findall(question)))
         if figure and years and not self._for_asked_year(best, years):
             return Veto.OTHER_YEAR
+        if figure and asks_change(question) and best.cell is None and not _STATES_CHANGE.search(best.candidate.text):
+            return Veto.NO_CHANGE  # a table row shows its years side by side: its change can be read off it
         return None
 
     def _for_asked_year(self, best: Evidence, years: tuple[str, ...]) -> bool:

@@ -687,6 +687,15 @@ def abbreviates(short: str, full: str) -> bool:
     return all(char in rest for char in short)
 
 
+def asks_change(text: str) -> bool:
+    """The question asks how much something changed ("增加了多少", "how much did it grow").
+
+    >>> asks_change("近身保护的需求这几年增加了多少？"), asks_change("How much did travel fall?"), asks_change("有几个员额？")
+    (True, True, False)
+    """
+    return _CHANGE.search(text) is not None
+
+
 def _post_change(text: str) -> str | None:
     """The post change a question about posts asks for ("新设多少个员额", "posts to be abolished").
 

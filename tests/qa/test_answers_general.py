@@ -70,7 +70,7 @@ def test_a_piece_stating_another_year_gives_way_to_one_stating_the_asked_year(se
 def test_only_vetoes_about_the_kind_of_figure_let_a_lower_piece_answer() -> None:
     from budgetqa.qa.vetoes import Veto
 
-    assert {veto for veto in Veto if veto.of_figure_kind} == {Veto.OTHER_YEAR, Veto.NO_PERCENTAGE, Veto.COUNT_FOR_AMOUNT}
+    assert {veto for veto in Veto if veto.of_figure_kind} == {Veto.OTHER_YEAR, Veto.NO_PERCENTAGE, Veto.COUNT_FOR_AMOUNT, Veto.NO_CHANGE}
 
 
 def test_a_share_stated_in_a_paragraph_answers_a_share_question(service: QAService) -> None:
@@ -93,3 +93,8 @@ def test_the_posts_and_non_post_parts_of_a_change_are_each_answered(service: QAS
     answer = service.ask("Of UNOCT's increase for 2024, how much is for posts and how much for non-post items?")
     assert "+4,045.7" in answer.text and "+258.6" in answer.text
 
+
+
+def test_a_growth_question_is_answered_by_the_sentence_that_states_the_growth(service: QAService) -> None:
+    answer = service.ask("中东特协办的近身保护需求自 2018 年以来涨了多少？")
+    assert "232%" in answer.text and _refs(answer) == ["三"]
