@@ -40,7 +40,7 @@ from budgetqa.ingest.refs import format_label
 from budgetqa.ingest.table_frame import ROW_COLUMNS
 
 from .glossary import Glossary
-from .units import label_in_english
+from .units import header_in_english, label_in_english
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -86,8 +86,8 @@ class EnglishText:
     def header(self, chinese: str) -> str | None:
         """A column header in English, the glossary's rendering first (its patterns write every
         year's column alike: "2023 年估计" → "2023 estimate"), else as a label."""
-        rendered = self.glossary.english_label(chinese).strip()
-        return rendered if rendered and not has_han(rendered) else self.label(chinese)
+        rendered = header_in_english(chinese, self.versions, self.glossary).strip()
+        return rendered if rendered and not has_han(rendered) else None
 
     def caption(self, chinese: str, uid: str | None = None) -> str | None:
         """A caption or title in English: the glossary's rendering of all of it, else the checked

@@ -27,6 +27,7 @@ from budgetqa.index.english_sentences import english_sentences
 from budgetqa.index.evidence import candidate_texts, split_sentences
 from budgetqa.index.glossary import Glossary
 from budgetqa.index.model import IndexUnit
+from budgetqa.index.units import label_in_english
 from budgetqa.ingest.english import EnglishVersions, SegmentKind, has_han
 from budgetqa.ingest.model import BlockKind
 
@@ -110,7 +111,7 @@ class EnglishQuotes:
                 line = line[: last.start()].rstrip()
             first_han = next((i for i, char in enumerate(line) if has_han(char)), len(line))
             symbols, title = line[:first_han].strip(), line[first_han:].strip()
-            english_title = (self.versions.label(title, SegmentKind.MANDATE) or self.glossary.english_label(title)) if title else ""
+            english_title = label_in_english(title, self.versions, self.glossary, SegmentKind.MANDATE) if title else ""
             rendered = " ".join(part for part in (symbols, english_title) if part)
             if about:
                 rendered += f" ({'; '.join(about)})"

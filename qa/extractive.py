@@ -479,7 +479,8 @@ class ExtractiveAnswerer:
     def _english_header(self, chinese: str) -> str:
         """A column header in English (:func:`header_in_english`)."""
         versions = self.english.versions if self.english is not None else EnglishVersions([], [])
-        return header_in_english(chinese, versions, self.glossary)
+        rendered = header_in_english(chinese, versions, self.glossary)
+        return chinese if has_han(rendered) else rendered  # as printed rather than half-rendered, as labels
 
     def _english_cell(self, cell: Cell) -> str:
         """A cell shown beside the answer: figures as printed, words in their checked English (else
