@@ -62,6 +62,29 @@ def _figures(text: str) -> set[float | str]:
     return {round(figure.value, 6) for figure in found.figures} | set(found.symbols)
 
 
+_ITEM = re.compile(r"\(([a-z])\)")
+
+
+def _anchors(text: str) -> set[float | str]:
+    """What a translation keeps of a sentence: its figures, symbols and list items ("(a)")."""
+    return _figures(text) | {f"({item})" for item in _ITEM.findall(text)}
+
+
+def _continued(sentence: str, target: list[str], index: int) -> list[int]:
+    """English sentence `index` and those after it that carry on the rendering of Chinese `sentence`:
+    a translator may cut one long Chinese sentence in two ("…, which … . Now, the portal includes:
+    (a) …; (b) …"), and the figures or list items missing from the first are in the next."""
+    missing = _anchors(sentence) - _anchors(target[index])
+    out = [index]
+    while missing and out[-1] + 1 < len(target):
+        following = _anchors(target[out[-1] + 1])
+        if not missing & following:
+            break
+        out.append(out[-1] + 1)
+        missing -= following
+    return out
+
+
 class EnglishQuotes:
     """Finds the English of quoted sentences in a document's checked English versions."""
 
@@ -89,8 +112,9 @@ class EnglishQuotes:
             index = self._match(sentence, source, target)
             if index is None:
                 return None
-            if index not in chosen:
-                chosen.append(index)
+            for covering in _continued(sentence, target, index):
+                if covering not in chosen:
+                    chosen.append(covering)
         if not chosen:
             return None
         text = " ".join(target[index] for index in sorted(chosen))

@@ -22,7 +22,7 @@ from budgetqa.index.evidence import EvidenceScorer, RankedUnit, candidate_texts
 from budgetqa.index.glossary import Glossary, normalize_zh
 from budgetqa.index.model import IndexUnit, SearchHit
 from budgetqa.index.units import header_in_english, label_in_english
-from budgetqa.ingest.budget import Measure
+from budgetqa.ingest.budget import Measure, TableKind
 from budgetqa.ingest.english import EnglishVersions, has_han
 from budgetqa.ingest.english_view import MACHINE_TRANSLATION_NOTE, EnglishUnit, english_unit
 from budgetqa.ingest.model import BlockKind, Cell, Document, Table, TableRow, Unit
@@ -36,7 +36,7 @@ from .table_answer import CellAnswer, answer_cell, names_row
 from .understand import ParsedQuestion
 from .understand.counting import asked_measure
 from .understand.interrogatives import asks_figure, asks_why
-from .understand.parts import split_question
+from .understand.parts import split_question, with_antecedents
 from .verify import stated_figures
 from .vetoes import ASKS_PERSON, YEAR, QuestionTerms, Veto, Vetoes
 
@@ -68,6 +68,9 @@ MAX_LIST_ITEMS = 12  # items quoted after a sentence that introduces them
 # A question for who signed a text, and for when something happened.
 _ASKS_SIGNER = re.compile(r"签署|署名|\bsign(?:s|ed)?\b", re.IGNORECASE)
 _ASKS_WHEN = re.compile(r"哪一?年|何时|什么时候|\bwhen\b|\b(?:which|what) year\b", re.IGNORECASE)
+
+
+_RESULT_TABLES = frozenset({TableKind.MEASURES, TableKind.COMPLIANCE})
 
 
 @dataclass(frozen=True)
@@ -106,6 +109,12 @@ class ExtractiveAnswerer:
         self._normalized: dict[str, str] = {}  # evidence unit id → its text, normalised (filled as met)
         self._tables = {table.ref: table for table in document.tables}
         self._part_titles = {part.number: normalize_zh(part.title) for part in document.parts}
+        # A result's performance measures, by the heading they stand under with its paragraphs.
+        self._measures_under: dict[tuple[str, ...], list[str]] = {}
+        for unit in scorer.index.units:
+            table = self._tables.get(unit.ref) if unit.is_whole_table else None
+            if table is not None and table.kind in _RESULT_TABLES:
+                self._measures_under.setdefault(unit.section, []).append(unit.ref)
 
     def with_weights(self, weights: EvidenceWeights) -> ExtractiveAnswerer:
         """This answerer scoring with other `weights` (for fitting and comparing them)."""
@@ -132,10 +141,10 @@ class ExtractiveAnswerer:
         question; the passage answerer reads the question's words itself.
         """
         parts = self.select(standalone, hits, split=split)
-        evidence: list[Evidence] = []
-        for part in parts:
-            if part.ranked and part.veto is None:
-                evidence.extend(part.ranked if len(parts) == 1 else part.ranked[:1])
+        if len(parts) == 1:
+            evidence = list(parts[0].ranked) if parts[0].veto is None else []
+        else:
+            evidence = _one_piece_per_part(parts)
         evidence = _distinct(evidence)[:MAX_EVIDENCE]
         if not evidence:
             vetoes = [part.veto for part in parts if part.veto is not None]
@@ -158,21 +167,21 @@ class ExtractiveAnswerer:
         parts = split_question(standalone) if split else [standalone]
         units = self._evidence_units(hits, [noun for part in parts if (noun := self.terms.counted(part))])
         out = []
-        for part in parts:
-            ranked = self._evidence_for(part, units)
-            veto = self.vetoes.first(part, ranked[0]) if ranked else None
+        for part, asked in zip(parts, with_antecedents(parts), strict=True):
+            ranked = self._evidence_for(asked, units)
+            veto = self.vetoes.first(asked, ranked[0]) if ranked else None
             if veto is not None and veto.of_figure_kind:
                 # the best piece states another kind of figure (another year, no percentage): the next
                 # piece that scores above the threshold and passes every veto is used instead
                 usable = next(
                     (i for i, item in enumerate(ranked[1:], 1)
-                     if item.score >= self.weights.abstain_below and self.vetoes.first(part, item) is None),
+                     if item.score >= self.weights.abstain_below and self.vetoes.first(asked, item) is None),
                     None,
                 )
                 if usable is not None:
                     ranked, veto = ranked[usable:], None
             chosen = _top_two(ranked, self.weights.second_ratio)
-            if len(chosen) == 2 and veto is None and self.vetoes.first(part, chosen[1]) is not None:
+            if len(chosen) == 2 and veto is None and self.vetoes.first(asked, chosen[1]) is not None:
                 chosen = chosen[:1]  # a second piece is quoted only where it could answer on its own
             out.append(PartEvidence(part, [_with_listed_items(item) for item in chosen], veto))
         return out
@@ -205,6 +214,14 @@ class ExtractiveAnswerer:
             elif unit.uid not in seen:
                 units.append(RankedUnit(unit, position))
             seen.add(unit.uid)
+            if expand and unit.kind is BlockKind.PARAGRAPH:
+                # a result's paragraphs and its performance measures answer together ("how much was
+                # the portal used" is read in the measures table the paragraph's heading holds); reached
+                # through the paragraph, they rank just after it
+                for ref in self._measures_under.get(unit.section, []):
+                    rows = [row for row in self.rows_of(ref) if row.uid not in seen]
+                    units.extend(RankedUnit(row, position + 1) for row in rows)
+                    seen.update(row.uid for row in rows)
         below = list(enumerate(hits))[EVIDENCE_UNITS:]
         # Figures live in tables: rows ranked below the top units still get their chance.
         deeper = [RankedUnit(hit.unit, rank) for rank, hit in below if hit.unit.row is not None and hit.unit.uid not in seen]
@@ -363,9 +380,20 @@ class ExtractiveAnswerer:
                 table = self._tables[unit.ref]
                 cell = answer_cell(table, unit.row, question)
                 if _states_figures_in_text_cells(table.rows[unit.row]):
-                    # "成员：31 个会员国": a figure inside a text cell answers as a quote of the row
-                    stated = sentence_measure(candidate.text)
-                    pool.append(_measured(Evidence.of(candidate, self.weights), asked, stated))
+                    # "成员：31 个会员国": a figure inside a text cell answers as a quote of the row, or
+                    # of its cell for the year asked where that cell states one (a measure's "2022 年实际")
+                    in_year = (
+                        cell is not None
+                        and str(_column_year(table, cell.column_index)) in intent_years
+                        and _has_figure(cell.cell.text)
+                    )
+                    stated = sentence_measure(cell.cell.text if in_year and cell is not None else candidate.text)
+                    quoted = (
+                        Evidence.of(candidate, self.weights, cell, {Feature.ROW_YEAR_MATCH: 1.0})
+                        if in_year
+                        else Evidence.of(candidate, self.weights)
+                    )
+                    pool.append(_measured(quoted, asked, stated))
                 if cell is None or not (cell.cell.is_numeric or len(cell.cell.text) <= SHORT_TEXT_CELL):
                     continue  # a long text cell is quoted through the row, above
                 stated = cell_measure(table, unit.row, cell.column_index)
@@ -615,6 +643,24 @@ def render_english_view(view: EnglishUnit) -> str:
 
 
 
+def _one_piece_per_part(parts: list[PartEvidence]) -> list[Evidence]:
+    """The piece that answers each part of a several-part question, in the parts' order.
+
+    The parts ask different things, so where two would quote the same piece, the part that has an
+    alternative nearly as good (its second-ranked piece) takes that instead; a part with one choice
+    claims it first.
+    """
+    answerable = [part for part in parts if part.ranked and part.veto is None]
+    chosen: dict[int, Evidence] = {}
+    taken: set[str] = set()
+    for index in sorted(range(len(answerable)), key=lambda i: len(answerable[i].ranked)):
+        options = answerable[index].ranked
+        pick = next((item for item in options if item.candidate.unit.uid not in taken), options[0])
+        chosen[index] = pick
+        taken.add(pick.candidate.unit.uid)
+    return [chosen[index] for index in range(len(answerable))]
+
+
 def _distinct(evidence: list[Evidence]) -> list[Evidence]:
     out: list[Evidence] = []
     seen: set[tuple[str, str]] = set()
@@ -699,8 +745,12 @@ def _counting_features(item: Evidence, noun: str) -> dict[Feature, float]:
 
 
 def _counts(item: Evidence, noun: str) -> bool:
-    """The evidence gives a number of `noun`: a sentence that counts it, or a cell of a row about it."""
+    """The evidence gives a number of `noun`: a sentence that counts it, a cell of a row about it, or a
+    text cell that counts it ("涉及约 400 项索赔")."""
     if item.cell is not None:
+        cell = item.cell.cell
+        if cell.value is None and not cell.is_nil:
+            return states_count_of(cell.text, noun)
         return mentions(item.cell.row.label, noun) and item.measure in (Measure.COUNT, Measure.POSTS)
     return states_count_of(item.candidate.text, noun)
 

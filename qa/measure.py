@@ -58,11 +58,11 @@ def states_count_of(text: str, noun: str) -> bool:
 
     >>> states_count_of("派出 7 个代表团进行访问。", "代表团"), states_count_of("代表团访问", "代表团")
     (True, False)
-    >>> states_count_of("包括 45 个联合国和非联合国实体", "实体")
-    True
+    >>> states_count_of("包括 45 个联合国和非联合国实体", "实体"), states_count_of("发放了 300 多份通行证", "通行证")
+    (True, True)
     """
     pattern = _noun_pattern(noun)
-    counted = rf"\d\s*(?:{pattern}|[个名次份项辆家场起位所期届轮批][^\d，。；,;:：]{{0,12}}?{pattern})"
+    counted = rf"\d\s*[多余]?\s*(?:{pattern}|[个名次份项辆家场起位所期届轮批][^\d，。；,;:：]{{0,12}}?{pattern})"
     return re.search(counted, text) is not None
 
 

@@ -17,8 +17,10 @@ _POSTS = re.compile(
     r"|\bposts? (are|does|do|will)\b",
     re.IGNORECASE,
 )
+# "How much" asks for an amount, except of use: "how much was the portal used" asks how often.
+HOW_MUCH_MONEY = r"\bhow much\b(?![^?？]{0,40}?\b(?:used|utili[sz]ed|consulted|visited|accessed|viewed|attended|downloaded)\b)"
 _MONEY = re.compile(
-    r"钱|经费|资金|美元|资源|预算|拨款|批款|支出|费用|数额|金额|\bhow much\b|\bfund(s|ing|ed)?\b|\bbudget|\bdollars?\b|\busd\b"
+    r"钱|经费|资金|美元|资源|预算|拨款|批款|支出|费用|数额|金额|" + HOW_MUCH_MONEY + r"|\bfund(s|ing|ed)?\b|\bbudget|\bdollars?\b|\busd\b"
     r"|\bresources\b|\bextrabudgetary\b|\bcosts?\b|\bappropriat|\bexpenditure|\bspen[dt]",
     re.IGNORECASE,
 )
@@ -50,6 +52,8 @@ def asked_measure(question: str) -> Measure:
     >>> asked_measure("反恐办的员额经费有多少？"), asked_measure("损失登记册有几个员额？")
     (<Measure.MONEY: 'money'>, <Measure.POSTS: 'posts'>)
     >>> asked_measure("How many regional organizations does the Office work with?")
+    <Measure.COUNT: 'count'>
+    >>> asked_measure("How much was the online registry used last year?")
     <Measure.COUNT: 'count'>
     """
     if _POSTS.search(question):

@@ -40,7 +40,7 @@ from budgetqa.ingest.refs import BlockReference
 from budgetqa.ingest.sectioninfo import budget_year
 
 from ..model import Language
-from .counting import asked_measure, asked_share
+from .counting import HOW_MUCH_MONEY, asked_measure, asked_share
 from .interrogatives import asks_figure, asks_lookup, asks_other, asks_why, cited_references
 from .parts import split_question
 from .unprinted import Unprinted, unprinted_breakdown
@@ -93,7 +93,7 @@ _CHECKING = re.compile(
     r"对得上|对不上|对不对得上|加起来对|加总|相加|合计对|一致|吻合|相符|不符|出入|矛盾|差错|错误|有误|核对|核查|算得对|算错"
     r"|有(?:没有)?问题吗|有问题|加得对|对吗|对不对"
     r"|\badd(?:s|ed)? up\b|\bconsisten|\binconsisten|\bdiscrepanc|\bmismatch|\breconcil|\btally|\btallies"
-    r"|\berrors?\b|\bmistakes?\b|\bcheck (?:the )?(?:figures|totals|sums|arithmetic|numbers)|\barithmetic\b|\bagree\b",
+    r"|\berrors?\b|\bmistakes?\b|\bwrong\b|\bcorrect\b|\bcheck (?:the )?(?:figures|totals|sums|arithmetic|numbers)|\barithmetic\b|\bagree\b",
     re.I,
 )
 _CHECKED_FIGURES = re.compile(
@@ -196,7 +196,7 @@ _CONTRAST = re.compile(
 )
 _POSTS = re.compile(r"员额|职位|\bposts?\b|\bpositions?\b|staffing|\bstaff\b", re.I)
 _MONEY = re.compile(
-    r"钱|经费|资金|美元|资源|预算|拨款|批款|支出|费用|数额|金额|花|\bhow much\b|\bfund|\bbudget|\bdollars?\b|\busd\b|\$\s?\d"
+    r"钱|经费|资金|美元|资源|预算|拨款|批款|支出|费用|数额|金额|花|" + HOW_MUCH_MONEY + r"|\bfund|\bbudget|\bdollars?\b|\busd\b|\$\s?\d"
     r"|\bresources?\b|\bcost|\bappropriat|\bexpenditure|\bspen[dt]|\brequirements?\b|\bamount\b|\bestimates?\b|估计|预计",
     re.I,
 )

@@ -61,6 +61,41 @@ def split_question(question: str) -> list[str]:
     return parts or [question]
 
 
+# A part that points back at what an earlier part asked about: "how much were they used", "其中几个".
+_ANAPHOR_EN = re.compile(r"\b(?:they|them|their|it|its|these|those|this|that|the same)\b", re.IGNORECASE)
+_ANAPHOR_ZH = re.compile(r"其|它|这些|这项|这笔|该|此")
+# The words of a part that ask rather than name: dropped from the context a later part borrows.
+_INTERROGATIVE_EN = re.compile(
+    r"\b(?:what|which|who|whom|when|where|why|how(?: many| much)?|did|does|do|is|are|was|were)\b|[?.!]", re.IGNORECASE
+)
+_INTERROGATIVE_ZH = re.compile(r"多少个?|几个?|什么|哪些|哪个|哪|为什么|怎么|是否|吗|呢|[？?。！]")
+
+
+def with_antecedents(parts: list[str]) -> list[str]:
+    """Each part after the first that points back at it ("…, and how much were they used that year?",
+    "…？其中几个是新设的？") with the first part's naming words after it in parentheses, so that its
+    evidence is sought about the same thing and year; the first part, and a later part that names its
+    own subject, are unchanged.
+
+    >>> with_antecedents(["What did the online portal add in 2022", "how much was it used that year?"])
+    ['What did the online portal add in 2022', 'how much was it used that year? (the online portal add in 2022)']
+    >>> with_antecedents(["损失登记册2024年拟议多少个员额？", "其中几个是新设的？"])
+    ['损失登记册2024年拟议多少个员额？', '其中几个是新设的？(损失登记册2024年拟议员额)']
+    >>> with_antecedents(["How many posts are proposed", "what do the consultants cost?"])
+    ['How many posts are proposed', 'what do the consultants cost?']
+    """
+    if len(parts) < 2:
+        return parts
+    first = parts[0]
+    chinese = any("\u4e00" <= ch <= "\u9fff" for ch in first)
+    context = _INTERROGATIVE_ZH.sub("", first).strip() if chinese else " ".join(_INTERROGATIVE_EN.sub(" ", first).split())
+    if not context:
+        return parts
+    anaphor = _ANAPHOR_ZH if chinese else _ANAPHOR_EN
+    suffix = f"({context})" if chinese else f" ({context})"
+    return [first, *(part + suffix if anaphor.search(part) else part for part in parts[1:])]
+
+
 def _comparison_parts(piece: str) -> list[str]:
     """A comparison ("compare A and B", "A, compared with B", "A和B分别") as its two sides."""
     match = _COMPARE.match(piece)

@@ -98,3 +98,23 @@ def test_the_posts_and_non_post_parts_of_a_change_are_each_answered(service: QAS
 def test_a_growth_question_is_answered_by_the_sentence_that_states_the_growth(service: QAService) -> None:
     answer = service.ask("中东特协办的近身保护需求自 2018 年以来涨了多少？")
     assert "232%" in answer.text and _refs(answer) == ["三"]
+
+
+def test_a_result_and_its_performance_measure_answer_the_two_parts_of_a_question(service: QAService) -> None:
+    """The second part points back at the first ("that") and is read in the measures table that stands
+    under the same result heading as the paragraph answering the first."""
+    answer = service.ask(
+        "How did the programme improve the handling of complex employment loss claims, and how many claims did that involve in 2022?"
+    )
+    assert _refs(answer)[:1] == ["3.187"] and "3.51" in _refs(answer)
+    assert "400" in answer.text
+
+
+def test_a_measures_cell_counting_with_an_approximate_number_answers_a_count(service: QAService) -> None:
+    answer = service.ask("联合国特别协调员办事处怎样改善巴勒斯坦人进入以色列劳动力市场？2021年发放了多少份许可证？")
+    assert "3.42" in _refs(answer) and "18 000 多份许可证" in answer.text
+
+
+def test_asking_whether_anything_is_wrong_with_a_tables_totals_runs_the_audit(service: QAService) -> None:
+    answer = service.ask("Is anything wrong with the totals in Table 3.68?")
+    assert answer.mode == "analyst" and answer.text.startswith("Yes") and "discrepancy" in answer.text

@@ -61,6 +61,18 @@ def test_no_english_quote_without_a_checked_version_or_a_clear_match() -> None:
     assert _fake_quotes(FAKE_ENGLISH).of(unit, "其余工作照常进行。") is None
 
 
+def test_a_sentence_the_translator_cut_in_two_is_quoted_with_its_continuation() -> None:
+    """FAKE version: one Chinese sentence rendered as two English ones; the figure missing from the
+    first is in the second, and the sentence after them is not quoted."""
+    chinese = "本办公室 2025 年为 30 个代表团开通了甲系统，其中 12 个已经使用。其余工作照常进行。"
+    english = "In 2025 the Office opened System A to 30 delegations. Of these, 12 already use it. Other work went on."
+    segment = Segment("paragraph:9.1", SegmentKind.PARAGRAPH, chinese)
+    quotes = EnglishQuotes(EnglishVersions([segment], [fake_version(segment, english)]), load_glossary())
+    found = quotes.of(_fake_unit(chinese), "本办公室 2025 年为 30 个代表团开通了甲系统，其中 12 个已经使用。")
+    assert found is not None
+    assert found.text == "In 2025 the Office opened System A to 30 delegations. Of these, 12 already use it."
+
+
 @pytest.fixture(scope="module")
 def service() -> QAService:
     return QAService.open(Settings.from_env())

@@ -54,3 +54,25 @@ def test_a_conjunction_inside_a_body_name_does_not_split_the_question() -> None:
 
     assert split_question("政治建和部各次级方案的经费分别是多少？") == ["政治建和部各次级方案的经费分别是多少？"]
     assert split_question("政治和建设和平事务部与反恐办分别有几个员额？") == ["政治和建设和平事务部有几个员额？", "反恐办有几个员额？"]
+
+
+def test_a_part_pointing_back_borrows_the_naming_words_of_the_first() -> None:
+    from budgetqa.qa.understand.parts import with_antecedents
+
+    parts = split_question("What did the claims unit change in 2021, and how much was it used that year?")
+    assert with_antecedents(parts) == [
+        "What did the claims unit change in 2021",
+        "how much was it used that year? (the claims unit change in 2021)",
+    ]
+    assert with_antecedents(["反恐办2024年拟议多少个员额？", "其中几个是新设的？"])[1] == "其中几个是新设的？(反恐办2024年拟议员额)"
+    assert with_antecedents(["How many posts does UNOAU have", "what will the consultants cost?"])[1] == "what will the consultants cost?"
+
+
+@pytest.mark.parametrize(
+    ("question", "measure"),
+    [("How much was the claims website visited in 2021?", Measure.COUNT),
+     ("How much were the new tools used last year?", Measure.COUNT),
+     ("How much was spent on travel?", Measure.MONEY)],
+)
+def test_how_much_of_use_is_a_count_and_not_money(question: str, measure: Measure) -> None:
+    assert asked_measure(question) is measure
