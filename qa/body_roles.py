@@ -31,17 +31,27 @@ _ROLE_ONLY = re.compile(
     rf"|what (?:does|do|did) (?:the )?do|what (?:is|are) (?:the )?{_FILLER}(?:role|mandate|function|functions|job|purpose|responsibilities|tasks) of(?: the)?"
     rf"|what (?:is|are) {_FILLER}(?:role|mandate|functions?|job|purpose|responsibilities|tasks)"
     rf"|what is (?:the )?responsible for|what (?:is|are) (?:the )?for"
+    # where its mandate comes from, which the same opening sentences say
+    rf"|的?{_FILLER}任务(?:来源|依据|出处|来自)(?:于)?(?:是什么|有哪些|是哪些|哪里|哪些决议|什么)?|(?:是)?(?:根据|依据)(?:哪些|什么)决议(?:设立的|成立的|开展工作)?"
+    rf"|(?:which|what) (?:resolutions?|decisions?) (?:is|are|was|were|does|do) (?:the )?mandate (?:derived|drawn|based) (?:from|on)"
+    rf"|(?:where|what) does (?:the )?mandate (?:of (?:the )?)?(?:come|derive) from|what is (?:the )?mandate (?:of (?:the )?)?(?:based on|derived from)"
     rf")(?:{_FILLER})[?？。.!！]*$",
     re.I,
 )
+
+
+# What a mandate comes from: naming them asks where the body's mandate comes from, not about a topic.
+_MANDATE_SOURCES = frozenset({"resolution", "resolutions", "decision", "decisions", "决议", "决定"})
 
 
 def asks_role(parsed: ParsedQuestion, registry: BodyRegistry) -> bool:
     """Whether `parsed` asks only what one body does."""
     if parsed.kind not in (QuestionKind.FACT, QuestionKind.LIST) or len(parsed.bodies) != 1:
         return False
-    if parsed.component or parsed.measure or parsed.years or parsed.other_topics:
+    if parsed.component or parsed.measure or parsed.years:
         return False
+    if any(topic.lower() not in _MANDATE_SOURCES for topic in parsed.other_topics):
+        return False  # "what does UNOAU do for the Peacebuilding Fund" asks about something else
     text = parsed.text
     for start, end, _ in reversed(registry.mentions(text)):
         text = text[:start] + " " + text[end:]

@@ -232,6 +232,11 @@ _REFERRED_ZH = re.compile(
 )
 # Glossary categories that name a topic of their own (an organ, a place, a mandate, a programme, an
 # office holder), as opposed to budget vocabulary (sources, objects of expenditure, grades, counts).
+# Kinds of post the staffing tables count among their grades and the notes under them single out
+# ("a 包括 4 个临时员额"): the rows do not give them, the notes do.
+_NOTED_POSTS = re.compile(
+    r"临时员额|员额[^，。？?]{0,20}临时|\btemporary\b(?=.{0,40}\b(?:posts?|positions?)\b)|(?<=\bposts)\b.{0,40}\btemporary\b", re.I
+)
 _TOPIC_CATEGORIES = frozenset({"org", "geo", "mandate", "programme", "title"})
 # Organs that propose, approve or review the budget: naming one ("秘书长拟议的", "as approved by the
 # General Assembly") qualifies a figure, it does not change the subject.
@@ -595,6 +600,7 @@ class Understanding:
                 continue  # the organs that appropriate and review every budget figure
             topics.append(entry.en or entry.zh)
         topics += self._referred_things(text)
+        topics += [match.group(0) for match in _NOTED_POSTS.finditer(text)]
         return tuple(dict.fromkeys(topics))
 
     def _referred_things(self, text: str) -> list[str]:

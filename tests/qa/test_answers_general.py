@@ -118,3 +118,8 @@ def test_a_measures_cell_counting_with_an_approximate_number_answers_a_count(ser
 def test_asking_whether_anything_is_wrong_with_a_tables_totals_runs_the_audit(service: QAService) -> None:
     answer = service.ask("Is anything wrong with the totals in Table 3.68?")
     assert answer.mode == "analyst" and answer.text.startswith("Yes") and "discrepancy" in answer.text
+
+
+def test_temporary_posts_which_only_a_tables_note_gives_are_read_from_the_note(service: QAService) -> None:
+    answer = service.ask("政治建和部的员额里有几个是临时员额？")
+    assert answer.mode == "extractive" and _refs(answer) == ["3.26"] and "4 个临时员额" in answer.text

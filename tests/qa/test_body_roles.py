@@ -33,6 +33,9 @@ def parsing():
         "What does the Office of the Special Coordinator do?",
         "What is the role of UNOAU?",
         "What are DPPA's core responsibilities?",
+        "What resolutions is the Register of Damage's mandate based on?",
+        "Where does UNOCT's mandate come from?",
+        "损失登记册的任务来源是什么？",
     ],
 )
 def test_a_question_asking_only_what_a_body_does_asks_its_role(parsing, question: str) -> None:
@@ -48,6 +51,7 @@ def test_a_question_asking_only_what_a_body_does_asks_its_role(parsing, question
         "反恐办和联非办是做什么的？",
         "Who heads the Office to the African Union?",
         "政治建和部在选举援助方面做了什么？",
+        "Which resolutions does UNOAU report on to the Security Council?",
     ],
 )
 def test_a_question_asking_more_than_the_role_is_not_a_role_question(parsing, question: str) -> None:
