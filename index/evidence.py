@@ -21,19 +21,17 @@ from pathlib import Path
 import numpy as np
 
 from budgetqa.ingest.model import BlockKind
-from budgetqa.ingest.textjoin import join_lines
 
 from .embedding_cache import EmbeddingCache
 from .model import IndexUnit, SearchHit
 from .searcher import HybridIndex
 from .tokenize import tokenize, tokenize_query
+from .wrapped_lines import annex_lines
 
 # Sentence ends of the document's Chinese prose; semicolons end the items of enumerations
 # ("(a) …；(b) …") which answer questions on their own.
 _SENTENCE_END = re.compile(r"(?<=[。；！？!?])")
 MIN_SENTENCE_CHARS = 6
-WRAPPED_LINE_CHARS = 20  # a printed line this long that ends mid-sentence was wrapped by the page
-_CLOSING_MARKS = frozenset("。；！？!?：:")
 
 LEXICAL_WEIGHT = 0.55
 SEMANTIC_WEIGHT = 0.45
@@ -234,29 +232,8 @@ def candidate_texts(unit: IndexUnit) -> list[str]:
     if unit.kind is BlockKind.TABLE:
         return []
     if unit.kind is BlockKind.ANNEX:
-        return split_sentences(rejoin_wrapped(unit.text))
+        return split_sentences("\n".join(line for _, line in annex_lines(unit.text)))
     return split_sentences(unit.text)
-
-
-def rejoin_wrapped(text: str) -> str:
-    r"""Printed lines that the page's width wrapped joined back into their sentences: a line of at least
-    :data:`WRAPPED_LINE_CHARS` characters that ends without a sentence's end runs on into the next (an
-    annex's explanation column, "…导致近身保护服务需求自 2018 年" + "以来增加了 232%…"); short lines (an
-    organigram's boxes, a grade) stay lines of their own.
-
-    >>> rejoin_wrapped("因此，办事处负责人不得不加大前往西岸和加沙的调\n解努力。\nP-4\nP-5")
-    '因此，办事处负责人不得不加大前往西岸和加沙的调解努力。\nP-4\nP-5'
-    """
-    out: list[list[str]] = []
-    continues = False
-    for line in text.splitlines():
-        stripped = line.strip()
-        if continues and out:
-            out[-1].append(stripped)
-        else:
-            out.append([stripped])
-        continues = len(stripped) >= WRAPPED_LINE_CHARS and stripped[-1] not in _CLOSING_MARKS
-    return "\n".join(join_lines(group) for group in out)
 
 
 def _scored_text(unit: IndexUnit, text: str) -> str:

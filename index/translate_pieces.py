@@ -24,9 +24,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from budgetqa.ingest.english import Segment, SegmentKind, has_han
-from budgetqa.ingest.textjoin import join_lines
 
 from .evidence import split_sentences
+from .wrapped_lines import annex_lines
 
 
 @dataclass(frozen=True)
@@ -56,67 +56,6 @@ def checked_text(segment: Segment) -> str:
     if segment.kind is not SegmentKind.ANNEX:
         return segment.text
     return "\n".join(line for _, line in annex_lines(segment.text))
-
-
-WRAPPED = 20  # characters: a line of an annex at least this long, ending mid-sentence, was wrapped
-_BROKEN_OFF = re.compile(r"[\u3400-\u9fff，、“《（(]$")  # how a wrapped line ends: mid-word or mid-clause
-_GOES_ON = re.compile(r"^[\u3400-\u9fff，、）》”]")  # how the rest of a wrapped Chinese sentence starts
-_HEADER_WORD = re.compile(r"^[\u3400-\u9fff]{1,4}$")
-
-
-def _column_header(line: str) -> bool:
-    """Whether `line` is a table's column headings ("员额 职等 说明 变动原因"), repeated on each page."""
-    words = line.split()
-    return len(words) >= 2 and all(_HEADER_WORD.match(word) for word in words)
-
-
-def _name_broken(before: str, after: str) -> bool:
-    """Whether a line break between `before` and `after` falls inside a glossary name."""
-    from budgetqa.index.glossary import load_glossary
-
-    tail, head = before[-24:], after[:24]
-    if not (tail and head and has_han(tail[-1]) and has_han(head[0])):
-        return False
-    text = tail + head
-    position = 0
-    for form, _ in load_glossary().find_terms(text):
-        start = text.find(form, position)
-        if start < 0:
-            continue
-        if start < len(tail) < start + len(form):
-            return True
-        position = start + len(form)
-    return False
-
-
-def annex_lines(text: str) -> list[tuple[int, str]]:
-    """The lines of an annex, each with its number, a sentence wrapped over several lines put back on
-    the first of them: an annex laid out as a table wraps its notes and the text of its columns at
-    the column's width ("…的政治局势正变得" / "日益复杂和动荡。"), and a line cut mid-sentence is
-    no sentence a model can translate.  A line is joined to the next one when it is long and ends
-    in a Chinese word or after a comma (not after a figure, which ends a row, nor a full stop), and
-    the next line goes on in Chinese (not a grade, a figure, a footnote letter or a column heading);
-    a line of any length is joined to the next where the break falls inside a glossary name (a cell
-    of a narrow column: "…改叙为高级联" / "络干事(P-5)").
-
-    >>> annex_lines("示例办事处的政治局势正在变得日益\n复杂。\n1 P-4\n示例科")
-    [(0, '示例办事处的政治局势正在变得日益复杂。'), (2, '1 P-4'), (3, '示例科')]
-    >>> annex_lines("改叙为高级联\n络干事")
-    [(0, '改叙为高级联络干事')]
-    """
-    joined: list[tuple[int, str]] = []
-    goes_on = False
-    for number, raw in enumerate(text.splitlines()):
-        line = raw.strip()
-        wrapped = goes_on and line and _GOES_ON.match(line) and not _column_header(line)
-        if joined and line and (wrapped or _name_broken(joined[-1][1], line)):
-            first, before = joined[-1]
-            joined[-1] = (first, join_lines([before, line]))
-        else:
-            joined.append((number, line))
-        current = joined[-1][1]
-        goes_on = len(line) >= WRAPPED and bool(_BROKEN_OFF.search(current)) and not _column_header(line)
-    return [(number, line) for number, line in joined if line]
 
 
 def join_pieces(pieces: Sequence[Piece], english: Sequence[str]) -> str:
