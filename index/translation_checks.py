@@ -216,11 +216,14 @@ PROMPT_PHRASES = (
 
 
 ECHO_FAILURE = "the English repeats the prompt"  # how a no_prompt failure starts
+# A label the model puts before a translation of its own making: "First translation:", "Correct translation:".
+TRANSLATION_LABEL = re.compile(r"(?im)^[ \t]*(?:[A-Za-z]+[ \t]+){0,2}translation[ \t]*:")
 
 
 def prompt_failures(english: str) -> list[str]:
     """A failure naming the prompt text written back in the English."""
     found = [phrase for phrase in PROMPT_PHRASES if phrase.lower() in english.lower()]
+    found += [label.group(0).strip() for label in TRANSLATION_LABEL.finditer(english)]
     if not found:
         return []
     return [f'{ECHO_FAILURE} ("{found[0]}"); give only the translation']

@@ -165,6 +165,14 @@ def test_clean_reply_removes_labels_quotes_fences_and_the_prompt_written_back() 
     assert clean_reply("Take care, a first translation got these wrong:\n- …\nEnglish translation: Posts.") == "Posts."
 
 
+def test_a_reply_labelling_its_own_translations_fails_the_echo_check() -> None:
+    from budgetqa.index.translation_checks import prompt_failures
+
+    assert prompt_failures('First translation:\n"Posts"\nCorrect translation:\n"Posts"')
+    assert prompt_failures("Revised translation: Posts of the office.")
+    assert not prompt_failures("The Office supports the translation of its reports into six languages.")
+
+
 def test_chinese_glossary_terms_left_in_the_reply_are_put_into_english() -> None:
     fake = FakeTranslator([RIGHT.replace("posts", "员额")])
     version = translate_segment(MADE_UP, fake, load_glossary())
