@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from budgetqa.index import e5_convert
-from budgetqa.index.e5_convert import (
+from budgetqa.index.encoders import e5_convert
+from budgetqa.index.encoders.e5_convert import (
     CONVERTER_VERSION,
     E5_SMALL_DIRNAME,
     MANIFEST_NAME,

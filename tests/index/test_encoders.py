@@ -55,7 +55,7 @@ def test_bundled_encoders_have_stable_ids_and_dimensions(usem3: Encoder, e5: Enc
 
 def test_fingerprints_do_not_change_between_loads(usem3: Encoder, e5: Encoder, models_dir: Path) -> None:
     assert load_encoder(USEM3, models_dir=models_dir).fingerprint == usem3.fingerprint
-    from budgetqa.index.e5_convert import E5_SMALL_DIRNAME, read_conversion_info
+    from budgetqa.index.encoders.e5_convert import E5_SMALL_DIRNAME, read_conversion_info
 
     assert read_conversion_info(models_dir / E5_SMALL_DIRNAME).fingerprint == e5.fingerprint
 

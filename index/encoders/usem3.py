@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .encoders import EncoderUnavailable, encode_in_batches
+from .base import EncoderUnavailable, encode_in_batches
 
 USEM3_NAME = "usem3"
 USEM3_DIMENSION = 512

