@@ -116,8 +116,20 @@ def print_answer(answer: Answer, out: Console) -> None:
     out.print(Panel(Text(answer.text), title=escape(answer.question), subtitle=escape(title), border_style=style))
     for citation in answer.citations:
         label = escape((f"{citation.document}, " if citation.document else "") + citation.label_for(answer.language))
-        where = escape(f" · {citation.row}") if citation.row else ""
+        where = escape(f" · {_row_label(citation.row, answer.language)}") if citation.row else ""
         out.print(f"  [bold]{label}[/]{where}  lines {citation.lines[0]}–{citation.lines[-1]}" if citation.lines else f"  {label}")
+
+
+def _row_label(row: str, language: str) -> str:
+    """A cited row's label in the answer's language: for an English answer the glossary's English where
+    it renders the whole label ("专业及以上职类" → "Professional and higher"), else the label as printed."""
+    if language != "en":
+        return row
+    from budgetqa.index.glossary import load_glossary
+    from budgetqa.ingest.english import has_han
+
+    english = load_glossary().english_label(row)
+    return row if has_han(english) else english
 
 
 def chat_command(
