@@ -217,7 +217,7 @@ class QAService:
         return self.extractive.quote_answer(question, [found], language) if found is not None else None
 
     def _other_body(self, resolved: ResolvedQuestion, question: str) -> ResolvedQuestion:
-        """A follow-up that names another body ("And at UNSCO?") asks the previous question of that
+        """A follow-up that names another body ("And for UNOAU?") asks the previous question of that
         body: the previous body's names in the standalone question are replaced by the new one's."""
         registry = self.searcher.registry
         named = registry.find(question)
