@@ -13,7 +13,7 @@ The score of a set of questions is the sum of the issue's four answer measures: 
 share of answers citing a gold unit, the share of unanswerable questions declined, less the share of
 answerable questions declined.
 
-    python -m budgetqa.eval.fit_end_to_end [--gold FILE ...] [--passes 2] [--out FILE]
+    python -m budgetqa.eval.fit_end_to_end [--gold FILE ...] [--passes 2] [--start FILE] [--out FILE]
 
 Without ``--out`` the script only reports.
 """
@@ -149,6 +149,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--gold", type=Path, action="append", help="gold file (repeatable; default: every shipped set)")
     parser.add_argument("--passes", type=int, default=2, help="passes over every weight (default 2)")
     parser.add_argument(
+        "--start", type=Path, default=None,
+        help="weights to start the search from (default: the shipped ones), such as fit_evidence's output",
+    )
+    parser.add_argument(
         "--out", type=Path, default=None,
         help=f"where to write the weights (default: report only; the shipped file is {default_weights_path()})",
     )
@@ -163,7 +167,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     for question in questions:
         halves[split_of_id(roots[question.id])].add(question.id)
     judge = EndToEnd(service, questions)
-    start = service.extractive.weights
+    start = EvidenceWeights.load(args.start) if args.start is not None else service.extractive.weights
     print(f"{len(questions)} questions from {', '.join(p.name for p in files)}: {len(halves[FIT])} fitting, {len(halves[CHECK])} checking")
     check_before = judge.score(start, halves[CHECK])
     best, fit_after, kept = search(judge, start, halves[FIT], passes=args.passes)
@@ -180,7 +184,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         best,
         fitted_on=(
             f"end to end on the fitting halves of {', '.join(p.name for p in files)} ({len(halves[FIT])} questions): "
-            f"coordinate search from the earlier weights (eval/fit_end_to_end.py), {len(kept)} steps kept"
+            f"coordinate search from {args.start.name if args.start else 'the earlier weights'} "
+            f"(eval/fit_end_to_end.py), {len(kept)} steps kept"
             + ("" if kept else ": no single step raises the fitting score, so the earlier weights stand as its local optimum")
         ),
     )
