@@ -230,13 +230,13 @@ _REFERRED_ZH = re.compile(
     r"(?:这项|该项|这次|该次|此项|那项|这一|这个|那个)(?!预算|资源|经费|年|部|办|实体|构成部分|次级方案|员额|款|表|段|数字|金额)"
     r"([\u4e00-\u9fff]{2})"
 )
-# Glossary categories that name a topic of their own (an organ, a place, a mandate, a programme, an
-# office holder), as opposed to budget vocabulary (sources, objects of expenditure, grades, counts).
 # Kinds of post the staffing tables count among their grades and the notes under them single out
 # ("a 包括 4 个临时员额"): the rows do not give them, the notes do.
 _NOTED_POSTS = re.compile(
     r"临时员额|员额[^，。？?]{0,20}临时|\btemporary\b(?=.{0,40}\b(?:posts?|positions?)\b)|(?<=\bposts)\b.{0,40}\btemporary\b", re.I
 )
+# Glossary categories that name a topic of their own (an organ, a place, a mandate, a programme, an
+# office holder), as opposed to budget vocabulary (sources, objects of expenditure, grades, counts).
 _TOPIC_CATEGORIES = frozenset({"org", "geo", "mandate", "programme", "title"})
 # Organs that propose, approve or review the budget: naming one ("秘书长拟议的", "as approved by the
 # General Assembly") qualifies a figure, it does not change the subject.

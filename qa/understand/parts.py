@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 
 from budgetqa.index.tokenize import tagged_words
+from budgetqa.ingest.english import has_han
 
 MIN_PART_CHARS = 4  # shorter pieces of a split question are not questions of their own
 
@@ -87,7 +88,7 @@ def with_antecedents(parts: list[str]) -> list[str]:
     if len(parts) < 2:
         return parts
     first = parts[0]
-    chinese = any("\u4e00" <= ch <= "\u9fff" for ch in first)
+    chinese = has_han(first)
     context = _INTERROGATIVE_ZH.sub("", first).strip() if chinese else " ".join(_INTERROGATIVE_EN.sub(" ", first).split())
     if not context:
         return parts
@@ -140,6 +141,6 @@ def _with_shared_years(parts: list[str]) -> list[str]:
     if not years:
         return parts
     shared = " ".join(dict.fromkeys(years))
-    chinese = any("\u4e00" <= ch <= "\u9fff" for ch in parts[0])
+    chinese = has_han(parts[0])
     suffix = f"({shared})" if chinese else f" ({shared})"
     return [parts[0], *(part if _YEAR.search(part) else part + suffix for part in parts[1:])]
