@@ -8,7 +8,10 @@ the translation memory or the glossary, counts as one); the glossary-term hit ra
 (every glossary term of the source, names and vocabulary alike, found in one of its English forms in
 the checked versions); how many checked versions of several sentences had their figures compared
 sentence by sentence, and which across the whole text (their English has another number of
-sentences); and every segment without a checked version, with its reason (the checks its
+sentences); how many English characters of its own a checked version has per Chinese character
+(the median, the 2nd percentile and the lowest versions: the bound of the length check,
+:data:`~budgetqa.index.translation_checks.MIN_ENGLISH_PER_HAN`, comes from them); and every segment
+without a checked version, with its reason (the checks its
 last attempt failed, or that none has been made).  ``--sample-out`` writes a random sample of checked versions side by side with
 their Chinese, for a reader to rate (accurate / minor slip / wrong meaning).
 """
@@ -18,6 +21,7 @@ from __future__ import annotations
 import argparse
 import random
 import re
+import statistics
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -28,7 +32,13 @@ from budgetqa.index.english_figures import to_english_notation
 from budgetqa.index.evidence import split_sentences
 from budgetqa.index.glossary import load_glossary
 from budgetqa.index.translate_pieces import checked_text
-from budgetqa.index.translation_checks import figure_check, source_terms, term_hits
+from budgetqa.index.translation_checks import (
+    SHORT_TEXT,
+    english_per_han,
+    figure_check,
+    source_terms,
+    term_hits,
+)
 from budgetqa.ingest.commands import load_document
 from budgetqa.ingest.english import NEVER_MADE, EnglishVersions, Missing, Segment, SegmentKind, read_versions
 from budgetqa.settings import Settings
@@ -56,6 +66,9 @@ class TranslationReport:
     missing: list[Missing]  # every segment without a checked version, in document order, and why
     by_sentence: int = 0  # checked versions of several sentences whose figures were compared sentence by sentence
     whole_text: tuple[str, ...] = ()  # the uids of those compared across the whole text (sentences not paired)
+    # (English characters of its own per Chinese character, uid) of each checked version of a long
+    # enough source (:func:`~budgetqa.index.translation_checks.english_per_han`), lowest first
+    per_han: tuple[tuple[float, str], ...] = ()
 
     @property
     def checked_share(self) -> float:
@@ -81,6 +94,7 @@ def measure(versions: EnglishVersions) -> TranslationReport:
     reasons: Counter[str] = Counter()
     hits = total = by_sentence = 0
     whole_text: list[str] = []
+    per_han: list[tuple[float, str]] = []
     for kind in SegmentKind:
         segments = [segment for segment in versions.segments if segment.kind is kind]
         if not segments:
@@ -94,6 +108,9 @@ def measure(versions: EnglishVersions) -> TranslationReport:
             found, count = term_hits(source_terms(to_english_notation(segment.text), glossary), version.english or "")
             hits, total = hits + found, total + count
             prepared = to_english_notation(checked_text(segment))  # an annex as its English is laid out
+            ratio = english_per_han(checked_text(segment), version.english or "", prepared)
+            if ratio is not None:
+                per_han.append((ratio, segment.uid))
             if len(split_sentences(prepared)) > 1:
                 if figure_check(prepared, version.english or "").notes:
                     whole_text.append(segment.uid)
@@ -101,7 +118,9 @@ def measure(versions: EnglishVersions) -> TranslationReport:
                     by_sentence += 1
         first = sum(1 for _, version in checked if version.attempts <= 1)  # 0: from the translation memory or the glossary, no model call
         coverage.append(KindCoverage(kind, len(segments), len(checked), len(failed), first))
-    return TranslationReport(coverage, reasons, hits, total, versions.missing(), by_sentence, tuple(whole_text))
+    return TranslationReport(
+        coverage, reasons, hits, total, versions.missing(), by_sentence, tuple(whole_text), tuple(sorted(per_han))
+    )
 
 
 def sample(versions: EnglishVersions, size: int, seed: int) -> list[tuple[Segment, str]]:
@@ -130,6 +149,15 @@ def render(report: TranslationReport) -> str:
             f"Figures compared sentence by sentence in {report.by_sentence} of the {several} checked versions of "
             f"several sentences; across the whole text, their English having another number of sentences, in "
             f"{len(report.whole_text)}: {', '.join(_short(uid) for uid in report.whole_text) or 'none'}."
+        )
+    if report.per_han:
+        ratios = [ratio for ratio, _ in report.per_han]
+        second = statistics.quantiles(ratios, n=50)[0] if len(ratios) > 1 else ratios[0]
+        lowest = ", ".join(f"{_short(uid)} {ratio:.2f}" for ratio, uid in report.per_han[:5])
+        lines.append(
+            f"English characters of its own per Chinese character, in the {len(ratios)} checked versions of "
+            f"{SHORT_TEXT} Chinese characters or more: median {statistics.median(ratios):.2f}, 2nd percentile "
+            f"{second:.2f}; lowest: {lowest}."
         )
     lines += ["", "| failure (segments, after the retry) | count |", "|---|---|"]
     lines += [f"| {reason} | {count} |" for reason, count in report.failure_reasons.most_common()]

@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from budgetqa.ingest.numerals import chinese_to_int, int_to_roman
+from budgetqa.ingest.numerals import CHINESE_NUMERAL_CHARS, chinese_to_int, int_to_roman
 from budgetqa.ingest.numeric import find_numbers
 
 _MONTHS = (
@@ -95,6 +95,8 @@ _NUMBER_WORDS = {
 _WORD = re.compile(r"[a-z]+")
 # Small numbers a Chinese text writes in characters ("第一阶段", "两次"), which English writes in digits.
 _CHINESE_DIGITS = dict(zip("一二两三四五六七八九十", (1, 2, 2, 3, 4, 5, 6, 7, 8, 9, 10), strict=True))
+# A whole number written in characters ("七十五周年", "第七十八届会议"), which English writes in digits.
+_CHINESE_NUMERAL = re.compile(f"[{CHINESE_NUMERAL_CHARS}]{{2,}}")
 
 
 def _decimal(number: str) -> Decimal:
@@ -205,6 +207,21 @@ def _same(a: float, b: float) -> bool:
     return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
 
 
+def _chinese_numerals(text: str) -> set[int]:
+    """The values of the whole numbers `text` writes in Chinese numerals of two characters or more.
+
+    >>> sorted(_chinese_numerals("纪念联合国七十五周年；大会第七十八届会议；一些国家"))
+    [75, 78]
+    """
+    values = set()
+    for match in _CHINESE_NUMERAL.finditer(text):
+        try:
+            values.add(chinese_to_int(match.group(0)))
+        except ValueError:  # a run of characters that is not one number ("一二")
+            continue
+    return values
+
+
 def stated_figures(text: str) -> StatedFigures:
     """The figures of `text` (Chinese or English notation), its symbols and its number words.
 
@@ -213,6 +230,8 @@ def stated_figures(text: str) -> StatedFigures:
     ([231500000.0, 18.7], ['77/262', 'A/77/7'], True)
     >>> sorted(stated_figures("Article 8 of the Charter").symbols)
     ['Article 8']
+    >>> stated_figures("纪念联合国七十五周年").has_in_words(75)
+    True
     """
     symbols = frozenset(re.sub(r"\s", "", match.group(0)).rstrip(".") for match in _SYMBOL.finditer(text))
     masked = _SYMBOL.sub(lambda match: " " * len(match.group(0)), text)
@@ -225,4 +244,5 @@ def stated_figures(text: str) -> StatedFigures:
             figures.append(StatedFigure(value, mention.text.strip()))
     words = {_NUMBER_WORDS[word] for word in _WORD.findall(text.lower()) if word in _NUMBER_WORDS}
     words.update(_CHINESE_DIGITS[char] for char in text if char in _CHINESE_DIGITS)
+    words.update(_chinese_numerals(text))
     return StatedFigures(tuple(figures), symbols, frozenset(words))

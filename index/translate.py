@@ -13,8 +13,8 @@ For each :class:`~budgetqa.ingest.english.Segment` (a paragraph, caption, label,
    replaced by the term's official English, any other is repaired (:mod:`.translate_repair`);
 4. the result is checked (:func:`~budgetqa.index.translation_checks.check_translation`); a text that
    fails is retried with the failures named and the names it missed given in English, then with
-   sampling (:data:`SAMPLED_RETRIES`); a segment whose English still fails is kept as "not
-   translated" (``english`` None, the attempt in ``rejected``), never shown.
+   sampling (:data:`SAMPLED_RETRIES`, then :data:`FIRST_PROMPT_RETRIES`); a segment whose English
+   still fails is kept as "not translated" (``english`` None, the attempt in ``rejected``), never shown.
 
 Results are cached one file per segment text, keyed by the sha256 of the text and of the model, so a
 run that is killed resumes where it stopped and a text is never translated twice by the same model.
@@ -59,11 +59,25 @@ from .translate_prompt import (
     with_names_in_english,
 )
 from .translate_repair import amend_omissions, omissions, repair_fragments
-from .translation_checks import HAN_RUN, CheckResult, Term, check_translation, rendered, source_terms
+from .translation_checks import (
+    HAN_RUN,
+    CheckResult,
+    Term,
+    check_translation,
+    overall_length_failures,
+    rendered,
+    source_terms,
+)
 
 ATTEMPTS = 2  # deterministic attempts: the first translation and one retry with its failures named
-# Retries after both deterministic attempts failed a check: the same prompt, sampled.
+# Retries after both deterministic attempts failed a check: the retry prompt (failures named, missed
+# names in English in the text), sampled ...
 SAMPLED_RETRIES = (Sampling(0.4, 1), Sampling(0.6, 2), Sampling(0.8, 3))
+# ... then the first prompt, sampled: names written into a long sentence with nested modifiers lead a
+# small model to drop the modifier around them, and the plain text, sampled, may keep every part.
+# A text reaches them only after every other retry failed (3 of the bundled document's 1,092 segments),
+# and a sample of one sentence costs a few seconds: so eight of them.
+FIRST_PROMPT_RETRIES = tuple(Sampling(0.6 if seed % 2 == 0 else 0.8, seed) for seed in range(4, 12))
 LONG_LABEL = 16  # characters: a label at least this long is given its table's caption as context
 
 
@@ -134,16 +148,17 @@ def translate_text(
     check it: a standard sentence from the translation memory, a text of glossary names only from the
     glossary (:func:`names_only_english`); else the model at temperature 0,
     then once more with the failures named and the names it missed given in English in the text,
-    then the same prompt sampled (:data:`SAMPLED_RETRIES`), each attempt's Chinese leftovers
+    then that prompt sampled (:data:`SAMPLED_RETRIES`), then the first prompt sampled
+    (:data:`FIRST_PROMPT_RETRIES`), each attempt's Chinese leftovers
     repaired; an enumeration marker the text starts with is kept as written; the first attempt that passes every check, else the one with the fewest failures.
 
     When both attempts at temperature 0 fail, the one with the fewest failures is first given back to
     the model with the names and figures it left out, to be put in (:func:`amend_omissions`); then,
-    when the text is a sentence of several clauses, the clauses are translated one by one (at temperature 0, each checked and retried once) and joined
+    when the text is a sentence of several clauses, the clauses are translated one by one (each checked and retried as a text is) and joined
     (:func:`~budgetqa.index.translate_pieces.join_clauses`) before any sampled retry: a small model
     drops a name or a year in the middle of a long sentence, and keeps it in a short clause.
-    `by_clauses` False: no such split and no sampled retry (a clause itself: two attempts at
-    temperature 0 and the omission repair)."""
+    `by_clauses` False: no such split (a clause itself, sampled like any text when its attempts at
+    temperature 0 and the omission repair fail)."""
     prepared = to_english_notation(text)
     standard = standard_english(text)
     if standard is not None:
@@ -160,7 +175,9 @@ def translate_text(
     missed: list[Term] = []  # names an attempt left out: given in English from then on
 
     def attempt(failures: Sequence[str], sampling: Sampling | None) -> tuple[str, CheckResult]:
-        prompt = build_prompt(kind, with_names_in_english(body, missed), terms, failures, context=context)
+        first = sampling in FIRST_PROMPT_RETRIES
+        source = body if first else with_names_in_english(body, missed)
+        prompt = build_prompt(kind, source, terms, () if first else failures, context=context)
         size = max_tokens_for(body)
         reply = (
             translator.complete(prompt.system, prompt.turns, max_tokens=size, sampling=sampling)
@@ -181,7 +198,10 @@ def translate_text(
     def amend(previous: Attempt) -> Attempt | None:
         """`previous` with the names and figures it left out put in (:func:`amend_omissions`)."""
         checks = previous.result.checks
-        if not all(checks.get(name, True) for name in (CheckName.LENGTH, CheckName.NO_HAN, CheckName.NO_PROMPT)):
+        # an English too short for its Chinese characters has left something out: what this repairs
+        if overall_length_failures(text, previous.english) or not all(
+            checks.get(name, True) for name in (CheckName.NO_HAN, CheckName.NO_PROMPT)
+        ):
             return None
         fixed = amend_omissions(prepared, previous.english, omissions(prepared, previous.english, terms), translator)
         if fixed is None:  # nothing left out (a figure not in the source, a marker): no model call
@@ -189,7 +209,7 @@ def translate_text(
         english = with_marker(marker, english_glossary_terms(fixed, glossary))
         return Attempt(english, check_translation(text, prepared, english, glossary), previous.attempts + 1)
 
-    plan: list[Sampling | None] = [None] * ATTEMPTS + (list(SAMPLED_RETRIES) if by_clauses else [])
+    plan: list[Sampling | None] = [None] * ATTEMPTS + list(SAMPLED_RETRIES) + list(FIRST_PROMPT_RETRIES)
     best: Attempt | None = None
     failures: list[str] = []
     calls = 0

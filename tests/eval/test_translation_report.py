@@ -75,3 +75,16 @@ def test_the_report_names_the_checked_versions_whose_figures_were_compared_acros
     report = measure(versions)
     assert (report.by_sentence, report.whole_text) == (1, ("paragraph:9.4",))
     assert "sentence by sentence in 1 of the 2 checked versions" in render(report)
+
+
+def test_the_english_length_per_chinese_character_of_the_shipped_versions_is_reported_lowest_first() -> None:
+    """Every checked version of the real document respects the length check's bound, and the report
+    gives the median, the 2nd percentile and the lowest versions the bound was read from."""
+    from budgetqa.index.translation_checks import MIN_ENGLISH_PER_HAN
+
+    report = measure(EnglishVersions.load(load_document()))
+    ratios = [ratio for ratio, _ in report.per_han]
+    assert len(ratios) > 500 and ratios == sorted(ratios) and ratios[0] >= MIN_ENGLISH_PER_HAN
+    lowest_uid = report.per_han[0][1]
+    line = next(line for line in render(report).splitlines() if line.startswith("English characters of its own"))
+    assert "median" in line and "2nd percentile" in line and lowest_uid[:20] in line

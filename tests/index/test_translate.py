@@ -14,7 +14,13 @@ import pytest
 from typer.testing import CliRunner
 
 from budgetqa.index.glossary import load_glossary
-from budgetqa.index.translate import SAMPLED_RETRIES, TranslationCache, translate_segment, translate_segments
+from budgetqa.index.translate import (
+    FIRST_PROMPT_RETRIES,
+    SAMPLED_RETRIES,
+    TranslationCache,
+    translate_segment,
+    translate_segments,
+)
 from budgetqa.index.translate_prompt import SYSTEM_PROMPT, build_prompt, clean_reply
 from budgetqa.index.translate_repair import AMEND_SYSTEM
 from budgetqa.index.translation_checks import source_terms
@@ -25,7 +31,8 @@ RIGHT = "In 2030, the example office has 7 posts and US$150 million in funds."
 WRONG = "In 2030, the example office has 7 posts and $1.5 billion in funds."
 
 
-ATTEMPTS_IN_ALL = 2 + len(SAMPLED_RETRIES)  # two deterministic attempts, then the sampled retries
+# two deterministic attempts, then the sampled retries of the retry prompt and of the first prompt
+ATTEMPTS_IN_ALL = 2 + len(SAMPLED_RETRIES) + len(FIRST_PROMPT_RETRIES)
 
 
 class FakeTranslator:
@@ -103,6 +110,22 @@ def test_a_cached_failure_that_only_lost_its_leading_number_passes_when_checked_
     cache.put(old)
     (kept,) = translate_segments([label], FakeTranslator([]), load_glossary(), cache, retry_failed=True)
     assert kept.cached and kept.version.passed and kept.version.english == "(3) Example resources"
+
+
+def test_after_the_sampled_retries_the_first_prompt_is_sampled_without_failures_or_names_in_english() -> None:
+    """A made-up sentence whose name the FAKE model drops until the last retries: the retry prompt, at
+    temperature 0 and sampled, names the failure and writes the name in English in the text; the
+    first prompt sampled afterwards gives the Chinese as it stands, and its reply passes."""
+    segment = Segment("paragraph:9.11", SegmentKind.PARAGRAPH, "政治建和部将在 2030 年举办示例活动。")
+    dropped = "In 2030, the Department will hold example events."
+    kept = "In 2030, the Department of Political and Peacebuilding Affairs will hold example events."
+    fake = FakeTranslator([dropped] * (2 + len(SAMPLED_RETRIES)) + [kept])
+    version = translate_segment(segment, fake, load_glossary())
+    assert version.passed and version.english == kept
+    assert fake.samplings[-1] == FIRST_PROMPT_RETRIES[0]
+    assert all("Take care" in prompt and "Peacebuilding" in prompt for prompt in fake.prompts[1:-1])
+    assert fake.prompts[-1] == fake.prompts[0]
+    assert not set(SAMPLED_RETRIES) & set(FIRST_PROMPT_RETRIES)
 
 
 def test_a_retry_gives_only_proper_names_in_english_in_the_text_not_common_words() -> None:
@@ -368,7 +391,7 @@ def test_a_name_or_year_left_out_twice_is_put_in_by_the_omission_repair_before_a
     assert version.passed and version.english == amended and version.attempts == 3
     (prompt,) = fake.amend_prompts
     assert dropped in prompt and "“East Jerusalem”" in prompt and "“2030”" in prompt
-    still = FakeTranslator([dropped, dropped, *[dropped] * len(SAMPLED_RETRIES)], amended=[dropped])
+    still = FakeTranslator([dropped] * ATTEMPTS_IN_ALL, amended=[dropped])
     assert not translate_segment(segment, still, load_glossary()).passed  # the amended English is checked too
 
 

@@ -10,7 +10,13 @@ from pathlib import Path
 
 from budgetqa.index.english_sentences import sentence_around
 from budgetqa.index.glossary import load_glossary
-from budgetqa.index.translate import SAMPLED_RETRIES, TranslationCache, translate_segment, translate_segments
+from budgetqa.index.translate import (
+    FIRST_PROMPT_RETRIES,
+    SAMPLED_RETRIES,
+    TranslationCache,
+    translate_segment,
+    translate_segments,
+)
 from budgetqa.index.translate_prompt import SYSTEM_PROMPT
 from budgetqa.index.translate_repair import AMEND_SYSTEM, REPAIR_SYSTEM, clean_fragment, repair_fragments
 from budgetqa.ingest.english import Segment, SegmentKind
@@ -73,7 +79,7 @@ def test_a_repair_that_does_not_pass_every_check_is_not_kept() -> None:
 
 def test_a_cached_failure_with_chinese_left_is_repaired_before_it_is_translated_again(tmp_path: Path) -> None:
     cache = TranslationCache(tmp_path, FakeTranslator.model_sha256)
-    tries = 2 + len(SAMPLED_RETRIES)
+    tries = 2 + len(SAMPLED_RETRIES) + len(FIRST_PROMPT_RETRIES)
     list(translate_segments([MADE_UP], FakeTranslator([LEFT] * tries, ["联络"] * tries), load_glossary(), cache))
     assert not cache.get(MADE_UP).passed and cache.get(MADE_UP).rejected == LEFT
     fake = FakeTranslator([], ["liaison"])
@@ -86,7 +92,7 @@ def test_repair_only_repairs_cached_failures_and_never_translates_in_full(tmp_pa
     other = Segment("paragraph:9.3", SegmentKind.PARAGRAPH, "2031 年示例办事处有 8 个员额。")
     cache = TranslationCache(tmp_path, FakeTranslator.model_sha256)
     wrong = "In 2031, the example office has 9 posts."
-    tries = 2 + len(SAMPLED_RETRIES)
+    tries = 2 + len(SAMPLED_RETRIES) + len(FIRST_PROMPT_RETRIES)
     seed = FakeTranslator([LEFT] * tries + [wrong] * tries, ["联络"] * tries)
     list(translate_segments([MADE_UP, other], seed, load_glossary(), cache))
     fake = FakeTranslator([], ["liaison"])

@@ -87,6 +87,33 @@ def test_an_implausible_length_fails(english: str) -> None:
     assert not _check(english).checks[CheckName.LENGTH]
 
 
+def test_a_translation_that_drops_a_clause_of_a_long_text_fails_the_length_check() -> None:
+    """A made-up label of three clauses: an English that renders only its first is long enough by
+    the overall bound (more characters than the source has), but too short for its Chinese characters."""
+    source = "举办示例讲习班，审查现有示例做法，提出建议，以更好地支持示例办事处的工作"
+    whole = (
+        "Hold example workshops, review existing example practices and make recommendations "
+        "to better support the work of the example office"
+    )
+    assert _check(whole, source).checks[CheckName.LENGTH]
+    first_clause_only = "Example workshops held by the example office"
+    assert len(first_clause_only) > len(source)
+    result = _check(first_clause_only, source)
+    assert not result.checks[CheckName.LENGTH]
+    assert any("translate every part" in failure for failure in result.failures)
+
+
+def test_figures_and_articles_the_english_copies_do_not_count_as_its_own_length() -> None:
+    """A made-up list of articles: the Chinese numerals are "Article …" in the prepared source, so
+    an English that lists them passes; one that lists them without translating the rest does not."""
+    source = "《示例公约》第一条、第七条、第十二条第二项和第十五条规定的示例委员会职能"
+    articles = "Articles 1 and 7, Article 12, paragraph 2, and Article 15"
+    assert _check(f"The functions of the example committee under {articles} of the Example Convention", source).checks[
+        CheckName.LENGTH
+    ]
+    assert not _check(f"{articles}.", source).checks[CheckName.LENGTH]
+
+
 def test_symbols_must_match() -> None:
     source = "大会第 77/262 号决议核可了这项建议。"
     assert _check("The General Assembly endorsed the recommendation in its resolution 77/262.", source).passed
@@ -98,6 +125,14 @@ def test_a_small_number_written_in_chinese_may_be_a_digit_in_english() -> None:
     source = "第一阶段的经验教训"
     assert _check("Lessons learned from phase 1", source).checks[CheckName.FIGURES]
     assert not _check("Lessons learned from phase 14", source).checks[CheckName.FIGURES]
+
+
+def test_a_whole_number_written_in_chinese_numerals_may_be_digits_in_english() -> None:
+    source = "纪念该组织成立六十周年的大会第八十一届会议"
+    english = "the eighty-first session of the Assembly commemorating the 60th anniversary of the organization"
+    assert _check(english, source).checks[CheckName.FIGURES]
+    assert _check(english.replace("60th", "81st"), source).checks[CheckName.FIGURES]
+    assert not _check(english.replace("60th", "16th"), source).checks[CheckName.FIGURES]
 
 
 def test_a_figure_reference_is_a_symbol_in_roman_numerals() -> None:
