@@ -139,3 +139,17 @@ def test_count_nouns_name_what_a_question_counts_but_neither_expand_queries_nor_
     assert "会议" not in glossary.expand_english("How many meetings did the Fourth Committee hold?")
     assert "Fourth Committee" in [entry.en for entry in glossary.match_english("Fourth Committee meetings")]
     assert [zh for zh, _ in glossary.gloss("第四委员会举行了 9 次会议")] == ["第四委员会"]
+
+
+def test_a_name_that_ends_in_the_word_for_assembly_is_not_the_general_assembly(glossary: Glossary) -> None:
+    """大会 alone is the General Assembly, which the translation check enforces; where it heads another
+    name (a congress, a parliamentary assembly, a general meeting) the longer name is the term, so an
+    English version is not required to say "General Assembly" there."""
+    assert [zh for zh, _ in glossary.gloss("示例报告提交大会第八十届会议")] == ["大会"]
+    for text, name in [
+        ("示例组织举办全球恐怖主义受害者大会", "Global Congress of Victims of Terrorism"),
+        ("给予地中海议会大会观察员地位", "Parliamentary Assembly of the Mediterranean"),
+        ("示例组织之间两年一度的合作大会", "general meeting on cooperation"),
+    ]:
+        english = [en for _, en in glossary.gloss(text)]
+        assert name in english and "General Assembly" not in english, text
