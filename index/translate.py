@@ -75,8 +75,8 @@ ATTEMPTS = 2  # deterministic attempts: the first translation and one retry with
 SAMPLED_RETRIES = (Sampling(0.4, 1), Sampling(0.6, 2), Sampling(0.8, 3))
 # ... then the first prompt, sampled: names written into a long sentence with nested modifiers lead a
 # small model to drop the modifier around them, and the plain text, sampled, may keep every part.
-# A text reaches them only after every other retry failed (3 of the bundled document's 1,092 segments),
-# and a sample of one sentence costs a few seconds: so eight of them.
+# Only a text that failed every other retry gets here (a dozen of the bundled document's 1,092
+# segments), and a sample of one sentence costs a few seconds: so eight of them.
 FIRST_PROMPT_RETRIES = tuple(Sampling(0.6 if seed % 2 == 0 else 0.8, seed) for seed in range(4, 12))
 LONG_LABEL = 16  # characters: a label at least this long is given its table's caption as context
 
