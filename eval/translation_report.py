@@ -107,8 +107,9 @@ def measure(versions: EnglishVersions) -> TranslationReport:
         for segment, version in checked:
             found, count = term_hits(source_terms(to_english_notation(segment.text), glossary), version.english or "")
             hits, total = hits + found, total + count
-            prepared = to_english_notation(checked_text(segment))  # an annex as its English is laid out
-            ratio = english_per_han(checked_text(segment), version.english or "", prepared)
+            text = checked_text(segment)  # an annex as its English is laid out
+            prepared = to_english_notation(text)
+            ratio = english_per_han(text, version.english or "", prepared)
             if ratio is not None:
                 per_han.append((ratio, segment.uid))
             if len(split_sentences(prepared)) > 1:
